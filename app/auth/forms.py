@@ -1,0 +1,139 @@
+"""Account forms; formats only — uniqueness and permissions are the services' job."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.auth.models import Role
+
+KATAKANA = re.compile(r"^[\u30A0-\u30FF\u3000 ]+$")
+LANGUAGE_CHOICES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
+TIMEZONE_CHOICES = [
+    SelectChoice("Asia/Tokyo", _l("Japan (Tokyo)")),
+    SelectChoice("Asia/Bishkek", _l("Kyrgyzstan (Bishkek)")),
+    SelectChoice("UTC", "UTC"),
+    SelectChoice("Europe/London", _l("United Kingdom (London)")),
+    SelectChoice("America/New_York", _l("United States (New York)")),
+]
+MIN_PASSWORD = 8
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def to_fullwidth_katakana(value: Any) -> Any:
+    """Half-width katakana (ｶﾀｶﾅ) becomes full-width; surrounding spaces go."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def katakana_only(form: FlaskForm, field: StringField) -> None:
+    if field.data and not KATAKANA.match(field.data):
+        raise ValidationError(_l("Please write your name in katakana (e.g. ヤマダ ハナコ)."))
+
+
+def password_field(label: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD, max=128, message=_l("Use between 8 and 128 characters.")),
+        ],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)], filters=[strip])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip]
+    )
+    name_katakana = StringField(
+        _l("Name in katakana (optional)"),
+        validators=[Optional(), Length(max=100), katakana_only],
+        filters=[to_fullwidth_katakana],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[strip],
+    )
+    password = password_field(_l("Password (8 characters or more)"))
+    confirm = PasswordField(
+        _l("Password (again)"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    language = SelectField(_l("Interface language"), choices=LANGUAGE_CHOICES, default="ja")
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    name_katakana = StringField(
+        _l("Name in katakana (optional)"),
+        validators=[Optional(), Length(max=100), katakana_only],
+        filters=[to_fullwidth_katakana],
+    )
+    language = SelectField(_l("Interface language"), choices=LANGUAGE_CHOICES)
+    timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES)
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = password_field(_l("New password (8 characters or more)"))
+    confirm = PasswordField(
+        _l("New password (again)"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[strip],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = password_field(_l("New password (8 characters or more)"))
+    confirm = PasswordField(
+        _l("New password (again)"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+def role_labels() -> dict[str, Any]:
+    return {
+        Role.STUDENT: _l("Student"),
+        Role.TEACHER: _l("Teacher"),
+        Role.ORGANIZER: _l("Organizer"),
+        Role.JUDGE: _l("Judge"),
+        Role.ADMIN: _l("Administrator"),
+    }
+
+
+class UserAdminForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=[])
+    active = BooleanField(_l("Account is active (can sign in)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [SelectChoice(v, label) for v, label in role_labels().items()]

@@ -1,0 +1,105 @@
+"""Accounts and their roles."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.dbtypes import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Role(StrEnum):
+    """What a user may do; a user holds any set of these."""
+
+    STUDENT = "student"
+    TEACHER = "teacher"
+    ORGANIZER = "organizer"
+    JUDGE = "judge"
+    ADMIN = "admin"
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: compatibility-normalised and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def new_session_token() -> str:
+    """A random token; changing it signs the user out everywhere."""
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    """A person with an account: student, teacher, organizer, judge or admin."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    name_katakana: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Case-folded name, katakana and e-mail: SQLite's lower() only folds ASCII, so we fold here.
+    search_key: Mapped[str] = mapped_column(String(500), default="")
+
+    role_links: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(link.role for link in self.role_links)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def has_any_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def refresh_search_key(self) -> None:
+        parts = (self.display_name, self.name_katakana or "", self.email)
+        self.search_key = fold(" ".join(parts))[:500]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_links")

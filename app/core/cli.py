@@ -1,0 +1,58 @@
+"""Commands that belong to no single feature: demo data and the mail outbox."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from app.extensions import db
+
+DEMO_PASSWORD = "sabak-demo"
+
+mail_cli = AppGroup("mail", help="The mail outbox.")
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=500, show_default=True, help="Most messages to send in one pass.")
+@click.option("--watch", is_flag=True, help="Keep running, sending due messages every few seconds.")
+@click.option("--interval", default=10, show_default=True, help="Seconds between passes with --watch.")
+def send_mail(limit: int, watch: bool, interval: int) -> None:
+    """Send queued mail that is due; failures stay queued and are retried with backoff."""
+    from app.core.mail import deliver_pending
+
+    while True:
+        report = deliver_pending(limit=limit)
+        if report.sent or report.retrying or report.failed or not watch:
+            click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+        if not watch:
+            return
+        time.sleep(interval)
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--force", is_flag=True, help="Seed even though the app is not in debug mode.")
+def seed_demo(force: bool) -> None:
+    """Create the demo accounts and demo data (idempotent; never for production)."""
+    if not (current_app.debug or current_app.testing or force):
+        raise click.ClickException(
+            "seed-demo creates accounts with a published password; run it in debug mode "
+            "(flask --debug seed-demo) or pass --force on a machine that is not production."
+        )
+    from app.core.seed import seed_demo_data
+
+    for line in seed_demo_data(password=DEMO_PASSWORD):
+        click.echo(line)
+    db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands of core and of the features."""
+    from app.auth.cli import users_cli
+
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,40 @@
+"""The navigation: each feature adds its entries here, with the roles that see them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the main navigation."""
+
+    endpoint: str
+    label: Callable[[], str]  # lazily translated in the request's language
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: every signed-in user
+    public: bool = False  # shown to visitors who are not signed in
+    badge: Callable[[], int | None] | None = None  # e.g. reviews due today
+
+    def visible(self) -> bool:
+        """Whether the current user sees this entry."""
+        if not current_user.is_authenticated:
+            return self.public
+        return not self.roles or current_user.has_any_role(*self.roles)
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+
+def add_nav_item(app: Flask, item: NavItem) -> None:
+    """Register a navigation entry (called while blueprints are registered)."""
+    app.extensions.setdefault("sabak_nav", []).append(item)
+
+
+def nav_items(app: Flask) -> list[NavItem]:
+    """The entries the current user may see, in registration order."""
+    return [item for item in app.extensions.get("sabak_nav", []) if item.visible()]

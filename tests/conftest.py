@@ -1,0 +1,176 @@
+"""Fixtures shared by every test: app, client, auth, factories, a query counter.
+
+The suite runs on a temporary SQLite file, or on PostgreSQL when TEST_DATABASE_URL is set.
+Each test gets a fresh app; after it, every table is emptied, so tests are isolated on both.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> Iterator[None]:
+    """Create the schema once per run (the migrations are checked by their own test)."""
+    import app.auth.models  # noqa: F401
+    import app.core.models  # noqa: F401
+
+    engine = create_engine(database_url)
+    db.metadata.drop_all(engine)
+    db.metadata.create_all(engine)
+    engine.dispose()
+    yield
+
+
+def empty_all_tables() -> None:
+    """Remove every row (and on PostgreSQL reset the id sequences)."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+def test_settings(database_url: str, tmp_path: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_BACKEND": "file",
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "MAIL_DELIVER_INLINE": False,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    """Per-test overrides of the test configuration (override this fixture or mutate it)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, _schema: None, tmp_path: Any, settings: dict[str, Any]) -> Iterator[Flask]:
+    config = test_settings(database_url, tmp_path) | settings
+    application = create_app(config)
+    yield application
+    with application.app_context():
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    """For service tests: an app context (requests through the client push their own)."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    email: str
+    password: str
+    roles: tuple[str, ...]
+    display_name: str
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., UserInfo]:
+    """Create a user (committed) and return its plain facts; roles default to student."""
+    from app.auth import services
+
+    def factory(**overrides: Any) -> UserInfo:
+        n = next(_counter)
+        values: dict[str, Any] = {
+            "email": f"user{n}@example.org",
+            "password": DEFAULT_PASSWORD,
+            "display_name": f"User {n}",
+            "roles": ("student",),
+            "language": "en",
+        }
+        values.update(overrides)
+        if isinstance(values["roles"], str):
+            values["roles"] = (values["roles"],)
+        with app.app_context():
+            user = services.create_user(**values)
+            db.session.commit()
+            info = UserInfo(
+                id=user.id,
+                email=user.email,
+                password=values["password"],
+                roles=tuple(values["roles"]),
+                display_name=user.display_name,
+            )
+            db.session.remove()
+        return info
+
+    return factory
+
+
+class AuthActions:
+    """Log the test client in and out, as a given user or as a fresh user with a role."""
+
+    def __init__(self, client: FlaskClient, make_user: Callable[..., UserInfo]) -> None:
+        self.client = client
+        self.make_user = make_user
+        self.user: UserInfo | None = None
+
+    def login(self, role: str | None = "student", *, user: UserInfo | None = None, **overrides: Any) -> UserInfo:
+        if user is None:
+            roles: tuple[str, ...] = (role,) if role else ()
+            user = self.make_user(roles=overrides.pop("roles", roles), **overrides)
+        response = self.client.post(
+            "/auth/login", data={"email": user.email, "password": user.password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.user = user
+        return user
+
+    def logout(self) -> None:
+        self.client.post("/auth/logout")
+        self.user = None
+
+
+@pytest.fixture
+def auth(client: FlaskClient, make_user: Callable[..., UserInfo]) -> AuthActions:
+    return AuthActions(client, make_user)

@@ -1,0 +1,167 @@
+"""The application shell: config, health, security headers, errors, language selection."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app import create_app
+from app.config import from_environment, normalize_database_url
+from app.core.urls import safe_next
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_production_refuses_to_start_without_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("SABAK_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_secret_is_read_from_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("SABAK_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "secret_key").write_text("from-the-instance-folder\n")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-the-instance-folder"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///" + str(tmp_path))
+
+
+def test_environment_overrides_defaults_and_test_config_overrides_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SABAK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "env-secret")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/sabak")
+    monkeypatch.setenv("SABAK_MAIL_BACKEND", "smtp")
+    monkeypatch.setenv("SABAK_SMTP_PORT", "2525")
+    monkeypatch.setenv("SABAK_SMTP_STARTTLS", "true")
+    monkeypatch.setenv("SABAK_REDIS_URL", "redis://127.0.0.1:6379/3")
+    app = create_app({"SMTP_PORT": 587})
+    assert app.config["SECRET_KEY"] == "env-secret"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/sabak"
+    assert app.config["MAIL_BACKEND"] == "smtp"
+    assert app.config["SMTP_STARTTLS"] is True
+    assert app.config["SMTP_PORT"] == 587
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert app.config["MAIL_DELIVER_INLINE"] is False
+
+
+def test_from_environment_ignores_unrelated_variables():
+    assert from_environment({"HOME": "/root", "SABAK_SITE_URL": "https://x"}) == {
+        "SITE_URL": "https://x"
+    }
+    assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user):
+    user = make_user()
+    response = client.post("/auth/login", data={"email": user.email, "password": user.password})
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_templates_have_no_inline_scripts_or_styles():
+    """The CSP forbids them, so a template using them would silently break in the browser."""
+    for path in (ROOT / "templates").rglob("*.html"):
+        source = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source), path
+        assert not re.search(r"\sstyle=", source), path
+        assert not re.search(r"\son[a-z]+=", source), path
+        assert "<style" not in source, path
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/auth/profile", "/auth/profile"),
+        ("/lessons/?page=2", "/lessons/?page=2"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+        (None, "/"),
+        ("relative/path", "/"),
+        ("/ok\r\nSet-Cookie: x", "/"),
+    ],
+)
+def test_safe_next(target, expected):
+    assert safe_next(target, "/") == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("ja", "ページが見つかりません"), ("en", "Page not found")],
+)
+def test_404_page_in_both_languages(client, language, title):
+    response = client.get("/no-such-page", headers={"Accept-Language": language})
+    assert response.status_code == 404
+    assert title in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def failing_app(app: Flask) -> Flask:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():  # pragma: no cover - the body is the point
+        raise RuntimeError("boom")
+
+    return app
+
+
+def test_500_page_does_not_leak_the_error(failing_app):
+    response = failing_app.test_client().get("/boom", headers={"Accept-Language": "ja"})
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "問題が発生しました" in body
+    assert "boom" not in body and "Traceback" not in body
+
+
+def test_405_page(client):
+    response = client.post("/healthz", headers={"Accept-Language": "en"})
+    assert response.status_code == 405
+    assert "Method not allowed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("settings", [{"WTF_CSRF_ENABLED": True}])
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ja", "セッションの有効期限が切れました"), ("en", "Your session has expired")],
+)
+def test_csrf_failure_page(client, make_user, language, text):
+    user = make_user()
+    response = client.post(
+        "/auth/login",
+        data={"email": user.email, "password": user.password},
+        headers={"Accept-Language": language},
+    )
+    assert response.status_code == 400
+    assert text in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("settings", [{"WTF_CSRF_ENABLED": True}])
+def test_every_form_carries_a_csrf_token(client, auth):
+    for url in ["/auth/login", "/auth/signup", "/auth/reset"]:
+        assert 'name="csrf_token"' in client.get(url).get_data(as_text=True)
