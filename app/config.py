@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,7 @@ class Config:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
 
     # Interface languages; Japanese first because most of our users are Japanese.
     LANGUAGES = ("ja", "en")
@@ -67,7 +67,9 @@ class Config:
 
 def _coerce(value: str, default: Any) -> Any:
     """Turn an environment string into the type of the setting's default."""
-    if isinstance(default, bool) or default is None and value.lower() in {"true", "false", "1", "0"}:
+    if isinstance(default, bool) or (
+        default is None and value.lower() in {"true", "false", "1", "0"}
+    ):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -39,3 +41,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=client_address, default_limits=[])
+
+# Models subclass `Model`: at run time Flask-SQLAlchemy's db.Model, for the type checker our Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -34,7 +34,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def _schema(database_url: str) -> Iterator[None]:
     """Create the schema once per run (the migrations are checked by their own test)."""
-    import app.auth.models  # noqa: F401
+    import app.auth.models
     import app.core.models  # noqa: F401
 
     engine = create_engine(database_url)
@@ -78,7 +78,9 @@ def settings() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database_url: str, _schema: None, tmp_path: Any, settings: dict[str, Any]) -> Iterator[Flask]:
+def app(
+    database_url: str, _schema: None, tmp_path: Any, settings: dict[str, Any]
+) -> Iterator[Flask]:
     config = test_settings(database_url, tmp_path) | settings
     application = create_app(config)
     yield application
@@ -155,7 +157,9 @@ class AuthActions:
         self.make_user = make_user
         self.user: UserInfo | None = None
 
-    def login(self, role: str | None = "student", *, user: UserInfo | None = None, **overrides: Any) -> UserInfo:
+    def login(
+        self, role: str | None = "student", *, user: UserInfo | None = None, **overrides: Any
+    ) -> UserInfo:
         if user is None:
             roles: tuple[str, ...] = (role,) if role else ()
             user = self.make_user(roles=overrides.pop("roles", roles), **overrides)

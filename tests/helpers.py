@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask
 from sqlalchemy import event
@@ -50,8 +50,8 @@ def queries_for(app: Flask, client: Any, url: str) -> int:
 
 
 class _TextExtractor(HTMLParser):
-    SKIP = {"script", "style"}
-    ATTRS = {"placeholder", "aria-label", "title", "alt"}
+    SKIP: ClassVar[set[str]] = {"script", "style"}
+    ATTRS: ClassVar[set[str]] = {"placeholder", "aria-label", "title", "alt"}
 
     def __init__(self) -> None:
         super().__init__()

@@ -14,7 +14,9 @@ users_cli = AppGroup("users", help="User accounts.")
 
 @users_cli.command("create")
 @click.option("--email", required=True)
-@click.option("--name", "display_name", default=None, help="Display name (default: the e-mail's local part).")
+@click.option(
+    "--name", "display_name", default=None, help="Display name (default: the e-mail's local part)."
+)
 @click.option(
     "--role",
     "roles",
@@ -24,7 +26,9 @@ users_cli = AppGroup("users", help="User accounts.")
 )
 @click.option("--language", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create(email: str, display_name: str | None, roles: tuple[str, ...], language: str, password: str) -> None:
+def create(
+    email: str, display_name: str | None, roles: tuple[str, ...], language: str, password: str
+) -> None:
     """Create an account with the given roles."""
     if len(password) < 8:
         raise click.ClickException("The password must have at least 8 characters.")

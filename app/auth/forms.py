@@ -8,7 +8,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -57,7 +64,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)], filters=[strip])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Length(max=254)], filters=[strip]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
@@ -85,7 +94,9 @@ class SignupForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    display_name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip]
+    )
     name_katakana = StringField(
         _l("Name in katakana (optional)"),
         validators=[Optional(), Length(max=100), katakana_only],

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core.dbtypes import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class Role(StrEnum):
@@ -36,7 +36,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with an account: student, teacher, organizer, judge or admin."""
 
     __tablename__ = "users"
@@ -92,7 +92,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role held by one user."""
 
     __tablename__ = "user_roles"

@@ -36,7 +36,7 @@ def login_email_key() -> str:
     return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
 
 
-def failed_login(response) -> bool:  # type: ignore[no-untyped-def]
+def failed_login(response) -> bool:
     """Only attempts that didn't sign in count towards the limit."""
     return response.status_code != 302
 
@@ -54,13 +54,13 @@ def load_user(user_id: str) -> User | None:
 
 
 @bp.record_once
-def configure_login(state) -> None:  # type: ignore[no-untyped-def]
+def configure_login(state) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app.core.nav import NavItem, add_nav_item
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
     state.app.extensions.setdefault("sabak_rate_limit_pages", {})["auth.login"] = login_rate_limited
@@ -143,7 +143,9 @@ def signup() -> ResponseReturnValue:
             )
         except services.EmailTaken:
             form.email.errors.append(
-                _("An account with this e-mail address already exists. Sign in or reset your password.")
+                _(
+                    "An account with this e-mail address already exists. Sign in or reset your password."
+                )
             )
         else:
             db.session.commit()
@@ -184,14 +186,18 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data or "", form.password.data or "")
+            services.change_password(
+                current_user, form.current.data or "", form.password.data or ""
+            )
         except services.WrongPassword:
             form.current.errors.append(_("Your current password is not correct."))
         else:
             db.session.commit()
             # the session token changed; sign this session in again with the new one
             login_user(current_user._get_current_object())
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form)
 
@@ -219,7 +225,10 @@ def request_reset() -> ResponseReturnValue:
 def reset_password(token: str) -> ResponseReturnValue:
     user = services.user_for_reset_token(token)
     if user is None:
-        flash(_("This password reset link is invalid or has expired. Please request a new one."), "error")
+        flash(
+            _("This password reset link is invalid or has expired. Please request a new one."),
+            "error",
+        )
         return redirect(url_for("auth.request_reset"))
     form = ResetPasswordForm()
     if form.validate_on_submit():

@@ -18,7 +18,9 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 @mail_cli.command("send")
 @click.option("--limit", default=500, show_default=True, help="Most messages to send in one pass.")
 @click.option("--watch", is_flag=True, help="Keep running, sending due messages every few seconds.")
-@click.option("--interval", default=10, show_default=True, help="Seconds between passes with --watch.")
+@click.option(
+    "--interval", default=10, show_default=True, help="Seconds between passes with --watch."
+)
 def send_mail(limit: int, watch: bool, interval: int) -> None:
     """Send queued mail that is due; failures stay queued and are retried with backoff."""
     from app.core.mail import deliver_pending

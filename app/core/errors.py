@@ -19,24 +19,31 @@ PAGES = {400, 403, 404, 405, 413, 429, 500}
 def _titles() -> dict[int, tuple[str, str]]:
     """Title and explanation of each error page, translated for this request."""
     return {
-        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        400: (
+            _("Bad request"),
+            _("The request could not be understood. Please go back and try again."),
+        ),
         403: (_("Access denied"), _("You do not have permission to view this page.")),
         404: (_("Page not found"), _("The page you are looking for does not exist or has moved.")),
         405: (_("Method not allowed"), _("This page cannot be used in that way.")),
         413: (_("File too large"), _("The file you sent is larger than we accept.")),
         429: (
             _("Too many requests"),
-            _("You have made too many requests in a short time. Please wait a little and try again."),
+            _(
+                "You have made too many requests in a short time. Please wait a little and try again."
+            ),
         ),
         500: (
             _("Something went wrong"),
-            _("An unexpected error occurred on our side. Nothing you entered was saved twice; "
-              "please try again in a moment."),
+            _(
+                "An unexpected error occurred on our side. Nothing you entered was saved twice; "
+                "please try again in a moment."
+            ),
         ),
     }
 
 
-def render_error(code: int, *, title: str | None = None, message: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, *, title: str | None = None, message: str | None = None):
     """The error page for `code`, with an optional more specific title or message."""
     default_title, default_message = _titles().get(code, _titles()[500])
     return (
@@ -54,7 +61,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError):
         return render_error(
             400,
             title=_("Your session has expired"),
@@ -65,7 +72,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException):
         code = error.code or 500
         if code == 429:
             handler = app.extensions.get("sabak_rate_limit_pages", {}).get(request.endpoint)
@@ -76,12 +83,12 @@ def init_app(app: Flask) -> None:
         return render_error(code)
 
     @app.errorhandler(InternalServerError)
-    def server_error(error: InternalServerError):  # type: ignore[no-untyped-def]
+    def server_error(error: InternalServerError):
         db.session.rollback()
         return render_error(500)
 
     @app.errorhandler(Exception)
-    def unhandled(error: Exception):  # type: ignore[no-untyped-def]
+    def unhandled(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.path)

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     @app.after_request
-    def vary_on_language(response):  # type: ignore[no-untyped-def]
+    def vary_on_language(response):
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
         return response

@@ -154,7 +154,9 @@ def deliver_pending(
             else:
                 message.next_attempt_at = moment + retry_delay(message.attempts)
                 retrying += 1
-                log.warning("mail %s to %s will be retried: %s", message.id, message.recipient, error)
+                log.warning(
+                    "mail %s to %s will be retried: %s", message.id, message.recipient, error
+                )
         else:
             message.status = MailStatus.SENT
             message.sent_at = utcnow()

@@ -29,7 +29,10 @@ bp = Blueprint("core", __name__)
 def layout_context() -> dict[str, object]:
     """What base.html needs on every page: the language and the navigation."""
     locale = get_locale()
-    return {"current_locale": locale.language if locale else "ja", "nav_items": nav_items(current_app)}
+    return {
+        "current_locale": locale.language if locale else "ja",
+        "nav_items": nav_items(current_app),
+    }
 
 
 @bp.after_app_request

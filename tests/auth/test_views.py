@@ -76,7 +76,8 @@ def test_signup_with_a_taken_email_says_so(client, make_user):
 def test_login_logout_and_next(client, make_user):
     user = make_user()
     response = client.post(
-        "/auth/login?next=/auth/profile", data={"email": user.email.upper(), "password": user.password}
+        "/auth/login?next=/auth/profile",
+        data={"email": user.email.upper(), "password": user.password},
     )
     assert response.headers["Location"] == "/auth/profile"
     assert client.get("/auth/profile").status_code == 200
@@ -96,7 +97,9 @@ def test_login_refuses_foreign_next(client, make_user):
 def test_wrong_password_keeps_the_email(client, make_user):
     user = make_user()
     response = client.post(
-        "/auth/login", data={"email": user.email, "password": "nope"}, headers={"Accept-Language": "en"}
+        "/auth/login",
+        data={"email": user.email, "password": "nope"},
+        headers={"Accept-Language": "en"},
     )
     body = response.get_data(as_text=True)
     assert "incorrect" in body and f'value="{user.email}"' in body
@@ -149,9 +152,12 @@ def test_password_reset_by_email(app, client, make_user):
     path = link.split("localhost", 1)[1]
     response = client.post(path, data={"password": "reset password!", "confirm": "reset password!"})
     assert response.status_code == 302
-    assert client.post(
-        "/auth/login", data={"email": user.email, "password": "reset password!"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/auth/login", data={"email": user.email, "password": "reset password!"}
+        ).status_code
+        == 302
+    )
     # the link works once
     client.post("/auth/logout")
     response = client.get(path)
@@ -176,12 +182,21 @@ def test_profile_update(client, auth, app):
     user = auth.login()
     response = client.post(
         "/auth/profile",
-        data={"display_name": "新しい名前", "name_katakana": "アタラシイ", "language": "ja", "timezone": "Asia/Bishkek"},
+        data={
+            "display_name": "新しい名前",
+            "name_katakana": "アタラシイ",
+            "language": "ja",
+            "timezone": "Asia/Bishkek",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
         saved = db.session.get(User, user.id)
-        assert (saved.display_name, saved.language, saved.timezone) == ("新しい名前", "ja", "Asia/Bishkek")
+        assert (saved.display_name, saved.language, saved.timezone) == (
+            "新しい名前",
+            "ja",
+            "Asia/Bishkek",
+        )
 
 
 ADMIN_URLS = ["/auth/admin/users", "/auth/admin/users/{id}"]
@@ -190,7 +205,14 @@ ADMIN_URLS = ["/auth/admin/users", "/auth/admin/users/{id}"]
 @pytest.mark.parametrize("url", ADMIN_URLS)
 @pytest.mark.parametrize(
     ("role", "status"),
-    [(None, 302), ("student", 403), ("teacher", 403), ("organizer", 403), ("judge", 403), ("admin", 200)],
+    [
+        (None, 302),
+        ("student", 403),
+        ("teacher", 403),
+        ("organizer", 403),
+        ("judge", 403),
+        ("admin", 200),
+    ],
 )
 def test_admin_pages_access(client, auth, make_user, url, role, status):
     target = make_user()
@@ -221,15 +243,19 @@ def test_admin_changes_roles_and_deactivates(app, client, auth, make_user):
         assert user.roles == {"teacher", "judge"} and not user.active
     # deactivated: the open session ends and signing in fails
     assert target_client.get("/auth/profile").status_code == 302
-    assert target_client.post(
-        "/auth/login", data={"email": target.email, "password": target.password}
-    ).status_code == 200
+    assert (
+        target_client.post(
+            "/auth/login", data={"email": target.email, "password": target.password}
+        ).status_code
+        == 200
+    )
 
 
 def test_admin_cannot_remove_own_admin_role(client, auth, app):
     admin = auth.login("admin")
     response = client.post(
-        f"/auth/admin/users/{admin.id}", data={"roles": ["teacher"], "active": "y"},
+        f"/auth/admin/users/{admin.id}",
+        data={"roles": ["teacher"], "active": "y"},
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 200
@@ -264,15 +290,20 @@ def test_pages_query_count_is_small(app, client, auth, url):
 
 @pytest.mark.parametrize("settings", [{"RATELIMIT_ENABLED": True}])
 @pytest.mark.parametrize(
-    ("language", "message"), [("en", "Too many unsuccessful sign-in attempts"), ("ja", "ログインの失敗が続いた")]
+    ("language", "message"),
+    [("en", "Too many unsuccessful sign-in attempts"), ("ja", "ログインの失敗が続いた")],
 )
 def test_login_rate_limit_per_email(client, make_user, language, message):
     user = make_user()
     headers = {"Accept-Language": language}
     for _ in range(5):
-        response = client.post("/auth/login", data={"email": user.email, "password": "wrong"}, headers=headers)
+        response = client.post(
+            "/auth/login", data={"email": user.email, "password": "wrong"}, headers=headers
+        )
         assert response.status_code == 200
-    response = client.post("/auth/login", data={"email": user.email, "password": "wrong"}, headers=headers)
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": "wrong"}, headers=headers
+    )
     assert response.status_code == 429
     body = response.get_data(as_text=True)
     assert message in body
@@ -282,11 +313,14 @@ def test_login_rate_limit_per_email(client, make_user, language, message):
     assert response.status_code == 429
 
 
-@pytest.mark.parametrize("settings", [{"RATELIMIT_ENABLED": True, "LOGIN_LIMIT_PER_ADDRESS": "8 per 15 minutes"}])
+@pytest.mark.parametrize(
+    "settings", [{"RATELIMIT_ENABLED": True, "LOGIN_LIMIT_PER_ADDRESS": "8 per 15 minutes"}]
+)
 def test_login_rate_limit_per_address(client, make_user):
     users = [make_user() for _ in range(9)]
     statuses = [
-        client.post("/auth/login", data={"email": u.email, "password": "wrong"}).status_code for u in users
+        client.post("/auth/login", data={"email": u.email, "password": "wrong"}).status_code
+        for u in users
     ]
     assert statuses == [200] * 8 + [429]
 
@@ -295,27 +329,46 @@ def test_login_rate_limit_per_address(client, make_user):
 def test_successful_logins_do_not_count(client, make_user):
     user = make_user()
     for _ in range(7):
-        assert client.post("/auth/login", data={"email": user.email, "password": user.password}).status_code == 302
+        assert (
+            client.post(
+                "/auth/login", data={"email": user.email, "password": user.password}
+            ).status_code
+            == 302
+        )
         client.post("/auth/logout")
 
 
 def test_users_create_command(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "--email", "Sensei@Example.org", "--role", "teacher", "--role", "judge",
-              "--password", "long password"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Sensei@Example.org",
+            "--role",
+            "teacher",
+            "--role",
+            "judge",
+            "--password",
+            "long password",
+        ]
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "sensei@example.org"))
         assert user.roles == {"teacher", "judge"}
-    again = runner.invoke(args=["users", "create", "--email", "sensei@example.org", "--password", "long password"])
+    again = runner.invoke(
+        args=["users", "create", "--email", "sensei@example.org", "--password", "long password"]
+    )
     assert again.exit_code != 0 and "already exists" in again.output
 
 
 def test_mail_is_not_lost_when_delivery_fails_inline(app, client, make_user):
     """A crashed mail server during a request: the reset still succeeds and the mail waits."""
-    app.config.update(MAIL_DELIVER_INLINE=True, MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=1)
+    app.config.update(
+        MAIL_DELIVER_INLINE=True, MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=1
+    )
     user = make_user()
     response = client.post("/auth/reset", data={"email": user.email})
     assert response.status_code == 302

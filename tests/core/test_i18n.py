@@ -42,9 +42,23 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path):
     """A string marked for translation but missing from the catalogue would show in English."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "N_", "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as f:
         extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
@@ -54,8 +68,12 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path):
 
 def test_language_preference_order(client, auth, app):
     # Accept-Language when nothing else is known
-    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en-US,en"}).get_data(as_text=True)
-    assert 'lang="ja"' in client.get("/", headers={"Accept-Language": "ja-JP"}).get_data(as_text=True)
+    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en-US,en"}).get_data(
+        as_text=True
+    )
+    assert 'lang="ja"' in client.get("/", headers={"Accept-Language": "ja-JP"}).get_data(
+        as_text=True
+    )
     # nothing at all: Japanese
     assert 'lang="ja"' in client.get("/").get_data(as_text=True)
     # the switcher's cookie beats Accept-Language

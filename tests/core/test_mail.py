@@ -20,7 +20,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -84,7 +84,7 @@ def test_smtp_down_keeps_messages_queued_and_retries_with_backoff(app_ctx):
     start = utcnow()
     report = deliver_pending(now=start)
     assert report.retrying == 2 and report.sent == 0
-    first, second = all_messages()
+    first, _second = all_messages()
     assert first.status == MailStatus.QUEUED and first.attempts == 1
     assert first.last_error and "Connection" in first.last_error
     assert first.next_attempt_at == start + timedelta(seconds=60)

@@ -1,0 +1,95 @@
+"""A live server and a real Chromium (Debian's, driven by Playwright) for browser tests.
+
+Missing Chromium: the tests skip with the reason, or fail when SABAK_REQUIRE_BROWSER=1 (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("SABAK_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("SABAK_REQUIRE_BROWSER") == "1"
+# Flags for a sandboxed machine without a network: no background requests, no GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        reason = (
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
+            "(or set SABAK_CHROMIUM) to run the browser tests"
+        )
+        if REQUIRE_BROWSER:
+            pytest.fail(reason + " (SABAK_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """Serve the test app on a free port in a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    context = browser.new_context(locale="en-US", base_url=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    yield page
+    context.close()
+    assert errors == [], f"the browser reported errors: {errors}"
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
+    context = browser.new_context(
+        locale="ja-JP", base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
