@@ -377,3 +377,48 @@ def test_mail_is_not_lost_when_delivery_fails_inline(app, client, make_user):
         assert message.status == "queued" and message.attempts == 1
         app.config["MAIL_BACKEND"] = "file"
         assert deliver_pending(now=message.next_attempt_at).sent == 1
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_login_limit_is_shared_through_redis(app, make_user):
+    """Two app instances (think: two gunicorn workers) count failed logins together."""
+    import uuid
+
+    from app import create_app
+
+    prefix = f"sabak-test-{uuid.uuid4().hex}"
+    shared = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    user = make_user()
+    app.config.update(shared)
+    worker_a = create_app({**app.config, **shared})
+    statuses = []
+    for _ in range(3):
+        statuses.append(
+            worker_a.test_client()
+            .post("/auth/login", data={"email": user.email, "password": "wrong"})
+            .status_code
+        )
+    worker_b = create_app({**app.config, **shared})
+    for _ in range(3):
+        statuses.append(
+            worker_b.test_client()
+            .post("/auth/login", data={"email": user.email, "password": "wrong"})
+            .status_code
+        )
+    assert statuses == [200] * 5 + [429]
+    for worker in (worker_a, worker_b):
+        with worker.app_context():
+            db.engine.dispose()
