@@ -61,6 +61,7 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     MAIL_RETRY_BASE_SECONDS = 60
 
+    SPEECH_TIMEOUT = 5  # seconds espeak-ng may take for one word or phrase
     SITE_URL: str | None = None  # e.g. https://sabak.example; links in e-mails
     LOG_JSON = True
 

@@ -66,7 +66,7 @@ def configure_login(state) -> None:
     state.app.extensions.setdefault("sabak_rate_limit_pages", {})["auth.login"] = login_rate_limited
     add_nav_item(
         state.app,
-        NavItem("auth.admin_users", lambda: _("Users"), roles=frozenset({Role.ADMIN})),
+        NavItem("auth.admin_users", lambda: _("Users"), roles=frozenset({Role.ADMIN}), order=90),
     )
 
 

@@ -18,6 +18,7 @@ class NavItem:
     roles: frozenset[str] = field(default_factory=frozenset)  # empty: every signed-in user
     public: bool = False  # shown to visitors who are not signed in
     badge: Callable[[], int | None] | None = None  # e.g. reviews due today
+    order: int = 50  # position in the navigation, smallest first
 
     def visible(self) -> bool:
         """Whether the current user sees this entry."""
@@ -37,4 +38,5 @@ def add_nav_item(app: Flask, item: NavItem) -> None:
 
 def nav_items(app: Flask) -> list[NavItem]:
     """The entries the current user may see, in registration order."""
-    return [item for item in app.extensions.get("sabak_nav", []) if item.visible()]
+    items = sorted(app.extensions.get("sabak_nav", []), key=lambda item: item.order)
+    return [item for item in items if item.visible()]

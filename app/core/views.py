@@ -2,37 +2,78 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     jsonify,
     make_response,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.core.forms import TypingPracticeForm
+from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
-from app.core.nav import nav_items
+from app.core.nav import NavItem, add_nav_item, nav_items
 from app.core.urls import safe_next
-from app.extensions import db
+from app.extensions import db, limiter
+from app.kyrgyz.answers import check
+from app.kyrgyz.speech import SpeechError, SpeechUnavailable, synthesize
 
 bp = Blueprint("core", __name__)
+
+YEAR = 365 * 24 * 3600
+# Tells the player whether it plays a teacher's recording or synthetic speech.
+AUDIO_SOURCE_HEADER = "X-Audio-Source"
+
+
+@bp.record_once
+def register_navigation(state: BlueprintSetupState) -> None:
+    add_nav_item(
+        state.app, NavItem("core.typing", lambda: _("Typing Kyrgyz"), public=True, order=80)
+    )
 
 
 @bp.app_context_processor
 def layout_context() -> dict[str, object]:
-    """What base.html needs on every page: the language and the navigation."""
+    """What every page needs: the language, the navigation, the Kyrgyz keyboard's labels."""
     locale = get_locale()
     return {
         "current_locale": locale.language if locale else "ja",
         "nav_items": nav_items(current_app),
+        "kyrgyz_input": kyrgyz_input_attributes,
     }
+
+
+def kyrgyz_input_attributes(latin: bool = True) -> dict[str, str]:
+    """Attributes that give a text field the on-screen keys ң ө ү (static/js/kyrgyz-input.js)."""
+    attributes = {
+        "data-kyrgyz": "",
+        "lang": "ky",
+        "autocapitalize": "none",
+        "autocorrect": "off",
+        "spellcheck": "false",
+        "data-kyrgyz-label": _("Insert {letter}"),
+        "data-kyrgyz-keys-label": _("Kyrgyz letters"),
+        "data-kyrgyz-shift-label": _("Capital letters"),
+        "data-kyrgyz-latin-label": _("Latin → Cyrillic"),
+    }
+    if not latin:
+        attributes["data-kyrgyz-latin"] = "off"
+    return attributes
 
 
 @bp.after_app_request
@@ -77,4 +118,58 @@ def set_language() -> Response:
         if current_user.is_authenticated and current_user.language != language:
             current_user.language = language
             db.session.commit()
+    return response
+
+
+# Typing practice on the "Typing Kyrgyz" page: words that need ң ө ү (Kyrgyz, Japanese, English).
+TYPING_PRACTICE = [
+    ("Кош келиңиз!", "ようこそ！", "Welcome!"),
+    ("үй", "家", "house, home"),
+    ("көл", "湖", "lake"),
+    ("миң", "千", "thousand"),
+    ("Ысык-Көл", "イシク・クル湖", "Issyk-Kul (the lake)"),
+    ("түшүнөм", "わかります", "I understand"),
+]
+
+
+@bp.route("/typing", methods=["GET", "POST"])
+def typing() -> ResponseReturnValue:
+    """How to type Kyrgyz on each system, and practice with the on-screen keys."""
+    form = TypingPracticeForm()
+    index = request.values.get("word", 0, type=int) % len(TYPING_PRACTICE)
+    verdict = None
+    if form.validate_on_submit():
+        verdict = check(form.answer.data or "", [TYPING_PRACTICE[index][0]])
+    context = {
+        "form": form,
+        "index": index,
+        "word": TYPING_PRACTICE[index],
+        "next_index": (index + 1) % len(TYPING_PRACTICE),
+        "verdict": verdict,
+        "message": verdict.render(_) if verdict else None,
+    }
+    if is_htmx() and request.method == "POST":
+        return vary_on_htmx(make_response(render_template("core/_typing_feedback.html", **context)))
+    return vary_on_htmx(make_response(render_template("core/typing.html", **context)))
+
+
+@bp.get("/speech")
+@limiter.limit("120 per minute", scope="speech")
+def speech() -> ResponseReturnValue:
+    """Synthetic speech of a Kyrgyz word or phrase, made once and then served from the cache."""
+    text_to_speak = request.args.get("text", "")
+    try:
+        result = synthesize(
+            text_to_speak,
+            Path(current_app.instance_path) / "audio" / "speech",
+            timeout=current_app.config["SPEECH_TIMEOUT"],
+        )
+    except ValueError:
+        abort(400)
+    except (SpeechUnavailable, SpeechError):
+        current_app.logger.exception("speech synthesis failed for %r", text_to_speak[:50])
+        abort(503)
+    response = send_file(result.path, mimetype=result.mimetype, conditional=True, max_age=YEAR)
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.headers[AUDIO_SOURCE_HEADER] = "synthetic"
     return response
