@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Flask, url_for
+from flask import url_for
+from flask.sansio.app import App
 from flask_login import current_user
 
 
@@ -31,12 +32,12 @@ class NavItem:
         return url_for(self.endpoint)
 
 
-def add_nav_item(app: Flask, item: NavItem) -> None:
+def add_nav_item(app: App, item: NavItem) -> None:
     """Register a navigation entry (called while blueprints are registered)."""
     app.extensions.setdefault("sabak_nav", []).append(item)
 
 
-def nav_items(app: Flask) -> list[NavItem]:
+def nav_items(app: App) -> list[NavItem]:
     """The entries the current user may see, in registration order."""
     items = sorted(app.extensions.get("sabak_nav", []), key=lambda item: item.order)
     return [item for item in items if item.visible()]

@@ -28,14 +28,18 @@ def test_practice_gives_teaching_feedback(client, answer, status, text):
 
 
 def test_practice_feedback_in_japanese(client):
-    response = client.post("/typing?word=1", data={"answer": "уй"}, headers={"Accept-Language": "ja"})
+    response = client.post(
+        "/typing?word=1", data={"answer": "уй"}, headers={"Accept-Language": "ja"}
+    )
     body = response.get_data(as_text=True)
     assert "おしい" in body and "у → ү" in body
 
 
 def test_htmx_gets_only_the_feedback(client):
     response = client.post(
-        "/typing?word=2", data={"answer": "кол"}, headers={"HX-Request": "true", "Accept-Language": "en"}
+        "/typing?word=2",
+        data={"answer": "кол"},
+        headers={"HX-Request": "true", "Accept-Language": "en"},
     )
     body = response.get_data(as_text=True)
     assert "<html" not in body and "verdict-almost" in body and "көл" in body
