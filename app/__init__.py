@@ -95,10 +95,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature under its URL prefix."""
-    from app import auth, core
+    from app import auth, core, lessons
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(lessons.bp, url_prefix="/lessons")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -36,6 +36,7 @@ def _schema(database_url: str) -> Iterator[None]:
     """Create the schema once per run (the migrations are checked by their own test)."""
     import app.auth.models
     import app.core.models  # noqa: F401
+    import app.lessons.models  # noqa: F401
 
     engine = create_engine(database_url)
     db.metadata.drop_all(engine)

@@ -1,0 +1,65 @@
+"""Audio files of items (recordings from the course folder or from teachers), outside static/."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+MAX_RECORDING_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AudioType:
+    mimetype: str
+    extension: str
+
+
+class NotAudio(ValueError):
+    """The bytes are not an audio file we accept."""
+
+
+def sniff_audio(data: bytes) -> AudioType:
+    """Tell the audio type from the file's first bytes; never trust the name or the browser."""
+    head = data[:64]
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return AudioType("audio/wav", "wav")
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return AudioType("audio/mpeg", "mp3")
+    if head[:4] == b"OggS":
+        return AudioType("audio/ogg", "ogg")
+    if head[:4] == b"\x1a\x45\xdf\xa3":  # Matroska/WebM: what Chrome's MediaRecorder writes
+        return AudioType("audio/webm", "webm")
+    if head[4:8] == b"ftyp":  # MP4/M4A: what Safari's MediaRecorder writes
+        return AudioType("audio/mp4", "m4a")
+    if head[:4] == b"fLaC":
+        return AudioType("audio/flac", "flac")
+    raise NotAudio("not a recognised audio file")
+
+
+def audio_dir() -> Path:
+    return Path(current_app.instance_path) / "media" / "audio"
+
+
+def store_audio(data: bytes) -> tuple[str, AudioType]:
+    """Check and store an audio file under a fresh random name; returns (file name, type)."""
+    if len(data) > MAX_RECORDING_BYTES:
+        raise NotAudio("larger than 2 MB")
+    kind = sniff_audio(data)
+    directory = audio_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.{kind.extension}"
+    tmp = directory / f".{name}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, directory / name)
+    return name, kind
+
+
+def audio_path(name: str) -> Path:
+    """Where a stored audio file lives (names are ours: hex and an extension)."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise NotAudio("bad file name")
+    return audio_dir() / name

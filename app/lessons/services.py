@@ -1,0 +1,244 @@
+"""Rules of courses and classes: who may see and edit what, joining, progress."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import Role, User
+from app.extensions import db
+from app.lessons.models import (
+    ClassTeacher,
+    Course,
+    CourseClass,
+    Enrollment,
+    Item,
+    Lesson,
+    LessonProgress,
+)
+
+# Unambiguous letters and digits (no 0/O, 1/I/L) for codes read aloud in a classroom.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class LessonsError(Exception):
+    """A rule about courses or classes was broken; the view turns it into a message."""
+
+
+class UnknownJoinCode(LessonsError):
+    pass
+
+
+# Features that record a student's work on items register a check here, so that re-importing a
+# course retires (hides) an item with progress instead of deleting it. Each check takes item ids
+# and returns those that have progress.
+ItemProgressCheck = Callable[[list[int]], set[int]]
+ITEM_PROGRESS_CHECKS: list[ItemProgressCheck] = []
+
+
+def items_with_progress(item_ids: list[int]) -> set[int]:
+    """The items among `item_ids` on which some student has recorded work."""
+    found: set[int] = set()
+    for check in ITEM_PROGRESS_CHECKS:
+        found |= check(item_ids)
+    return found
+
+
+def lessons_with_progress(lesson_ids: list[int]) -> set[int]:
+    """The lessons among `lesson_ids` that some student marked as done."""
+    if not lesson_ids:
+        return set()
+    rows = db.session.scalars(
+        select(LessonProgress.lesson_id).where(LessonProgress.lesson_id.in_(lesson_ids)).distinct()
+    )
+    return set(rows)
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def teaches_course(user: User, course: Course) -> bool:
+    """Teachers of any class of the course are its teachers."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ClassTeacher.user_id == user.id,
+                    ClassTeacher.class_id == CourseClass.id,
+                    CourseClass.course_id == course.id,
+                )
+            )
+        )
+    )
+
+
+def can_edit_course(user: User, course: Course) -> bool:
+    """Only the course's teachers and admins edit its lessons and words."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.TEACHER) and teaches_course(user, course)
+
+
+def is_enrolled_in_course(user: User, course: Course) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Enrollment.user_id == user.id,
+                    Enrollment.class_id == CourseClass.id,
+                    CourseClass.course_id == course.id,
+                )
+            )
+        )
+    )
+
+
+def can_view_course(user: User, course: Course) -> bool:
+    """Students of a class of the course, its teachers and admins see its lessons."""
+    return can_edit_course(user, course) or is_enrolled_in_course(user, course)
+
+
+def teaches_class(user: User, course_class: CourseClass) -> bool:
+    if user.has_role(Role.ADMIN):
+        return True
+    return any(link.user_id == user.id for link in course_class.teacher_links)
+
+
+# --- classes ---------------------------------------------------------------------------------
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _with_unique_code(course_class: CourseClass) -> None:
+    """Give the class a fresh code, retrying in the (unlikely) case of a collision."""
+    for _ in range(10):
+        course_class.join_code = new_join_code()
+        try:
+            with db.session.begin_nested():
+                db.session.add(course_class)
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise LessonsError("could not generate a unique join code")
+
+
+@dataclass(frozen=True)
+class ClassDetails:
+    name: str
+    starts_on: date | None
+    ends_on: date | None
+    schedule: str
+
+
+def create_class(course: Course, details: ClassDetails, *, teacher: User) -> CourseClass:
+    """A new class of `course` taught by `teacher`, with a fresh join code."""
+    course_class = CourseClass(
+        course=course,
+        name=details.name.strip(),
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+        schedule=details.schedule.strip(),
+    )
+    course_class.teacher_links = [ClassTeacher(user_id=teacher.id)]
+    _with_unique_code(course_class)
+    return course_class
+
+
+def update_class(course_class: CourseClass, details: ClassDetails) -> None:
+    course_class.name = details.name.strip()
+    course_class.starts_on = details.starts_on
+    course_class.ends_on = details.ends_on
+    course_class.schedule = details.schedule.strip()
+    db.session.flush()
+
+
+def regenerate_code(course_class: CourseClass) -> str:
+    """A new join code; the old one stops working at once."""
+    _with_unique_code(course_class)
+    return course_class.join_code
+
+
+def class_for_code(code: str) -> CourseClass | None:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(cleaned) != CODE_LENGTH:
+        return None
+    return db.session.scalar(select(CourseClass).where(CourseClass.join_code == cleaned))
+
+
+def join_class(student: User, code: str) -> CourseClass:
+    """Enrol `student` in the class with this code; joining twice is harmless."""
+    course_class = class_for_code(code)
+    if course_class is None:
+        raise UnknownJoinCode(code)
+    already = db.session.get(Enrollment, (course_class.id, student.id))
+    if already is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Enrollment(class_id=course_class.id, user_id=student.id))
+        except IntegrityError:
+            pass  # a second tab joined at the same moment: the student is enrolled either way
+    return course_class
+
+
+def remove_student(course_class: CourseClass, user_id: int) -> None:
+    """Take a student out of a class; their lesson progress stays theirs."""
+    db.session.execute(
+        delete(Enrollment).where(
+            Enrollment.class_id == course_class.id, Enrollment.user_id == user_id
+        )
+    )
+
+
+def format_code(code: str) -> str:
+    """ABCD-EFGH: easier to read aloud and to copy."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def mark_done(user: User, lesson: Lesson) -> None:
+    """Record that the student finished the lesson; a double click changes nothing."""
+    if db.session.get(LessonProgress, (user.id, lesson.id)) is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
+    except IntegrityError:
+        pass
+
+
+def mark_not_done(user: User, lesson: Lesson) -> None:
+    db.session.execute(
+        delete(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
+
+
+def done_lesson_ids(user: User, lesson_ids: Iterable[int]) -> set[int]:
+    ids = list(lesson_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id).where(
+                LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(ids)
+            )
+        )
+    )
+
+
+def visible_items(lesson: Lesson) -> list[Item]:
+    return [item for item in lesson.items if not item.retired]
