@@ -141,6 +141,8 @@ POSSESSIVE_STEMS: dict[str, str] = {
     "орун": "орд",
     "эрин": "эрд",
     "ийин": "ийн",
+    "моюн": "мойн",
+    "убакыт": "убакт",
 }
 """Stems that lose their second vowel before a vowel-initial possessive (мурун → мурду)."""
 
