@@ -35,7 +35,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _schema(database_url: str) -> Iterator[None]:
     """Create the schema once per run (the migrations are checked by their own test)."""
     import app.auth.models
-    import app.core.models  # noqa: F401
+    import app.core.models
     import app.lessons.models  # noqa: F401
 
     engine = create_engine(database_url)

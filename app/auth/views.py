@@ -151,7 +151,7 @@ def signup() -> ResponseReturnValue:
             db.session.commit()
             login_user(user)
             flash(_("Your account has been created. Welcome to Sabak!"), "success")
-            return redirect(url_for("core.index"))
+            return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     return render_template("auth/signup.html", form=form)
 
 

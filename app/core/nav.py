@@ -41,3 +41,27 @@ def nav_items(app: App) -> list[NavItem]:
     """The entries the current user may see, in registration order."""
     items = sorted(app.extensions.get("sabak_nav", []), key=lambda item: item.order)
     return [item for item in items if item.visible()]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section of the signed-in home page contributed by a feature."""
+
+    template: str
+    context: Callable[[], dict[str, object] | None]  # None: nothing to show for this user
+    order: int = 50
+
+
+def add_home_panel(app: App, panel: HomePanel) -> None:
+    """Register a home-page section (called while blueprints are registered)."""
+    app.extensions.setdefault("sabak_home", []).append(panel)
+
+
+def home_panels(app: App) -> list[tuple[str, dict[str, object]]]:
+    """(template, context) of each section the current user has something in."""
+    shown = []
+    for panel in sorted(app.extensions.get("sabak_home", []), key=lambda p: p.order):
+        context = panel.context()
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown

@@ -27,7 +27,7 @@ from sqlalchemy import text
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
-from app.core.nav import NavItem, add_nav_item, nav_items
+from app.core.nav import NavItem, add_nav_item, home_panels, nav_items
 from app.core.urls import safe_next
 from app.extensions import db, limiter
 from app.kyrgyz.answers import check
@@ -86,7 +86,8 @@ def deliver_queued_mail(response: Response) -> Response:
 @bp.get("/")
 def index() -> str:
     """The landing page for visitors and the home page for signed-in users."""
-    return render_template("core/index.html")
+    panels = home_panels(current_app) if current_user.is_authenticated else []
+    return render_template("core/index.html", panels=panels)
 
 
 @bp.get("/healthz")

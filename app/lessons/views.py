@@ -2,6 +2,403 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from functools import lru_cache
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import Role, User
+from app.core.decorators import roles_required
+from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
+from app.extensions import db
+from app.lessons import services
+from app.lessons.forms import ClassForm, JoinForm
+from app.lessons.media import NotAudio, audio_path
+from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.notes import render_notes
 
 bp = Blueprint("lessons", __name__)
+
+
+def language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "ja"
+
+
+@bp.record_once
+def register_navigation(state: BlueprintSetupState) -> None:
+    add_nav_item(state.app, NavItem("lessons.index", lambda: _("Courses"), order=10))
+    add_nav_item(
+        state.app,
+        NavItem(
+            "lessons.classes",
+            lambda: _("Classes"),
+            roles=frozenset({Role.TEACHER, Role.ADMIN}),
+            order=20,
+        ),
+    )
+    add_home_panel(state.app, HomePanel("lessons/_home_panel.html", home_panel, order=10))
+
+
+# --- loading with authorisation --------------------------------------------------------------
+
+
+def get_course(slug: str, *, edit: bool = False) -> Course:
+    """The course, if the current user may see it (or edit it); else 404/403."""
+    course = db.one_or_404(select(Course).where(Course.slug == slug))
+    allowed = (
+        services.can_edit_course(current_user, course)
+        if edit
+        else services.can_view_course(current_user, course)
+    )
+    if not allowed:
+        abort(403)
+    return course
+
+
+def get_class(class_id: int) -> CourseClass:
+    """A class the current user teaches (admins: any class); else 404/403."""
+    course_class = db.get_or_404(
+        CourseClass,
+        class_id,
+        options=[selectinload(CourseClass.teacher_links), selectinload(CourseClass.course)],
+    )
+    if not services.teaches_class(current_user, course_class):
+        abort(403)
+    return course_class
+
+
+# --- home and course pages -------------------------------------------------------------------
+
+
+def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
+    """(classes the user studies in, classes the user teaches), with their courses loaded."""
+    studying = db.session.scalars(
+        select(CourseClass)
+        .join(Enrollment, Enrollment.class_id == CourseClass.id)
+        .where(Enrollment.user_id == user.id)
+        .options(selectinload(CourseClass.course))
+        .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
+    ).all()
+    teaching: list[CourseClass] = []
+    if user.has_any_role(Role.TEACHER, Role.ADMIN):
+        teaching = list(
+            db.session.scalars(
+                select(CourseClass)
+                .where(CourseClass.teacher_links.any(user_id=user.id))
+                .options(selectinload(CourseClass.course))
+                .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
+            )
+        )
+    return list(studying), teaching
+
+
+def home_panel() -> dict[str, object] | None:
+    studying, teaching = my_classes(current_user)
+    return {"studying": studying, "teaching": teaching}
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """The user's courses: through the classes they study in or teach."""
+    studying, teaching = my_classes(current_user)
+    editable: list[Course] = []
+    if current_user.has_role(Role.ADMIN):
+        editable = list(db.session.scalars(select(Course).order_by(Course.slug)))
+    return render_template(
+        "lessons/index.html", studying=studying, teaching=teaching, all_courses=editable
+    )
+
+
+@bp.get("/courses/<course_slug>/")
+@login_required
+def course(course_slug: str) -> ResponseReturnValue:
+    """The lessons of a course in order, with the student's marks."""
+    course = get_course(course_slug)
+    can_edit = services.can_edit_course(current_user, course)
+    query = select(Lesson).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
+    if not can_edit:
+        query = query.where(Lesson.published.is_(True))
+    lessons = db.session.scalars(query.order_by(Lesson.position)).all()
+    counts = dict(
+        db.session.execute(
+            select(Item.lesson_id, func.count())
+            .where(Item.course_id == course.id, Item.retired.is_(False))
+            .group_by(Item.lesson_id)
+        ).all()
+    )
+    done = services.done_lesson_ids(current_user, [lesson.id for lesson in lessons])
+    return render_template(
+        "lessons/course.html",
+        course=course,
+        lessons=lessons,
+        counts=counts,
+        done=done,
+        can_edit=can_edit,
+        language=language(),
+    )
+
+
+@lru_cache(maxsize=256)
+def _rendered_notes(text: str, locale: str) -> Markup:
+    """Notes change rarely and are read often: render each text once per process and language."""
+    return render_notes(text, _)
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>")
+@login_required
+def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """A lesson: goals, notes with generated tables, its words with audio, mark as done."""
+    course = get_course(course_slug)
+    can_edit = services.can_edit_course(current_user, course)
+    lesson = db.one_or_404(
+        select(Lesson)
+        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
+        .options(selectinload(Lesson.items))
+    )
+    if not can_edit and not lesson.visible_to_students:
+        abort(404)
+    outline_query = select(Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en).where(
+        Lesson.course_id == course.id, Lesson.retired.is_(False)
+    )
+    if not can_edit:
+        outline_query = outline_query.where(Lesson.published.is_(True))
+    outline = db.session.execute(outline_query.order_by(Lesson.position)).all()
+    index = next((i for i, row in enumerate(outline) if row.id == lesson.id), None)
+    previous = outline[index - 1] if index else None
+    following = outline[index + 1] if index is not None and index + 1 < len(outline) else None
+    items = services.visible_items(lesson)
+    lang = language()
+    return render_template(
+        "lessons/lesson.html",
+        course=course,
+        lesson=lesson,
+        words=[i for i in items if i.kind == "word"],
+        phrases=[i for i in items if i.kind == "phrase"],
+        notes=_rendered_notes(lesson.notes(lang), lang),
+        done=lesson.id in services.done_lesson_ids(current_user, [lesson.id]),
+        previous=previous,
+        following=following,
+        position=(index or 0) + 1,
+        total=len(outline),
+        can_edit=can_edit,
+        language=lang,
+    )
+
+
+@bp.post("/courses/<course_slug>/<lesson_slug>/done")
+@login_required
+def mark_done(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """Mark the lesson as done (or not done again); a double click is harmless."""
+    course = get_course(course_slug)
+    lesson = db.one_or_404(
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
+    )
+    if request.form.get("action") == "undo":
+        services.mark_not_done(current_user, lesson)
+        db.session.commit()
+        flash(_("The lesson is no longer marked as done."), "info")
+    else:
+        services.mark_done(current_user, lesson)
+        db.session.commit()
+        flash(_("Well done! The lesson is marked as done."), "success")
+    return redirect(url_for("lessons.lesson", course_slug=course.slug, lesson_slug=lesson.slug))
+
+
+@bp.get("/audio/<int:item_id>")
+@login_required
+def item_audio(item_id: int) -> ResponseReturnValue:
+    """A word's audio: the teacher's recording if there is one, else synthetic speech."""
+    item = db.get_or_404(Item, item_id)
+    course = db.session.get(Course, item.course_id)
+    if course is None or not services.can_view_course(current_user, course):
+        abort(403)
+    if not item.audio_file:
+        return redirect(url_for("core.speech", text=item.ky))
+    try:
+        path = audio_path(item.audio_file)
+    except NotAudio:
+        abort(404)
+    if not path.is_file():
+        current_app.logger.error("recording %s of item %s is missing", item.audio_file, item.id)
+        return redirect(url_for("core.speech", text=item.ky))
+    response = send_file(path, mimetype=item.audio_mimetype, conditional=True)
+    # The URL carries the recording's version, so a new recording is a new URL.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["X-Audio-Source"] = "recording"
+    return response
+
+
+# --- classes ---------------------------------------------------------------------------------
+
+
+def class_details(form: ClassForm) -> services.ClassDetails:
+    return services.ClassDetails(
+        name=form.name.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        schedule=form.schedule.data or "",
+    )
+
+
+def course_choices() -> list[tuple[int, str]]:
+    lang = language()
+    courses = db.session.scalars(select(Course).order_by(Course.level, Course.slug))
+    return [(c.id, c.title(lang)) for c in courses]
+
+
+@bp.get("/classes/")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def classes() -> ResponseReturnValue:
+    """The classes the teacher teaches, with their number of students."""
+    _studying, teaching = my_classes(current_user)
+    counts = dict(
+        db.session.execute(
+            select(Enrollment.class_id, func.count())
+            .where(Enrollment.class_id.in_([c.id for c in teaching]))
+            .group_by(Enrollment.class_id)
+        ).all()
+    )
+    return render_template(
+        "lessons/classes.html", classes=teaching, counts=counts, language=language()
+    )
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@roles_required(Role.TEACHER, Role.ADMIN)
+def new_class() -> ResponseReturnValue:
+    form = ClassForm()
+    form.set_courses(course_choices())
+    if form.validate_on_submit():
+        course = db.get_or_404(Course, form.course.data)
+        course_class = services.create_class(course, class_details(form), teacher=current_user)
+        db.session.commit()
+        flash(_("The class has been created. Give your students its code."), "success")
+        return redirect(url_for("lessons.class_detail", class_id=course_class.id))
+    return render_template("lessons/class_form.html", form=form, course_class=None)
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.TEACHER, Role.ADMIN)
+def edit_class(class_id: int) -> ResponseReturnValue:
+    course_class = get_class(class_id)
+    form = ClassForm(obj=course_class)
+    form.set_courses(course_choices())
+    form.course.data = course_class.course_id
+    if form.validate_on_submit():
+        services.update_class(course_class, class_details(form))
+        db.session.commit()
+        flash(_("The class has been saved."), "success")
+        return redirect(url_for("lessons.class_detail", class_id=course_class.id))
+    return render_template("lessons/class_form.html", form=form, course_class=course_class)
+
+
+@bp.get("/classes/<int:class_id>")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def class_detail(class_id: int) -> ResponseReturnValue:
+    """The roster, the join code and link."""
+    course_class = get_class(class_id)
+    roster = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.class_id == course_class.id)
+        .options(selectinload(Enrollment.user))
+        .order_by(Enrollment.joined_at)
+    ).all()
+    teachers = db.session.scalars(
+        select(User).where(User.id.in_([link.user_id for link in course_class.teacher_links]))
+    ).all()
+    return render_template(
+        "lessons/class_detail.html",
+        course_class=course_class,
+        roster=roster,
+        teachers=teachers,
+        code=services.format_code(course_class.join_code),
+        join_url=url_for("lessons.join_link", code=course_class.join_code, _external=True),
+        language=language(),
+    )
+
+
+@bp.post("/classes/<int:class_id>/code")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def regenerate_code(class_id: int) -> ResponseReturnValue:
+    course_class = get_class(class_id)
+    code = services.regenerate_code(course_class)
+    db.session.commit()
+    flash(
+        _(
+            "New class code: %(code)s. The old code no longer works.",
+            code=services.format_code(code),
+        ),
+        "success",
+    )
+    return redirect(url_for("lessons.class_detail", class_id=course_class.id))
+
+
+@bp.post("/classes/<int:class_id>/students/<int:user_id>/remove")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def remove_student(class_id: int, user_id: int) -> ResponseReturnValue:
+    course_class = get_class(class_id)
+    services.remove_student(course_class, user_id)
+    db.session.commit()
+    flash(_("The student has been removed from the class."), "info")
+    return redirect(url_for("lessons.class_detail", class_id=course_class.id))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+def join() -> ResponseReturnValue:
+    """A student types the class code their teacher gave them."""
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            course_class = services.join_class(current_user, form.code.data or "")
+        except services.UnknownJoinCode:
+            form.code.errors.append(_("No class has this code. Please check it with your teacher."))
+        else:
+            db.session.commit()
+            return joined(course_class)
+    return render_template("lessons/join.html", form=form, course_class=None)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@login_required
+def join_link(code: str) -> ResponseReturnValue:
+    """The join link: shows the class, and joins with one click."""
+    course_class = services.class_for_code(code)
+    if course_class is None:
+        flash(
+            _("This class link is no longer valid. Please ask your teacher for the new code."),
+            "error",
+        )
+        return redirect(url_for("lessons.join"))
+    if request.method == "POST":
+        services.join_class(current_user, code)
+        db.session.commit()
+        return joined(course_class)
+    form = JoinForm(code=services.format_code(course_class.join_code))
+    return render_template(
+        "lessons/join.html", form=form, course_class=course_class, language=language()
+    )
+
+
+def joined(course_class: CourseClass) -> ResponseReturnValue:
+    flash(_("You have joined %(name)s.", name=course_class.name), "success")
+    return redirect(url_for("lessons.course", course_slug=course_class.course.slug))

@@ -422,3 +422,15 @@ def test_login_limit_is_shared_through_redis(app, make_user):
     for worker in (worker_a, worker_b):
         with worker.app_context():
             db.engine.dispose()
+
+
+def test_signup_follows_a_safe_next(client):
+    data = {
+        "display_name": "Taro",
+        "email": "taro@example.org",
+        "password": "long enough",
+        "confirm": "long enough",
+        "language": "ja",
+    }
+    response = client.post("/auth/signup?next=/lessons/join/ABCDEFGH", data=data)
+    assert response.headers["Location"] == "/lessons/join/ABCDEFGH"

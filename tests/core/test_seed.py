@@ -1,4 +1,4 @@
-"""`flask seed-demo`: the demo accounts of DESIGN.md, idempotent."""
+"""`flask seed-demo`: the demo accounts of DESIGN.md and the demo data, idempotent."""
 
 from __future__ import annotations
 
@@ -7,18 +7,30 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.lessons.models import CourseClass, Enrollment, Item, LessonProgress
 
 DEMO = ["student", "teacher", "organizer", "judge", "admin"]
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (User, CourseClass, Enrollment, LessonProgress, Item)
+    }
 
 
 def test_seed_demo_is_idempotent_and_every_account_can_sign_in(app, client):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    second = runner.invoke(args=["seed-demo"])
-    assert second.exit_code == 0 and "created" not in second.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO)
+        after_first = counts()
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    with app.app_context():
+        assert counts() == after_first
+    assert after_first["CourseClass"] == 1 and after_first["Enrollment"] >= 5
+    assert after_first["LessonProgress"] >= 5 and after_first["Item"] >= 400
     for role in DEMO:
         response = client.post(
             "/auth/login", data={"email": f"{role}@example.com", "password": "sabak-demo"}

@@ -1,0 +1,49 @@
+"""Forms for classes and joining them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ClassForm(FlaskForm):
+    course = SelectField(_l("Course"), choices=[], coerce=int)
+    name = StringField(
+        _l("Class name"),
+        validators=[DataRequired(), Length(max=200)],
+        filters=[strip],
+        description=_l("e.g. 2027年春 入門クラス (火曜夜)"),
+    )
+    starts_on = DateField(_l("First lesson"), validators=[Optional()])
+    ends_on = DateField(_l("Last lesson"), validators=[Optional()])
+    schedule = TextAreaField(
+        _l("Schedule"),
+        validators=[Optional(), Length(max=500)],
+        filters=[strip],
+        description=_l("e.g. Tuesdays 19:00–20:30 at the Embassy, or online"),
+    )
+
+    def set_courses(self, courses: list[tuple[int, str]]) -> None:
+        self.course.choices = [SelectChoice(value, label) for value, label in courses]
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last lesson cannot be before the first one."))
+
+
+class JoinForm(FlaskForm):
+    code = StringField(
+        _l("Class code"),
+        validators=[DataRequired(), Length(max=20)],
+        filters=[strip],
+        description=_l("Your teacher gives you an 8-character code, e.g. K7QF-3MZP."),
+    )

@@ -1,0 +1,203 @@
+/*
+ * Record a word's pronunciation in the browser (templates/lessons/item_recording.html).
+ *
+ * Markup: <article data-recorder hidden data-form="<id of the upload form>" data-field="audio"
+ * data-max-bytes data-max-seconds data-label-*> with buttons [data-action=record|stop|play|save],
+ * an <audio data-playback> and a [data-status] line. The labels come from data-label-* attributes
+ * so that the page translates them. Without MediaRecorder (or fetch) the recorder stays hidden
+ * and the upload form, which works without JavaScript, is all there is.
+ *
+ * Saving posts the recording like the upload form would (same field, the form's CSRF token) with
+ * fetch. The server answers a good recording with a redirect (not followed here, so the page's
+ * "saved" message is still waiting for the reload) and a bad one with the page and the error
+ * next to the field, which is shown in the status line.
+ */
+(function () {
+  "use strict";
+
+  var TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/mp4", "audio/ogg;codecs=opus", "audio/ogg"];
+  var EXTENSIONS = { "audio/webm": "webm", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/wav": "wav" };
+
+  function supported() {
+    return Boolean(
+      window.MediaRecorder && window.fetch && window.FormData && window.DOMParser &&
+      navigator.mediaDevices && navigator.mediaDevices.getUserMedia
+    );
+  }
+
+  function preferredType() {
+    if (typeof MediaRecorder.isTypeSupported !== "function") {
+      return "";
+    }
+    for (var i = 0; i < TYPES.length; i += 1) {
+      if (MediaRecorder.isTypeSupported(TYPES[i])) {
+        return TYPES[i];
+      }
+    }
+    return "";
+  }
+
+  function extension(type) {
+    return EXTENSIONS[(type || "").split(";")[0]] || "webm";
+  }
+
+  function setUp(root) {
+    var form = document.getElementById(root.getAttribute("data-form"));
+    if (!form) {
+      return;
+    }
+    var fieldName = root.getAttribute("data-field") || "audio";
+    var maxBytes = parseInt(root.getAttribute("data-max-bytes"), 10) || 2 * 1024 * 1024;
+    var maxSeconds = parseInt(root.getAttribute("data-max-seconds"), 10) || 30;
+    var buttons = {};
+    ["record", "stop", "play", "save"].forEach(function (name) {
+      buttons[name] = root.querySelector('[data-action="' + name + '"]');
+    });
+    var playback = root.querySelector("[data-playback]");
+    var status = root.querySelector("[data-status]");
+    var recorder = null;
+    var stream = null;
+    var chunks = [];
+    var recording = null;
+    var playbackUrl = null;
+    var timer = null;
+
+    function label(name) {
+      return root.getAttribute("data-label-" + name) || "";
+    }
+
+    function say(text, isError) {
+      status.textContent = text;
+      status.classList.toggle("is-error", Boolean(isError));
+    }
+
+    function setState(state) {
+      root.setAttribute("data-state", state);
+      buttons.record.disabled = state === "recording" || state === "saving";
+      buttons.stop.disabled = state !== "recording";
+      buttons.play.disabled = state !== "recorded";
+      buttons.save.disabled = state !== "recorded" || !recording || recording.size > maxBytes;
+    }
+
+    function releaseMicrophone() {
+      if (stream) {
+        stream.getTracks().forEach(function (track) { track.stop(); });
+      }
+      stream = null;
+    }
+
+    function finished() {
+      releaseMicrophone();
+      var type = recorder.mimeType || (chunks[0] && chunks[0].type) || "audio/webm";
+      recording = new Blob(chunks, { type: type });
+      if (playbackUrl) {
+        URL.revokeObjectURL(playbackUrl);
+      }
+      playbackUrl = URL.createObjectURL(recording);
+      playback.src = playbackUrl;
+      playback.controls = true;
+      playback.hidden = false;
+      setState("recorded");
+      if (recording.size > maxBytes) {
+        say(label("too-large"), true);
+      } else {
+        say(label("recorded"), false);
+      }
+    }
+
+    function stop() {
+      window.clearTimeout(timer);
+      if (recorder && recorder.state !== "inactive") {
+        recorder.stop();
+      }
+    }
+
+    function start() {
+      buttons.record.disabled = true;
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (microphone) {
+        stream = microphone;
+        chunks = [];
+        var type = preferredType();
+        recorder = type ? new MediaRecorder(microphone, { mimeType: type }) : new MediaRecorder(microphone);
+        recorder.addEventListener("dataavailable", function (event) {
+          if (event.data && event.data.size) {
+            chunks.push(event.data);
+          }
+        });
+        recorder.addEventListener("stop", finished);
+        recorder.start();
+        setState("recording");
+        say(label("recording"), false);
+        timer = window.setTimeout(stop, maxSeconds * 1000);
+      }).catch(function () {
+        releaseMicrophone();
+        setState(recording ? "recorded" : "idle");
+        say(label("denied"), true);
+      });
+    }
+
+    function fieldError(html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var error = page.querySelector("#" + fieldName + "-error");
+      return error ? error.textContent.trim() : "";
+    }
+
+    function save() {
+      if (!recording) {
+        return;
+      }
+      var data = new FormData();
+      var token = form.querySelector('input[name="csrf_token"]');
+      if (token) {
+        data.append("csrf_token", token.value);
+      }
+      data.append(fieldName, recording, "recording." + extension(recording.type));
+      setState("saving");
+      say(label("saving"), false);
+      fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        redirect: "manual"
+      }).then(function (response) {
+        if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+          window.location.reload();
+          return null;
+        }
+        return response.text().then(function (html) {
+          setState("recorded");
+          say(fieldError(html) || label("failed"), true);
+        });
+      }).catch(function () {
+        setState("recorded");
+        say(label("failed"), true);
+      });
+    }
+
+    buttons.record.addEventListener("click", start);
+    buttons.stop.addEventListener("click", stop);
+    buttons.play.addEventListener("click", function () {
+      playback.currentTime = 0;
+      var playing = playback.play();
+      if (playing && typeof playing.catch === "function") {
+        playing.catch(function () { say(label("failed-play"), true); });
+      }
+    });
+    buttons.save.addEventListener("click", save);
+    setState("idle");
+    root.hidden = false;
+  }
+
+  function init() {
+    if (!supported()) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-recorder]"), setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

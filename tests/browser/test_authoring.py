@@ -1,0 +1,199 @@
+"""Teacher authoring in Chromium: edit a word, give it a recording (upload, and the recorder)."""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+from app.lessons import services
+from app.lessons.models import AudioSource, Course, Item, Lesson
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture(autouse=True)
+def private_instance(app: Any, tmp_path: Path) -> None:
+    """Recordings go to a temporary instance folder, not the project's."""
+    app.instance_path = str(tmp_path / "instance")
+
+
+def wav_bytes(seconds: float = 0.3, rate: int = 8000) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * n / rate)))
+                for n in range(int(seconds * rate))
+            )
+        )
+    return buffer.getvalue()
+
+
+def teacher_with_a_course(app: Any, make_user: Any) -> tuple[Any, int]:
+    """A teacher of a class of a one-lesson course whose first word is салам; (user, item id)."""
+    teacher = make_user(roles="teacher", display_name="Айгүл")
+    with app.app_context():
+        course = Course(
+            slug="kyrgyz-a1",
+            title_ja="キルギス語入門",
+            title_en="Kyrgyz A1",
+            title_ky="Кыргыз тили",
+            level="A1",
+        )
+        lesson = Lesson(
+            course=course,
+            slug="greetings",
+            title_ja="あいさつ",
+            title_en="Greetings",
+            title_ky="Саламдашуу",
+        )
+        db.session.add_all([course, lesson])
+        db.session.flush()
+        for position, (ky, ja, en) in enumerate(
+            [("салам", "こんにちは", "hi"), ("рахмат", "ありがとう", "thanks")]
+        ):
+            db.session.add(
+                Item(
+                    course_id=course.id,
+                    lesson_id=lesson.id,
+                    position=position,
+                    ky=ky,
+                    ja=ja,
+                    en=en,
+                    pos="interjection",
+                )
+            )
+        services.create_class(
+            course,
+            services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
+            teacher=db.session.get(User, teacher.id),
+        )
+        db.session.commit()
+        item_id = db.session.scalar(select(Item.id).where(Item.ky == "салам"))
+        db.session.remove()
+    return teacher, item_id
+
+
+def sign_in(page: Any, user: Any) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(user.display_name).first).to_be_visible()
+
+
+def stored_item(app: Any, item_id: int) -> Item:
+    with app.app_context():
+        item = db.session.get(Item, item_id)
+        db.session.expunge(item)
+        return item
+
+
+def test_teacher_edits_a_gloss_and_uploads_a_recording(page, app, make_user):
+    teacher, item_id = teacher_with_a_course(app, make_user)
+    sign_in(page, teacher)
+    page.goto("/lessons/courses/kyrgyz-a1/greetings/edit")
+    page.get_by_role("link", name="Edit салам").click()
+    page.get_by_label("English meaning").fill("hello")
+    page.get_by_role("button", name="Save", exact=True).click()
+    row = page.locator(f"#item-{item_id}")
+    expect(row).to_contain_text("hello")
+    expect(page.locator(".flash-success")).to_contain_text("has been saved")
+
+    row.get_by_role("link", name="Pronunciation салам").click()
+    expect(page.locator("#audio-source")).to_contain_text("Synthetic voice")
+    page.get_by_label("Audio file").set_input_files(
+        {"name": "salam.wav", "mimeType": "audio/wav", "buffer": wav_bytes()}
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".flash-success")).to_contain_text("Students now hear it")
+    expect(page.locator("#audio-source")).to_contain_text("Teacher's recording")
+    expect(page.locator(".current-audio audio")).to_have_attribute(
+        "src", f"/lessons/audio/{item_id}?v=1"
+    )
+    item = stored_item(app, item_id)
+    assert (item.en, item.audio_source, item.audio_mimetype) == (
+        "hello",
+        AudioSource.TEACHER,
+        "audio/wav",
+    )
+
+
+def test_notes_preview_updates_in_place(page, app, make_user):
+    teacher, _item_id = teacher_with_a_course(app, make_user)
+    sign_in(page, teacher)
+    page.goto("/lessons/courses/kyrgyz-a1/greetings/edit")
+    page.get_by_label("Notes (English)").fill(
+        "**Bold** words\n\n[[plural: китеп]]\n\n<script>alert(1)</script>\n"
+    )
+    page.evaluate("window.sabakNoReload = true")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#notes-preview")
+    expect(preview.locator("strong")).to_have_text("Bold")
+    expect(preview.locator(".forms-table")).to_contain_text("китептер")
+    assert preview.locator("script").count() == 0
+    assert page.evaluate("window.sabakNoReload") is True  # htmx swapped the pane in place
+    with app.app_context():
+        assert db.session.scalar(select(Lesson.notes_en)) == ""
+
+
+def test_a_text_file_is_refused_next_to_the_field(page, app, make_user):
+    teacher, item_id = teacher_with_a_course(app, make_user)
+    sign_in(page, teacher)
+    page.goto(f"/lessons/items/{item_id}/recording")
+    page.get_by_label("Audio file").set_input_files(
+        {"name": "notes.mp3", "mimeType": "audio/mpeg", "buffer": b"just some text\n" * 10}
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#audio-error")).to_contain_text("not an audio file")
+    assert stored_item(app, item_id).audio_file is None
+
+
+@pytest.fixture
+def microphone_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A second Chromium with a fake microphone (a beep) that pages may use without asking."""
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    context = chromium.new_context(locale="en-US", base_url=live_server)
+    context.grant_permissions(["microphone"])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    chromium.close()
+    assert errors == []
+
+
+def test_record_in_the_browser_and_save(microphone_page, app, make_user):
+    page = microphone_page
+    teacher, item_id = teacher_with_a_course(app, make_user)
+    sign_in(page, teacher)
+    page.goto(f"/lessons/items/{item_id}/recording")
+    recorder = page.locator("[data-recorder]")
+    expect(recorder).to_be_visible()
+    recorder.get_by_role("button", name="Record", exact=True).click()
+    expect(recorder).to_have_attribute("data-state", "recording")
+    page.wait_for_timeout(700)
+    recorder.get_by_role("button", name="Stop").click()
+    expect(recorder).to_have_attribute("data-state", "recorded")
+    expect(recorder.get_by_role("button", name="Play back")).to_be_enabled()
+    recorder.get_by_role("button", name="Save the recording").click()
+    expect(page.locator(".flash-success")).to_contain_text("Students now hear it")
+    expect(page.locator("#audio-source")).to_contain_text("Teacher's recording")
+    item = stored_item(app, item_id)
+    assert item.audio_source == AudioSource.TEACHER
+    assert item.audio_mimetype in {"audio/webm", "audio/ogg", "audio/mp4"}

@@ -1,0 +1,51 @@
+"""The student's first steps in Chromium, on the demo data of `make run`."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from app.core.seed import seed_demo_data
+from app.extensions import db
+from app.kyrgyz import speech
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        for _line in seed_demo_data(password="sabak-demo"):
+            pass
+        db.session.commit()
+
+
+def sign_in(page, email):
+    page.goto("/auth/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill("sabak-demo")
+    page.locator("main form button[type=submit]").click()
+
+
+@pytest.mark.skipif(not speech.is_available(), reason="espeak-ng is not installed")
+def test_student_joins_the_demo_class_studies_a_lesson_and_marks_it_done(page, demo):
+    sign_in(page, "student@example.com")  # the demo student reads Japanese
+    page.get_by_role("button", name="クラスコードで参加").first.click()
+    page.get_by_label("クラスコード").fill("kyrg-yz27")
+    page.get_by_role("button", name="参加する").click()
+    expect(page.get_by_text("2027年春 入門クラス (火曜夜) に参加しました。")).to_be_visible()
+    expect(page.get_by_role("heading", name="キルギス語入門 (A1)")).to_be_visible()
+
+    page.locator(".lesson-list a").first.click()
+    expect(page.locator("h1")).to_be_visible()
+    page.wait_for_load_state("load")  # the play buttons' script has run
+    # The play button plays in place: the browser follows the word's audio URL to the speech.
+    with page.expect_request(lambda r: "/speech" in r.url) as audio:
+        page.locator("a[data-play]").first.click()
+    assert page.url.endswith("/alphabet")  # no navigation away from the lesson
+    fetched = page.request.get(audio.value.url)
+    assert fetched.ok and fetched.headers["content-type"].startswith("audio/")
+
+    page.get_by_role("button", name="修了にする").click()
+    expect(page.get_by_text("よくできました！この課を修了にしました。")).to_be_visible()
+    page.locator("nav[aria-label=breadcrumb] a").click()
+    expect(page.locator(".lesson-list li").first).to_contain_text("✓ 修了")
+    expect(page.get_by_text("課中 1 課を修了")).to_be_visible()
