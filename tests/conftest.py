@@ -80,8 +80,14 @@ def settings() -> dict[str, Any]:
 
 @pytest.fixture
 def app(
-    database_url: str, _schema: None, tmp_path: Any, settings: dict[str, Any]
+    database_url: str,
+    _schema: None,
+    tmp_path: Any,
+    settings: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Flask]:
+    # Recordings, cached speech and mail of a test stay in its own folder.
+    monkeypatch.setenv("SABAK_INSTANCE_PATH", str(tmp_path / "instance"))
     config = test_settings(database_url, tmp_path) | settings
     application = create_app(config)
     yield application

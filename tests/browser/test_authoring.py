@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import math
-import struct
-import wave
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,27 +14,7 @@ from app.extensions import db
 from app.lessons import services
 from app.lessons.models import AudioSource, Course, Item, Lesson
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-
-@pytest.fixture(autouse=True)
-def private_instance(app: Any, tmp_path: Path) -> None:
-    """Recordings go to a temporary instance folder, not the project's."""
-    app.instance_path = str(tmp_path / "instance")
-
-
-def wav_bytes(seconds: float = 0.3, rate: int = 8000) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(
-            b"".join(
-                struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * n / rate)))
-                for n in range(int(seconds * rate))
-            )
-        )
-    return buffer.getvalue()
+from tests.helpers import wav_bytes
 
 
 def teacher_with_a_course(app: Any, make_user: Any) -> tuple[Any, int]:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import math
 import re
-import struct
-import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +20,7 @@ from app.lessons import editing, services
 from app.lessons.media import MAX_RECORDING_BYTES, audio_dir
 from app.lessons.models import AudioSource, Course, Item, Lesson
 from tests.conftest import UserInfo
-from tests.helpers import queries_for
+from tests.helpers import queries_for, wav_bytes
 
 WORDS = [
     ("салам", "こんにちは", "hello"),
@@ -105,12 +102,6 @@ def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def private_instance(app: Flask, tmp_path: Path) -> None:
-    """Recordings go to a temporary instance folder, not the project's."""
-    app.instance_path = str(tmp_path / "instance")
-
-
 @pytest.fixture
 def teacher(make_user: Callable[..., UserInfo]) -> UserInfo:
     return make_user(roles="teacher", display_name="Айгүл")
@@ -145,22 +136,6 @@ def lesson_items(app: Flask, lesson_id: int) -> list[tuple[int, int, str]]:
             .order_by(Item.position, Item.id)
         ).all()
         return [tuple(row) for row in rows]
-
-
-def wav_bytes(seconds: float = 0.2, rate: int = 8000) -> bytes:
-    """A real (tiny) WAV file: a 440 Hz tone."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(
-            b"".join(
-                struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * n / rate)))
-                for n in range(int(seconds * rate))
-            )
-        )
-    return buffer.getvalue()
 
 
 MP3_BYTES = b"ID3\x04\x00\x00\x00\x00\x00\x0f" + bytes(15) + b"\xff\xfb\x90\x64" + bytes(400)
