@@ -30,6 +30,14 @@ SHOTS = [
     ("admin-users-en", "admin", "/auth/admin/users", "en-US", False),
     ("admin-users-ja-phone", "admin", "/auth/admin/users", "ja-JP", True),
     ("not-found-ja", None, "/no-such-page", "ja-JP", False),
+    ("typing-ja-phone", None, "/typing", "ja-JP", True),
+    ("join-student-ja", "student", "/lessons/join", "ja-JP", False),
+    ("classes-teacher-ja", "teacher", "/lessons/classes/", "ja-JP", False),
+    ("class-teacher-ja-phone", "teacher", "/lessons/classes/1", "ja-JP", True),
+    ("course-teacher-ja", "teacher", "/lessons/courses/kyrgyz-a1/", "ja-JP", False),
+    ("lesson-teacher-ja", "teacher", "/lessons/courses/kyrgyz-a1/family", "ja-JP", False),
+    ("lesson-teacher-en-phone", "teacher", "/lessons/courses/kyrgyz-a1/greetings", "en-US", True),
+    ("edit-lesson-teacher-ja", "teacher", "/lessons/courses/kyrgyz-a1/family/edit", "ja-JP", False),
 ]
 
 

@@ -72,6 +72,17 @@ def test_settings(database_url: str, tmp_path: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing at full cost would make every user the suite creates slow; the cost isn't under test."""
+    from werkzeug import security
+
+    monkeypatch.setattr(
+        "app.auth.models.generate_password_hash",
+        lambda password: security.generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
+
+
 @pytest.fixture
 def settings() -> dict[str, Any]:
     """Per-test overrides of the test configuration (override this fixture or mutate it)."""

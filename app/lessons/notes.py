@@ -66,6 +66,22 @@ def _label_key(kind: str, column: str) -> str:
     return f"poss_{column}" if kind == "possessive" else column
 
 
+LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s")
+
+
+def separate_lists(text: str) -> str:
+    """Start a list after a paragraph line, as CommonMark does (Python-Markdown needs a blank line)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if LIST_ITEM.match(line) and previous.strip() and not LIST_ITEM.match(previous):
+            if not previous.startswith((" ", "\t", "|")):
+                out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def render_notes(text: str, gettext: Callable[[str], str]) -> Markup:
     """Markdown → sanitised HTML, with directive lines replaced by generated tables."""
     tables: list[str] = []
@@ -75,7 +91,7 @@ def render_notes(text: str, gettext: Callable[[str], str]) -> Markup:
         tables.append(_table(match.group(1), words, gettext))
         return "\n\n" + PLACEHOLDER.format(len(tables) - 1) + "\n\n"
 
-    source = DIRECTIVE.sub(stash, text or "")
+    source = DIRECTIVE.sub(stash, separate_lists(text or ""))
     html = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

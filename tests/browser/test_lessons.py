@@ -49,3 +49,31 @@ def test_student_joins_the_demo_class_studies_a_lesson_and_marks_it_done(page, d
     page.locator("nav[aria-label=breadcrumb] a").click()
     expect(page.locator(".lesson-list li").first).to_contain_text("✓ 修了")
     expect(page.get_by_text("課中 1 課を修了")).to_be_visible()
+
+
+PHONE_PAGES = [
+    "/lessons/classes/{class_id}",
+    "/lessons/courses/kyrgyz-a1/",
+    "/lessons/courses/kyrgyz-a1/family",
+    "/lessons/courses/kyrgyz-a1/family/edit",
+    "/lessons/classes/",
+]
+
+
+def test_teacher_pages_fit_a_phone(browser, live_server, demo, app):
+    from sqlalchemy import select
+
+    from app.lessons.models import CourseClass
+
+    with app.app_context():
+        class_id = db.session.scalar(select(CourseClass.id))
+    context = browser.new_context(
+        base_url=live_server, locale="ja-JP", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, "teacher@example.com")
+    for url in PHONE_PAGES:
+        page.goto(url.format(class_id=class_id))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+    context.close()

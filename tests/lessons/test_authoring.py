@@ -91,17 +91,6 @@ def add_course(
     return facts
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hashing with the real cost would make the role matrix slow; the hash is not under test."""
-    from werkzeug import security
-
-    monkeypatch.setattr(
-        "app.auth.models.generate_password_hash",
-        lambda password: security.generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
-
 @pytest.fixture
 def teacher(make_user: Callable[..., UserInfo]) -> UserInfo:
     return make_user(roles="teacher", display_name="Айгүл")
@@ -601,6 +590,28 @@ def test_upload_a_wav_replaces_synthetic_speech(app, client, auth, teacher, cour
     page = client.get(recording_url(item_id)).get_data(as_text=True)
     assert "Teacher&#39;s recording" in page or "Teacher's recording" in page
     assert f"/lessons/audio/{item_id}?v=1" in page
+
+
+def test_the_student_then_hears_the_recording(app, client, auth, make_user, teacher, course):
+    from app.lessons.models import CourseClass, Enrollment
+
+    auth.login(user=teacher)
+    item_id = course.item_ids[0]
+    data = wav_bytes()
+    client.post(recording_url(item_id), data=upload(data))
+    auth.logout()
+    student = make_user()
+    with app.app_context():
+        class_id = db.session.scalar(select(CourseClass.id))
+        db.session.add(Enrollment(class_id=class_id, user_id=student.id))
+        db.session.commit()
+    auth.login(user=student)
+    lesson_page = client.get(f"/lessons/courses/{course.slug}/{course.lesson_slug}")
+    assert f"/lessons/audio/{item_id}?v=1" in lesson_page.get_data(as_text=True)
+    with client.get(f"/lessons/audio/{item_id}?v=1") as response:
+        assert response.status_code == 200
+        assert response.headers["X-Audio-Source"] == "recording"
+        assert response.data == data
 
 
 def test_upload_an_mp3(app, client, auth, teacher, course):
