@@ -95,11 +95,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature under its URL prefix."""
-    from app import auth, core, lessons
+    from app import auth, contest, core, lessons, quizzes
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(lessons.bp, url_prefix="/lessons")
+    app.register_blueprint(quizzes.bp, url_prefix="/quizzes")
+    app.register_blueprint(contest.bp, url_prefix="/contest")
 
 
 def register_errorhandlers(app: Flask) -> None:

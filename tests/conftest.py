@@ -34,10 +34,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def _schema(database_url: str) -> Iterator[None]:
     """Create the schema once per run (the migrations are checked by their own test)."""
-    import app.auth.models
-    import app.core.models
-    import app.lessons.models  # noqa: F401
-
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})  # imports every model
     engine = create_engine(database_url)
     db.metadata.drop_all(engine)
     db.metadata.create_all(engine)

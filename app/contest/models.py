@@ -1,0 +1,3 @@
+"""Tables of the contest blueprint."""
+
+from __future__ import annotations

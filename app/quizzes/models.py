@@ -1,0 +1,3 @@
+"""Tables of the quizzes blueprint."""
+
+from __future__ import annotations
