@@ -75,9 +75,13 @@ def separate_lists(text: str) -> str:
     out: list[str] = []
     for line in lines:
         previous = out[-1] if out else ""
-        if LIST_ITEM.match(line) and previous.strip() and not LIST_ITEM.match(previous):
-            if not previous.startswith((" ", "\t", "|")):
-                out.append("")
+        if (
+            LIST_ITEM.match(line)
+            and previous.strip()
+            and not LIST_ITEM.match(previous)
+            and not previous.startswith((" ", "\t", "|"))
+        ):
+            out.append("")
         out.append(line)
     return "\n".join(out)
 
