@@ -1,6 +1,6 @@
 """The contest blueprint."""
 
-from app.contest import models  # noqa: F401  (the tables belong to the metadata)
+from app.contest import cli, models  # noqa: F401  (the commands and tables register themselves)
 from app.contest.views import bp
 
 __all__ = ["bp"]

@@ -1,3 +1,228 @@
-"""Tables of the contest blueprint."""
+"""Tables of the contest blueprint: editions, divisions, rubric criteria, registrations."""
 
 from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.dbtypes import UTCDateTime, utcnow
+from app.extensions import Model
+
+
+class Status(StrEnum):
+    """Where a registration stands; the first four are "active" and count for the unique index."""
+
+    PENDING = "pending"  # waiting for the organizers' approval (moderated divisions)
+    CONFIRMED = "confirmed"  # has a seat and a participant number
+    OFFERED = "offered"  # promoted from the waiting list: holds a seat until hold_expires_at
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+    EXPIRED = "expired"  # did not confirm an offered seat in time
+
+
+ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.WAITLISTED)
+SEAT_STATUSES = (Status.CONFIRMED, Status.OFFERED)
+_ACTIVE_SQL = "status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
+
+
+def new_ticket_secret() -> str:
+    """An unguessable secret for the QR ticket (check-in scans it)."""
+    return secrets.token_urlsafe(24)
+
+
+class Edition(Model):
+    """One year's contest: titles, registration window, event date and venue, rules."""
+
+    __tablename__ = "contest_editions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    title_ja: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    title_ky: Mapped[str] = mapped_column(String(200), default="")
+    registration_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    event_date: Mapped[date] = mapped_column(Date)
+    venue_ja: Mapped[str] = mapped_column(String(300), default="")
+    venue_en: Mapped[str] = mapped_column(String(300), default="")
+    rules_ja: Mapped[str] = mapped_column(Text, default="")
+    rules_en: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(default=True)
+    hold_hours: Mapped[int] = mapped_column(default=72)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    divisions: Mapped[list[Division]] = relationship(
+        back_populates="edition", order_by="Division.position", cascade="all, delete-orphan"
+    )
+
+    def title(self, language: str) -> str:
+        return self.title_ja if language == "ja" else self.title_en
+
+    def venue(self, language: str) -> str:
+        return self.venue_ja if language == "ja" else self.venue_en
+
+    def rules(self, language: str) -> str:
+        return self.rules_ja if language == "ja" else self.rules_en
+
+    def registration_open(self, now: datetime) -> bool:
+        return self.registration_opens_at <= now < self.registration_closes_at
+
+
+class Division(Model):
+    """A division of an edition (e.g. 初級スピーチ): capacity, eligibility, time limit, rubric."""
+
+    __tablename__ = "contest_divisions"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "letter"),
+        UniqueConstraint("edition_id", "slug"),
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_editions.id", ondelete="CASCADE"), index=True
+    )
+    # The slug names the kind of division across years (past first prizes bar the same slug).
+    slug: Mapped[str] = mapped_column(String(40))
+    letter: Mapped[str] = mapped_column(String(1))  # in participant numbers: 2027-A-014
+    position: Mapped[int] = mapped_column(default=0)
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ky: Mapped[str] = mapped_column(String(200), default="")
+    description_ja: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int] = mapped_column(default=20)
+    speech_seconds: Mapped[int] = mapped_column(default=300)
+    requires_moderation: Mapped[bool] = mapped_column(default=False)
+    # Eligibility; None means "no limit".
+    min_study_months: Mapped[int | None] = mapped_column()
+    max_study_months: Mapped[int | None] = mapped_column()
+    max_months_in_kyrgyzstan: Mapped[int | None] = mapped_column()
+    bar_native_speakers: Mapped[bool] = mapped_column(default=True)
+    require_japanese_citizenship: Mapped[bool] = mapped_column(default=True)
+    bar_past_first_prize: Mapped[bool] = mapped_column(default=True)
+    # Counters, only changed while the division row is locked.
+    numbers_issued: Mapped[int] = mapped_column(default=0)
+    waitlist_issued: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="divisions")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="division", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+
+    def name(self, language: str) -> str:
+        return self.name_ja if language == "ja" else self.name_en
+
+    def description(self, language: str) -> str:
+        return self.description_ja if language == "ja" else self.description_en
+
+
+class Criterion(Model):
+    """One rubric criterion of a division, with its weight (judging uses it next)."""
+
+    __tablename__ = "contest_criteria"
+    __table_args__ = (
+        UniqueConstraint("division_id", "position"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("max_score > 0", name="max_score_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_divisions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int] = mapped_column(default=1)  # percent of the total, or relative weight
+    max_score: Mapped[int] = mapped_column(default=10)
+
+    division: Mapped[Division] = relationship(back_populates="criteria")
+
+    def name(self, language: str) -> str:
+        return self.name_ja if language == "ja" else self.name_en
+
+
+class Registration(Model):
+    """One person's registration in one division of an edition."""
+
+    __tablename__ = "contest_registrations"
+    __table_args__ = (
+        # One active registration per person and edition: a double submit can't make two.
+        Index(
+            "uq_contest_registrations_active_email",
+            "edition_id",
+            "email",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+        UniqueConstraint("edition_id", "participant_number"),
+        UniqueConstraint("ticket_secret"),
+        Index("ix_contest_registrations_division_id_status", "division_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_editions.id", ondelete="CASCADE"), index=True
+    )
+    division_id: Mapped[int] = mapped_column(ForeignKey("contest_divisions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))  # normalised, as in users.email
+    status: Mapped[str] = mapped_column(String(12), default=Status.CONFIRMED)
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+
+    full_name: Mapped[str] = mapped_column(String(100))
+    furigana: Mapped[str] = mapped_column(String(100))
+    name_latin: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(30))
+    age_group: Mapped[str] = mapped_column(String(10))
+    affiliation: Mapped[str] = mapped_column(String(20))
+    affiliation_detail: Mapped[str] = mapped_column(String(200), default="")
+    study_months: Mapped[int] = mapped_column(default=0)
+    study_place: Mapped[str] = mapped_column(String(300), default="")
+    months_in_kyrgyzstan: Mapped[int] = mapped_column(default=0)
+    not_native_speaker: Mapped[bool] = mapped_column(default=False)
+    japanese_citizen: Mapped[bool] = mapped_column(default=False)
+    speech_title_ky: Mapped[str] = mapped_column(String(200), default="")
+    speech_title_ja: Mapped[str] = mapped_column(String(200), default="")
+    consent_privacy: Mapped[bool] = mapped_column(default=False)
+    consent_photos: Mapped[bool] = mapped_column(default=False)
+    search_key: Mapped[str] = mapped_column(String(600), default="")
+
+    participant_number: Mapped[str | None] = mapped_column(String(20))
+    waitlist_seq: Mapped[int | None] = mapped_column()
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    speaking_order: Mapped[int | None] = mapped_column()
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set by the results of an edition (next round); "first" bars the same division later.
+    award: Mapped[str | None] = mapped_column(String(20))
+    ticket_secret: Mapped[str] = mapped_column(String(64), default=new_ticket_secret)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    edition: Mapped[Edition] = relationship()
+    division: Mapped[Division] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

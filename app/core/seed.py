@@ -47,6 +47,10 @@ def seed_demo_data(*, password: str) -> Iterator[str]:
     ]
     yield f"classmates: {len(classmates)}"
     yield from _seed_lessons(users["teacher@example.com"], classmates)
+    from app.contest.seed import seed_contest
+
+    # The demo student is left out so that they can try registering themselves.
+    yield from seed_contest(users["organizer@example.com"], classmates)
 
 
 def _account(

@@ -111,12 +111,14 @@ def english_words(text: str, allowed: set[str]) -> list[str]:
 
 
 def pages_for(role: str | None, user_id: int | None = None) -> list[str]:
-    common = ["/", "/no-such-page", "/typing"]
+    common = ["/", "/no-such-page", "/typing", "/contest/"]
     if role is None:
         return [*common, "/auth/login", "/auth/signup", "/auth/reset"]
     pages = [*common, "/auth/profile", "/auth/password"]
     if role == "admin":
         pages += ["/auth/admin/users", f"/auth/admin/users/{user_id}"]
+    if role in {"organizer", "admin"}:
+        pages += ["/contest/console/"]
     return pages
 
 

@@ -1,0 +1,633 @@
+"""Contest rules: registration with eligibility, seats and the waiting list, holds, moderation.
+
+Every change to who holds a seat in a division happens while that division's row is locked
+(`lock_division`), so counting the seats and taking one is atomic on PostgreSQL and SQLite alike.
+Services flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User, fold
+from app.auth.services import normalize_email
+from app.contest import eligibility
+from app.contest.models import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    Division,
+    Edition,
+    Registration,
+    Status,
+)
+from app.core.dbtypes import utcnow
+from app.core.mail import queue_mail
+from app.extensions import db
+
+
+class ContestError(Exception):
+    """A contest rule was broken; the view turns it into a message."""
+
+
+class RegistrationClosed(ContestError):
+    pass
+
+
+class NotEligible(ContestError):
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+class AlreadyRegistered(ContestError):
+    def __init__(self, registration: Registration | None) -> None:
+        super().__init__(registration)
+        self.registration = registration
+
+
+class HoldExpired(ContestError):
+    pass
+
+
+class WrongState(ContestError):
+    pass
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a registrant tells us about themselves (everything but division and account)."""
+
+    full_name: str
+    furigana: str
+    name_latin: str
+    phone: str
+    age_group: str
+    affiliation: str
+    affiliation_detail: str
+    study_months: int
+    study_place: str
+    months_in_kyrgyzstan: int
+    not_native_speaker: bool
+    japanese_citizen: bool
+    speech_title_ky: str
+    speech_title_ja: str
+    consent_privacy: bool
+    consent_photos: bool
+
+
+DETAIL_FIELDS = tuple(f.name for f in fields(Details))
+
+
+@dataclass(frozen=True)
+class DivisionCounts:
+    """How many registrations of a division are in each state, and the seats left."""
+
+    capacity: int
+    by_status: dict[str, int]
+
+    @property
+    def taken(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in SEAT_STATUSES)
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def waiting(self) -> int:
+        return self.by_status.get(Status.WAITLISTED, 0)
+
+    @property
+    def active(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in ACTIVE_STATUSES)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def current_edition() -> Edition | None:
+    """The edition the public page shows: the newest published one."""
+    return db.session.scalar(
+        select(Edition)
+        .where(Edition.published.is_(True))
+        .options(selectinload(Edition.divisions).selectinload(Division.criteria))
+        .order_by(Edition.year.desc())
+        .limit(1)
+    )
+
+
+def edition_by_year(year: int, *, published_only: bool = True) -> Edition | None:
+    """An edition with its divisions and their rubrics loaded."""
+    query = (
+        select(Edition)
+        .where(Edition.year == year)
+        .options(selectinload(Edition.divisions).selectinload(Division.criteria))
+    )
+    if published_only:
+        query = query.where(Edition.published.is_(True))
+    return db.session.scalar(query)
+
+
+def division_counts(edition: Edition) -> dict[int, DivisionCounts]:
+    """Counts per division and state in one query."""
+    rows = db.session.execute(
+        select(Registration.division_id, Registration.status, func.count())
+        .where(Registration.edition_id == edition.id)
+        .group_by(Registration.division_id, Registration.status)
+    ).all()
+    by_division: dict[int, dict[str, int]] = {d.id: {} for d in edition.divisions}
+    for division_id, status, count in rows:
+        by_division.setdefault(division_id, {})[status] = count
+    capacities = {d.id: d.capacity for d in edition.divisions}
+    return {
+        division_id: DivisionCounts(capacities.get(division_id, 0), counts)
+        for division_id, counts in by_division.items()
+    }
+
+
+def registration_of(user: User, edition: Edition) -> Registration | None:
+    """The user's active registration in the edition, else their latest one."""
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.edition_id == edition.id, Registration.user_id == user.id)
+        .options(selectinload(Registration.division))
+        .order_by(
+            Registration.status.in_([s.value for s in ACTIVE_STATUSES]).desc(),
+            Registration.id.desc(),
+        )
+        .limit(1)
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person on the division's waiting list; None when not waiting."""
+    if registration.status != Status.WAITLISTED or registration.waitlist_seq is None:
+        return None
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.division_id == registration.division_id,
+            Registration.status == Status.WAITLISTED,
+            Registration.waitlist_seq <= registration.waitlist_seq,
+        )
+    )
+
+
+def waitlist_positions(edition: Edition) -> dict[int, int]:
+    """Registration id → waiting-list position, for every waiting registration of the edition."""
+    rows = db.session.execute(
+        select(Registration.id, Registration.division_id)
+        .where(Registration.edition_id == edition.id, Registration.status == Status.WAITLISTED)
+        .order_by(Registration.division_id, Registration.waitlist_seq)
+    ).all()
+    positions: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    for registration_id, division_id in rows:
+        seen[division_id] = seen.get(division_id, 0) + 1
+        positions[registration_id] = seen[division_id]
+    return positions
+
+
+@dataclass(frozen=True)
+class RegistrationFilter:
+    query: str = ""
+    division_id: int | None = None
+    status: str = ""
+
+
+def registration_search(edition: Edition, filters: RegistrationFilter) -> Select[Registration]:
+    """The console list: search by name, furigana, Latin name, e-mail or number; filters."""
+    stmt = (
+        select(Registration)
+        .where(Registration.edition_id == edition.id)
+        .options(selectinload(Registration.division))
+        .order_by(Registration.division_id, Registration.created_at, Registration.id)
+    )
+    q = fold(filters.query.strip())
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Registration.search_key.like(f"%{escaped}%", escape="\\"))
+    if filters.division_id:
+        stmt = stmt.where(Registration.division_id == filters.division_id)
+    if filters.status == "active":
+        stmt = stmt.where(Registration.status.in_([s.value for s in ACTIVE_STATUSES]))
+    elif filters.status in {s.value for s in Status}:
+        stmt = stmt.where(Registration.status == filters.status)
+    return stmt
+
+
+# --- locking and seats ------------------------------------------------------------------------
+
+
+def lock_division(division_id: int) -> Division:
+    """Lock the division row for this transaction and return it freshly loaded.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks but one writer at a time: a
+    no-op UPDATE takes the database's write lock first, so what follows is read under it.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Division)
+            .where(Division.id == division_id)
+            .values(capacity=Division.capacity)
+            .execution_options(synchronize_session=False)
+        )
+        query = select(Division).where(Division.id == division_id)
+    else:
+        query = select(Division).where(Division.id == division_id).with_for_update()
+    return db.session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def _refresh(registration: Registration) -> Registration:
+    """Re-read a registration after taking the lock (another request may have changed it)."""
+    db.session.refresh(registration)
+    return registration
+
+
+def _seats_taken(division: Division) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                Registration.division_id == division.id,
+                Registration.status.in_([s.value for s in SEAT_STATUSES]),
+            )
+        )
+        or 0
+    )
+
+
+def _anyone_waiting(division: Division) -> bool:
+    return (
+        db.session.scalar(
+            select(Registration.id)
+            .where(
+                Registration.division_id == division.id,
+                Registration.status == Status.WAITLISTED,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _confirm(division: Division, registration: Registration, now: datetime) -> None:
+    """Give a seat and the next participant number (division locked)."""
+    division.numbers_issued += 1
+    registration.status = Status.CONFIRMED
+    registration.participant_number = (
+        f"{division.edition.year}-{division.letter}-{division.numbers_issued:03d}"
+    )
+    registration.confirmed_at = now
+    registration.hold_expires_at = None
+    registration.waitlist_seq = None
+    _send(registration, "contest_confirmed")
+
+
+def _waitlist(division: Division, registration: Registration) -> None:
+    """Put at the end of the waiting list (division locked)."""
+    division.waitlist_issued += 1
+    registration.status = Status.WAITLISTED
+    registration.waitlist_seq = division.waitlist_issued
+
+
+def _place(division: Division, registration: Registration, now: datetime) -> None:
+    """Confirm if a seat is free and nobody is ahead in the queue, else waiting list."""
+    if _seats_taken(division) < division.capacity and not _anyone_waiting(division):
+        _confirm(division, registration, now)
+    else:
+        _waitlist(division, registration)
+        db.session.flush()
+        _send(registration, "contest_waitlisted", position=waitlist_position(registration))
+
+
+def _fill_seats(division: Division, now: datetime) -> list[Registration]:
+    """Offer free seats to the first on the waiting list, each with a hold (division locked)."""
+    free = division.capacity - _seats_taken(division)
+    if free <= 0:
+        return []
+    promoted = list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.division_id == division.id,
+                Registration.status == Status.WAITLISTED,
+            )
+            .order_by(Registration.waitlist_seq)
+            .limit(free)
+        )
+    )
+    hold = timedelta(hours=division.edition.hold_hours)
+    for registration in promoted:
+        registration.status = Status.OFFERED
+        registration.hold_expires_at = now + hold
+        _send(registration, "contest_promoted")
+    db.session.flush()
+    return promoted
+
+
+# --- registrant actions -----------------------------------------------------------------------
+
+
+def search_key(registration: Registration) -> str:
+    parts = (
+        registration.full_name,
+        registration.furigana,
+        registration.name_latin,
+        registration.email,
+        registration.participant_number or "",
+    )
+    return fold(" ".join(parts))[:600]
+
+
+def applicant(email: str, details: Details) -> eligibility.Applicant:
+    return eligibility.Applicant(
+        email=normalize_email(email),
+        study_months=details.study_months,
+        months_in_kyrgyzstan=details.months_in_kyrgyzstan,
+        not_native_speaker=details.not_native_speaker,
+        japanese_citizen=details.japanese_citizen,
+    )
+
+
+def active_registration(edition: Edition, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.edition_id == edition.id,
+            Registration.email == normalize_email(email),
+            Registration.status.in_([s.value for s in ACTIVE_STATUSES]),
+        )
+    )
+
+
+def check_can_register(
+    edition: Edition, division: Division, email: str, details: Details, now: datetime
+) -> None:
+    """Raise if the window is closed, the person is already in, or not eligible."""
+    if not edition.registration_open(now):
+        raise RegistrationClosed()
+    existing = active_registration(edition, email)
+    if existing is not None:
+        raise AlreadyRegistered(existing)
+    problems = eligibility.problems(division, applicant(email, details))
+    if problems:
+        raise NotEligible(problems)
+
+
+def register(
+    edition: Edition,
+    division: Division,
+    user: User,
+    details: Details,
+    *,
+    language: str = "ja",
+    now: datetime | None = None,
+) -> Registration:
+    """Register `user`: confirmed with a number, waiting list, or pending moderation."""
+    now = now or utcnow()
+    if division.edition_id != edition.id:
+        raise ValueError("division of another edition")
+    check_can_register(edition, division, user.email, details, now)
+    division = lock_division(division.id)
+    if active_registration(edition, user.email) is not None:  # a second tab got here first
+        raise AlreadyRegistered(active_registration(edition, user.email))
+    registration = Registration(
+        edition_id=edition.id,
+        division_id=division.id,
+        user_id=user.id,
+        email=normalize_email(user.email),
+        language=language,
+        status=Status.PENDING,
+        **{name: getattr(details, name) for name in DETAIL_FIELDS},
+    )
+    registration.search_key = search_key(registration)
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError as error:
+        raise AlreadyRegistered(active_registration(edition, user.email)) from error
+    registration.division = division
+    registration.edition = edition
+    if division.requires_moderation:
+        _send(registration, "contest_received")
+    else:
+        _place(division, registration, now)
+    registration.search_key = search_key(registration)
+    db.session.flush()
+    return registration
+
+
+def can_change(registration: Registration, now: datetime) -> bool:
+    """The registrant may edit or withdraw while registration is open."""
+    return registration.active and registration.edition.registration_open(now)
+
+
+def update_details(registration: Registration, details: Details) -> None:
+    """Change the registrant's details; eligibility is checked again."""
+    problems = eligibility.problems(registration.division, applicant(registration.email, details))
+    if problems:
+        raise NotEligible(problems)
+    for name in DETAIL_FIELDS:
+        setattr(registration, name, getattr(details, name))
+    registration.search_key = search_key(registration)
+    db.session.flush()
+
+
+def withdraw(registration: Registration, *, now: datetime | None = None) -> None:
+    """Withdraw; a freed seat is offered to the first on the waiting list."""
+    now = now or utcnow()
+    division = lock_division(registration.division_id)
+    _refresh(registration)
+    if not registration.active:
+        raise WrongState(registration.status)
+    had_seat = registration.status in SEAT_STATUSES
+    registration.status = Status.WITHDRAWN
+    registration.withdrawn_at = now
+    registration.hold_expires_at = None
+    db.session.flush()
+    _send(registration, "contest_withdrawn")
+    if had_seat:
+        _fill_seats(division, now)
+
+
+def confirm_offer(registration: Registration, *, now: datetime | None = None) -> None:
+    """Take the seat offered from the waiting list, while the hold lasts."""
+    now = now or utcnow()
+    division = lock_division(registration.division_id)
+    _refresh(registration)
+    if registration.status != Status.OFFERED:
+        raise WrongState(registration.status)
+    if registration.hold_expires_at is not None and registration.hold_expires_at <= now:
+        _expire(division, [registration], now)
+        raise HoldExpired()
+    _confirm(division, registration, now)
+    registration.search_key = search_key(registration)
+    db.session.flush()
+
+
+def _expire(division: Division, registrations: Iterable[Registration], now: datetime) -> int:
+    count = 0
+    for registration in registrations:
+        registration.status = Status.EXPIRED
+        registration.hold_expires_at = None
+        _send(registration, "contest_hold_expired")
+        count += 1
+    db.session.flush()
+    _fill_seats(division, now)
+    return count
+
+
+def expire_holds(now: datetime | None = None) -> int:
+    """Holds past their time pass the seat on to the next person; returns how many expired."""
+    now = now or utcnow()
+    division_ids = db.session.scalars(
+        select(Registration.division_id)
+        .where(Registration.status == Status.OFFERED, Registration.hold_expires_at <= now)
+        .distinct()
+    ).all()
+    expired = 0
+    for division_id in division_ids:
+        division = lock_division(division_id)
+        due = db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.division_id == division_id,
+                Registration.status == Status.OFFERED,
+                Registration.hold_expires_at <= now,
+            )
+            .execution_options(populate_existing=True)
+        ).all()
+        if due:
+            expired += _expire(division, due, now)
+    return expired
+
+
+# --- organizer actions ------------------------------------------------------------------------
+
+
+def approve(registration: Registration, *, now: datetime | None = None) -> None:
+    """Accept a registration waiting for moderation: a seat if free, else the waiting list."""
+    now = now or utcnow()
+    division = lock_division(registration.division_id)
+    _refresh(registration)
+    if registration.status != Status.PENDING:
+        raise WrongState(registration.status)
+    _place(division, registration, now)
+    registration.search_key = search_key(registration)
+    db.session.flush()
+
+
+def reject(registration: Registration, reason: str, *, now: datetime | None = None) -> None:
+    """Refuse a registration with a reason the registrant is told; a freed seat moves on."""
+    now = now or utcnow()
+    division = lock_division(registration.division_id)
+    _refresh(registration)
+    if not registration.active:
+        raise WrongState(registration.status)
+    had_seat = registration.status in SEAT_STATUSES
+    registration.status = Status.REJECTED
+    registration.rejection_reason = reason.strip()
+    registration.hold_expires_at = None
+    db.session.flush()
+    _send(registration, "contest_rejected", reason=registration.rejection_reason)
+    if had_seat:
+        _fill_seats(division, now)
+
+
+def set_capacity(
+    division: Division, capacity: int, *, now: datetime | None = None
+) -> list[Registration]:
+    """Change the capacity. Raising offers seats to the waiting list; lowering removes nobody."""
+    if capacity < 0:
+        raise ValueError("capacity must not be negative")
+    now = now or utcnow()
+    division = lock_division(division.id)
+    division.capacity = capacity
+    db.session.flush()
+    return _fill_seats(division, now)
+
+
+def draw_speaking_order(
+    division: Division, *, rng: random.Random | None = None
+) -> list[Registration]:
+    """Draw lots for the order of speeches among the confirmed participants."""
+    rng = rng or random.SystemRandom()
+    division = lock_division(division.id)
+    registrations = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.division_id == division.id)
+            .order_by(Registration.id)
+        )
+    )
+    confirmed = [r for r in registrations if r.status == Status.CONFIRMED]
+    for registration in registrations:
+        registration.speaking_order = None
+    db.session.flush()  # clear first: the new order reuses the numbers
+    rng.shuffle(confirmed)
+    for order, registration in enumerate(confirmed, start=1):
+        registration.speaking_order = order
+    db.session.flush()
+    return confirmed
+
+
+def email_division(division: Division, subject: str, body: str, statuses: Iterable[str]) -> int:
+    """Queue one message to each registration of the division in `statuses`; returns how many."""
+    recipients = db.session.scalars(
+        select(Registration.email)
+        .where(Registration.division_id == division.id, Registration.status.in_(list(statuses)))
+        .distinct()
+        .order_by(Registration.email)
+    ).all()
+    for recipient in recipients:
+        queue_mail(recipient, subject.strip(), body.strip() + "\n", topic="contest_announcement")
+    return len(recipients)
+
+
+# --- mail -------------------------------------------------------------------------------------
+
+
+def _mail_context() -> AbstractContextManager[object]:
+    """Mail is also sent from the command line: render it in a request for SITE_URL then."""
+    if has_request_context():
+        return nullcontext()
+    base = current_app.config.get("SITE_URL") or "http://localhost:5000"
+    return current_app.test_request_context(base_url=base)
+
+
+def _send(registration: Registration, template: str, **context: object) -> None:
+    """One bilingual message: the registrant's language first, then the other."""
+    languages = ["ja", "en"] if registration.language != "en" else ["en", "ja"]
+    parts: list[tuple[str, str]] = []
+    with _mail_context():
+        link = url_for("contest.my_registration", year=registration.edition.year, _external=True)
+        for language in languages:
+            parts.append(_render(template, language, registration, link, context))
+    subject = " / ".join(p[0] for p in parts)
+    body = "\n\n―――――――――――――――――――――――――\n\n".join(p[1] for p in parts)
+    queue_mail(registration.email, subject, body + "\n", topic=template)
+
+
+def _render(
+    template: str, language: str, registration: Registration, link: str, context: dict[str, object]
+) -> tuple[str, str]:
+    with force_locale(language):
+        rendered = render_template(
+            f"mail/{template}.txt",
+            registration=registration,
+            edition=registration.edition,
+            division=registration.division,
+            language=language,
+            link=link,
+            **context,
+        ).strip()
+    subject, _sep, body = rendered.partition("\n")
+    return subject.strip(), body.strip()

@@ -1,0 +1,268 @@
+"""Contest pages through the client: registration, the registrant's page, the console, access."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.contest.models import Registration
+from app.core.models import OutboxMessage
+from app.extensions import db
+from tests.contest.conftest import form_data
+from tests.helpers import queries_for, visible_text
+
+NEW_ACCOUNT = {"email": "hanako@example.jp", "password": "kyrgyz-2027", "confirm": "kyrgyz-2027"}
+
+
+def _rows(app):
+    with app.app_context():
+        rows = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_public_page_shows_divisions_seats_and_rules(client, make_edition):
+    make_edition()
+    text = visible_text(
+        client.get("/contest/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    )
+    assert "Kyrgyz Speech Contest 2027" in text
+    assert "Division A" in text and "3 of 3 left" in text and "Keep to time" in text
+    assert "Register" in text
+
+
+def test_anonymous_visitor_registers_and_gets_an_account(app, client, make_edition):
+    ids = make_edition()
+    response = client.post("/contest/2027/register", data=form_data(ids["A"], **NEW_ACCOUNT))
+    assert response.status_code == 302 and response.location.endswith("/contest/2027/me")
+    (registration,) = _rows(app)
+    assert registration.status == "confirmed" and registration.participant_number == "2027-A-001"
+    assert registration.furigana == "ヤマダ ハナコ"  # half-width katakana made full-width
+    assert registration.study_months == 18
+    page = visible_text(client.get("/contest/2027/me").get_data(as_text=True))
+    assert "2027-A-001" in page and "山田 花子" in page
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.recipient)) == "hanako@example.jp"
+
+
+def test_bad_input_keeps_values_and_shows_errors_next_to_fields(app, client, make_edition):
+    ids = make_edition(max_months_in_kyrgyzstan=6)
+    data = form_data(ids["A"], furigana="やまだ", months_in_kyrgyzstan="12", **NEW_ACCOUNT)
+    html = client.post(
+        "/contest/2027/register", data=data, headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert 'id="furigana-error"' in html and "katakana" in html
+    assert 'value="Hanako Yamada"' in html
+    assert _rows(app) == []
+    data = form_data(ids["A"], months_in_kyrgyzstan="12", japanese_citizen=None, **NEW_ACCOUNT)
+    html = client.post(
+        "/contest/2027/register", data=data, headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert 'id="months_in_kyrgyzstan-error"' in html and "at most 6 months" in html
+    assert 'id="japanese_citizen-error"' in html
+    assert _rows(app) == []
+
+
+def test_existing_account_must_sign_in_and_second_registration_is_refused(
+    app, client, auth, make_edition
+):
+    ids = make_edition()
+    user = auth.make_user(email="taken@example.jp")
+    html = client.post(
+        "/contest/2027/register",
+        data=form_data(
+            ids["A"], email="Taken@example.jp", password="whatever-1", confirm="whatever-1"
+        ),
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert "Please sign in first" in html
+    auth.login(user=user)
+    assert client.post("/contest/2027/register", data=form_data(ids["A"])).status_code == 302
+    again = client.post("/contest/2027/register", data=form_data(ids["B"]))
+    assert again.status_code == 302 and again.location.endswith("/contest/2027/me")
+    assert len(_rows(app)) == 1
+
+
+def test_registrant_edits_and_withdraws_which_promotes_the_next(app, client, auth, make_edition):
+    ids = make_edition(capacities=(1,))
+    first = auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    auth.logout()
+    auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    assert "No. 1 on the waiting list" in client.get(
+        "/contest/2027/me", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    auth.logout()
+    auth.login(user=first)
+    edit = form_data(ids["A"], speech_title_ja="新しい題")
+    assert client.post("/contest/2027/me/edit", data=edit).status_code == 302
+    assert _rows(app)[0].speech_title_ja == "新しい題"
+    assert client.post("/contest/2027/me/withdraw").status_code == 302
+    rows = _rows(app)
+    assert [r.status for r in rows] == ["withdrawn", "offered"]
+
+
+def test_console_moderation_capacity_exports_and_print(app, client, auth, make_edition):
+    ids = make_edition(capacities=(1, 1), moderated="B")
+    for division in ("A", "A", "B"):
+        auth.login()
+        client.post("/contest/2027/register", data=form_data(ids[division]))
+        auth.logout()
+    auth.login("organizer")
+    page = visible_text(
+        client.get("/contest/console/2027/", headers={"Accept-Language": "en"}).get_data(
+            as_text=True
+        )
+    )
+    assert "Division A" in page and "2027-A-001" in page
+    pending = next(r for r in _rows(app) if r.status == "pending")
+    assert client.post(f"/contest/console/registrations/{pending.id}/approve").status_code == 302
+    assert (
+        client.post(
+            f"/contest/console/divisions/{ids['A']}/capacity", data={"capacity": "2"}
+        ).status_code
+        == 302
+    )
+    assert [r.status for r in _rows(app)] == ["confirmed", "offered", "confirmed"]
+    csv = client.get("/contest/console/2027/registrations.csv")
+    assert csv.data.startswith(b"\xef\xbb\xbf") and b"2027-B-001" in csv.data
+    assert client.get("/contest/console/2027/registrations.xlsx").data[:2] == b"PK"
+    assert client.post(f"/contest/console/divisions/{ids['A']}/draw").status_code == 302
+    assert "2027-A-001" in client.get("/contest/console/2027/print").get_data(as_text=True)
+    sent = client.post(
+        f"/contest/console/divisions/{ids['A']}/mail",
+        data={
+            "subject": "ご案内",
+            "body": "当日は10時集合です。",
+            "statuses": ["confirmed", "offered"],
+        },
+    )
+    assert sent.status_code == 302
+    reg = _rows(app)[0]
+    response = client.post(
+        f"/contest/console/registrations/{reg.id}/reject", data={"reason": "重複登録"}
+    )
+    assert response.status_code == 302 and _rows(app)[0].status == "rejected"
+    filtered = client.get("/contest/console/2027/?q=2027-b").get_data(as_text=True)
+    assert "2027-B-001" in filtered and "2027-A-001" not in filtered
+
+
+def test_organizer_creates_an_edition_and_a_division(app, client, auth):
+    auth.login("organizer")
+    response = client.post("/contest/console/editions/new", data={
+        "year": "2028", "title_ja": "大会 2028", "title_en": "Contest 2028",
+        "registration_opens_at": "2028-04-01T10:00", "registration_closes_at": "2028-06-30T23:59",
+        "event_date": "2028-09-20", "hold_hours": "72", "published": "y",
+    })  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response = client.post("/contest/console/2028/divisions/new", data={
+        "slug": "beginner-speech", "letter": "A", "name_ja": "初級", "name_en": "Beginners",
+        "capacity": "10", "speech_minutes": "3", "max_study_years": "2",
+        "bar_native_speakers": "y", "criteria": "発音 | Pronunciation | 30 | 10\n内容 | Content | 70",
+    })  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    from app.contest.models import Edition
+
+    with app.app_context():
+        edition = db.session.scalar(select(Edition).where(Edition.year == 2028))
+        assert edition.registration_opens_at.hour == 1  # 10:00 in Tokyo is 01:00 UTC
+        (division,) = edition.divisions
+        assert division.max_study_months == 24 and division.speech_seconds == 180
+        assert [(c.name_en, c.weight) for c in division.criteria] == [
+            ("Pronunciation", 30),
+            ("Content", 70),
+        ]
+
+
+CONSOLE_URLS = [
+    ("get", "/contest/console/"),
+    ("get", "/contest/console/2027/"),
+    ("get", "/contest/console/registrations/{reg}"),
+    ("post", "/contest/console/registrations/{reg}/approve"),
+    ("post", "/contest/console/registrations/{reg}/reject"),
+    ("post", "/contest/console/divisions/{div}/capacity"),
+    ("post", "/contest/console/divisions/{div}/draw"),
+    ("get", "/contest/console/divisions/{div}/mail"),
+    ("get", "/contest/console/2027/registrations.csv"),
+    ("get", "/contest/console/2027/registrations.xlsx"),
+    ("get", "/contest/console/2027/print"),
+    ("get", "/contest/console/2027/settings"),
+    ("get", "/contest/console/editions/new"),
+    ("get", "/contest/console/2027/divisions/new"),
+    ("get", "/contest/console/divisions/{div}/edit"),
+]
+OWN_URLS = [
+    ("get", "/contest/2027/me"),
+    ("get", "/contest/2027/me/edit"),
+    ("post", "/contest/2027/me/confirm"),
+    ("post", "/contest/2027/me/withdraw"),
+]
+ROLES = [None, "student", "teacher", "judge", "organizer", "admin", "registrant"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_contest_url_with_every_role(app, client, auth, make_edition, role):
+    ids = make_edition()
+    registrant = auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    auth.logout()
+    reg = _rows(app)[0].id
+    if role == "registrant":
+        auth.login(user=registrant)
+    elif role:
+        auth.login(role)
+    for _method, url in [
+        ("get", "/contest/"),
+        ("get", "/contest/2027/"),
+        ("get", "/contest/2027/register"),
+    ]:
+        assert client.get(url).status_code in (200, 302), url
+    for method, template in CONSOLE_URLS:
+        url = template.format(reg=reg, div=ids["A"])
+        status = getattr(client, method)(url).status_code
+        if role in ("organizer", "admin"):
+            assert status in (200, 302), (url, status)
+        elif role is None:
+            assert status == 302, (url, status)  # to the sign-in page
+        else:
+            assert status == 403, (url, status)
+    for method, url in OWN_URLS:
+        status = getattr(client, method)(url).status_code
+        if role is None:
+            assert status == 302
+        elif role == "registrant":
+            assert status in (200, 302), (url, status)
+        else:  # others have no registration of their own and never see the registrant's
+            assert status in (200, 404), (url, status)
+            if status == 200:
+                assert "山田 花子" not in client.get(url).get_data(as_text=True)
+
+
+def test_query_counts_do_not_grow_with_rows(app, client, auth, make_edition):
+    ids = make_edition(capacities=(2, 2, 2))
+    auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    auth.logout()
+    auth.login("organizer")
+    small = (
+        queries_for(app, client, "/contest/"),
+        queries_for(app, client, "/contest/console/2027/"),
+    )
+    auth.logout()
+    for i in range(12):
+        auth.login()
+        client.post("/contest/2027/register", data=form_data(ids["ABC"[i % 3]]))
+        auth.logout()
+    auth.login("organizer")
+    large = (
+        queries_for(app, client, "/contest/"),
+        queries_for(app, client, "/contest/console/2027/"),
+    )
+    assert large == small
+
+
+def test_cli_expire_holds(app, make_edition):
+    make_edition()
+    result = app.test_cli_runner().invoke(args=["contest", "expire-holds"])
+    assert result.exit_code == 0 and "expired holds: 0" in result.output
