@@ -9,8 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, g, request
-from flask_login import current_user
+from flask import Flask, Response, g, request, session
 
 REQUEST_LOGGER = "sabak.request"
 
@@ -51,7 +50,8 @@ def init_app(app: Flask) -> None:
     def log_request(response: Response) -> Response:
         started = g.get("request_started")
         duration = (time.perf_counter() - started) * 1000 if started else None
-        user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+        # From the session, not current_user: after a commit that would reload the user.
+        user_id = session.get("_user_id")
         request_logger.info(
             "%s %s %s",
             request.method,
@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round(duration, 1) if duration is not None else None,
-                    "user": user_id.split(":")[0] if user_id else None,
+                    "user": str(user_id).split(":")[0] if user_id else None,
                     "remote": request.remote_addr,
                 }
             },

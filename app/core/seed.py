@@ -73,7 +73,7 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
     """The starter course, the demo class with its students, and their lesson progress."""
     from app.lessons import services as lessons
     from app.lessons.course_files import import_course
-    from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Lesson
+    from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson
 
     report = import_course(Path(STARTER_COURSE))
     yield f"course kyrgyz-a1: {report}"
@@ -82,8 +82,6 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
         select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
     )
     if course_class is None:
-        from app.lessons.models import Course
-
         course = db.session.scalar(select(Course).where(Course.slug == "kyrgyz-a1"))
         start = date.today() - timedelta(weeks=6)
         course_class = CourseClass(
@@ -110,3 +108,8 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
                 lessons.mark_done(student, lesson)
     db.session.flush()
     yield f"class roster: {len(classmates)} students with progress"
+    from app.quizzes.seed import seed_quizzes
+
+    course = db.session.get(Course, course_class.course_id)
+    if course is not None:
+        yield from seed_quizzes(classmates, course)

@@ -1,3 +1,165 @@
-"""Tables of the quizzes blueprint."""
+"""Quiz sessions with their questions and answers; FSRS review cards and their review logs."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.dbtypes import UTCDateTime, utcnow
+from app.extensions import Model
+from app.lessons.models import Item
+
+
+class ExerciseKind(StrEnum):
+    RECOGNISE = "recognise"  # Kyrgyz → choose the meaning among 4
+    RECALL = "recall"  # meaning → type the Kyrgyz
+    LISTEN = "listen"  # hear the word → type it
+    MATCH = "match"  # 5 pairs Kyrgyz ↔ meaning
+    SUFFIX = "suffix"  # put a noun into a case or the plural
+
+    @property
+    def typed(self) -> bool:
+        return self in (ExerciseKind.RECALL, ExerciseKind.LISTEN, ExerciseKind.SUFFIX)
+
+
+class SessionSource(StrEnum):
+    LESSON = "lesson"
+    COURSE = "course"
+    REVIEW = "review"
+    MISTAKES = "mistakes"
+
+
+class QuizSession(Model):
+    """One run of N questions for one student; questions are generated from `seed` up front."""
+
+    __tablename__ = "quiz_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+    # "practise the mistakes again" remembers the session it came from
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_sessions.id", ondelete="SET NULL")
+    )
+    source: Mapped[str] = mapped_column(String(20))
+    seed: Mapped[int]
+    question_count: Mapped[int]
+    # Questions are answered in order, so answered_count is also the current position.
+    answered_count: Mapped[int] = mapped_column(default=0)
+    correct_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="session",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def finished(self) -> bool:
+        return self.answered_count >= self.question_count
+
+
+class Question(Model):
+    """One exercise of a session; `params` holds what it shows (choices, pairs, the form asked)."""
+
+    __tablename__ = "quiz_questions"
+    __table_args__ = (UniqueConstraint("session_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("quiz_sessions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # When the student first saw it (server time): how long the answer took.
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    session: Mapped[QuizSession] = relationship(back_populates="questions")
+    item: Mapped[Item] = relationship()
+    answer: Mapped[Answer | None] = relationship(back_populates="question", uselist=False)
+
+    @property
+    def exercise(self) -> ExerciseKind:
+        return ExerciseKind(self.kind)
+
+
+class Answer(Model):
+    """The one answer to a question, with the verdict as judged (reports and teacher views read it)."""
+
+    __tablename__ = "quiz_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_questions.id", ondelete="CASCADE"), unique=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    given: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10))  # correct / almost / wrong
+    kind: Mapped[str] = mapped_column(String(30))  # the verdict kind: exact, special_letter, ...
+    expected: Mapped[str] = mapped_column(String(500))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    converted: Mapped[str | None] = mapped_column(String(500))
+    duration_ms: Mapped[int | None]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="answer")
+
+
+class ReviewCard(Model):
+    """A student's FSRS memory state of one word."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "item_id"),
+        # the due count in the navigation, on every page
+        Index("ix_review_cards_user_id_due", "user_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    state: Mapped[int]  # fsrs.State
+    step: Mapped[int | None]
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reps: Mapped[int] = mapped_column(default=0)  # counted reviews
+    lapses: Mapped[int] = mapped_column(default=0)  # counted reviews rated Again after the first
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[Item] = relationship()
+
+
+class ReviewLog(Model):
+    """Every review of a card, counted toward scheduling or not, kept for refitting FSRS."""
+
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("review_cards.id", ondelete="CASCADE"), index=True
+    )
+    answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_answers.id", ondelete="SET NULL"), index=True
+    )
+    rating: Mapped[int]  # fsrs.Rating
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_ms: Mapped[int | None]
+    # False for a repeat on a day the card was already reviewed: logged, not scheduled.
+    counted: Mapped[bool]
+
+    card: Mapped[ReviewCard] = relationship()
+    answer: Mapped[Answer | None] = relationship()

@@ -1,0 +1,100 @@
+"""FSRS (the `fsrs` package) behind a small interface: ratings, one counted review a day, days.
+
+A student practises a word many times in a lesson; only the first review of a card on a given
+day (in the student's time zone) reaches the scheduler, later ones are logged with
+counted=False. With one counted review a day, FSRS's minute-long learning steps make no sense,
+so cards go straight to day intervals. Fuzzing is off: the same answers give the same dates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fsrs import Card, Rating, Scheduler, State
+
+from app.quizzes.models import ReviewCard
+
+DEFAULT_TIMEZONE = "Asia/Tokyo"
+QUICK_TYPED_MS = 8_000
+QUICK_CHOICE_MS = 4_000
+
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The student's time zone; an unknown name falls back to Tokyo."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def local_day(moment: datetime, timezone: str | None) -> date:
+    """The calendar day `moment` falls on for the student."""
+    return moment.astimezone(zone(timezone)).date()
+
+
+def end_of_day(now: datetime, timezone: str | None) -> datetime:
+    """The start of the student's next day, in UTC: cards due before it are due today."""
+    tz = zone(timezone)
+    tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def rating_for(status: str, *, duration_ms: int | None, typed: bool) -> Rating:
+    """wrong → Again, almost → Hard, correct → Good, correct and quick → Easy."""
+    if status == "wrong":
+        return Rating.Again
+    if status == "almost":
+        return Rating.Hard
+    quick = QUICK_TYPED_MS if typed else QUICK_CHOICE_MS
+    if duration_ms is not None and duration_ms < quick:
+        return Rating.Easy
+    return Rating.Good
+
+
+def new_card(user_id: int, item_id: int, now: datetime) -> ReviewCard:
+    """A card never reviewed, due now."""
+    return ReviewCard(
+        user_id=user_id,
+        item_id=item_id,
+        state=int(State.Learning),
+        step=0,
+        due=now,
+        reps=0,
+        lapses=0,
+        created_at=now,
+    )
+
+
+def counts_today(card: ReviewCard, now: datetime, timezone: str | None) -> bool:
+    """Whether a review now reaches the scheduler: not if the card was already reviewed today."""
+    if card.last_review is None:
+        return True
+    return local_day(card.last_review, timezone) != local_day(now, timezone)
+
+
+def review(card: ReviewCard, rating: Rating, now: datetime, duration_ms: int | None) -> None:
+    """Apply one counted review to `card` (its memory state and due date)."""
+    before = Card(
+        card_id=card.id or 1,
+        state=State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+    after, _log = SCHEDULER.review_card(
+        before, rating, review_datetime=now.astimezone(UTC), review_duration=duration_ms
+    )
+    if rating == Rating.Again and card.reps > 0:
+        card.lapses += 1
+    card.reps += 1
+    card.state = int(after.state)
+    card.step = after.step
+    card.stability = after.stability
+    card.difficulty = after.difficulty
+    card.due = after.due
+    card.last_review = after.last_review

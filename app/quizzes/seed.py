@@ -1,0 +1,114 @@
+"""Demo quiz history: two weeks of lesson quizzes and daily reviews, so some words are due today."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.core.dbtypes import utcnow
+from app.extensions import db
+from app.kyrgyz.normalize import fold_special
+from app.lessons.models import Course, Lesson
+from app.quizzes import services
+from app.quizzes.models import ExerciseKind, Question, QuizSession
+
+# (days ago, what): a lesson quiz on the next lesson, or the day's review.
+HISTORY: tuple[tuple[int, str], ...] = (
+    (13, "lesson"),
+    (10, "lesson"),
+    (8, "review"),
+    (7, "lesson"),
+    (5, "review"),
+    (4, "lesson"),
+    (2, "lesson"),
+    (1, "review"),
+)
+
+
+def seed_quizzes(
+    students: Sequence[User], course: Course, *, now: datetime | None = None
+) -> Iterator[str]:
+    """Give each student who has no quiz yet a history of sessions, answers and FSRS cards."""
+    now = now or utcnow()
+    lessons = db.session.scalars(
+        select(Lesson)
+        .where(
+            Lesson.course_id == course.id,
+            Lesson.published.is_(True),
+            Lesson.retired.is_(False),
+        )
+        .order_by(Lesson.position)
+        .options(selectinload(Lesson.items))
+    ).all()
+    lessons = [lesson for lesson in lessons if any(not i.retired for i in lesson.items)]
+    if not lessons:
+        return
+    seeded = 0
+    for student in students:
+        if db.session.scalar(select(exists().where(QuizSession.user_id == student.id))):
+            continue
+        rng = random.Random(f"sabak-demo-{student.email}")
+        skill = rng.uniform(0.6, 0.9)
+        lesson_index = 0
+        for days_ago, what in HISTORY:
+            # evenings, Tokyo time (10:30 UTC is 19:30 JST)
+            start = (now - timedelta(days=days_ago)).replace(
+                hour=10, minute=30, second=0, microsecond=0
+            ) + timedelta(minutes=rng.randint(0, 90))
+            try:
+                if what == "lesson":
+                    lesson = lessons[min(lesson_index, len(lessons) - 1)]
+                    lesson_index += 1
+                    session = services.start_lesson_session(
+                        student, lesson, now=start, seed=rng.randrange(2**31)
+                    )
+                else:
+                    session = services.start_review_session(
+                        student, now=start, seed=rng.randrange(2**31), limit=15
+                    )
+            except services.NothingToPractise:
+                continue
+            _answer_all(student, session, start, skill, rng)
+        seeded += 1
+    db.session.flush()
+    yield f"quizzes: {seeded} students with two weeks of quizzes and reviews"
+
+
+def _answer_all(
+    student: User, session: QuizSession, start: datetime, skill: float, rng: random.Random
+) -> None:
+    moment = start
+    for question in session.questions:
+        services.mark_shown(question, moment)
+        moment += timedelta(seconds=rng.randint(3, 20))
+        services.submit_answer(
+            question, _given(question, skill, rng), user=student, now=moment, language="ja"
+        )
+        moment += timedelta(seconds=2)
+
+
+def _given(question: Question, skill: float, rng: random.Random) -> services.GivenAnswer:
+    """A plausible answer: mostly right, sometimes with о for ө, sometimes wrong."""
+    roll = rng.random()
+    kind = question.exercise
+    if kind == ExerciseKind.RECOGNISE:
+        choices = [c["id"] for c in question.params["choices"]]
+        right = question.item_id
+        return str(right if roll < skill + 0.1 else rng.choice(choices))
+    if kind == ExerciseKind.MATCH:
+        pairs = [p["id"] for p in question.params["pairs"]]
+        if roll < skill:
+            return {pair: pair for pair in pairs}
+        swapped = dict(zip(pairs, pairs[1:] + pairs[:1], strict=True))
+        return {pair: swapped[pair] if i < 2 else pair for i, pair in enumerate(pairs)}
+    expected = question.params["answers"][0] if kind == ExerciseKind.SUFFIX else question.item.ky
+    if roll < skill:
+        return expected
+    if roll < skill + 0.15 and fold_special(expected) != expected:
+        return fold_special(expected)
+    return expected[:-1] if len(expected) > 3 and roll < skill + 0.2 else "?"

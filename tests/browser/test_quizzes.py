@@ -1,0 +1,153 @@
+"""The acceptance test of quizzes: the demo student takes a lesson quiz in Chromium."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select, update
+
+from app.auth.models import User
+from app.core.dbtypes import utcnow
+from app.core.seed import DEMO_CLASS_CODE, seed_demo_data
+from app.extensions import db
+from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.quizzes import services
+from app.quizzes.models import ReviewCard
+from app.quizzes.seed import seed_quizzes
+
+SPECIAL = "өүң"
+
+
+@pytest.fixture
+def demo(app, monkeypatch):
+    """Demo data; the demo student in the demo class, with the family words due today."""
+    monkeypatch.setattr("app.quizzes.services.new_seed", lambda: 1)
+    with app.app_context():
+        for _line in seed_demo_data(password="sabak-demo"):
+            pass
+        student = db.session.scalar(select(User).where(User.email == "student@example.com"))
+        course = db.session.scalar(select(Course).where(Course.slug == "kyrgyz-a1"))
+        for _line in seed_quizzes([student], course):
+            pass
+        course_class = db.session.scalar(
+            select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
+        )
+        db.session.add(Enrollment(class_id=course_class.id, user_id=student.id))
+        family = db.session.scalars(
+            select(Item.id)
+            .join(Lesson)
+            .where(Lesson.slug == "family", Lesson.course_id == course.id)
+        ).all()
+        services.record_reviews(
+            student,
+            dict.fromkeys(family, services.scheduling.Rating.Good),
+            now=utcnow() - timedelta(days=9),
+            duration_ms=None,
+        )
+        db.session.execute(
+            update(ReviewCard)
+            .where(ReviewCard.user_id == student.id, ReviewCard.item_id.in_(family))
+            .values(due=utcnow() - timedelta(hours=1))
+        )
+        db.session.commit()
+
+
+def sign_in(page):
+    page.goto("/auth/login")
+    page.locator("input[name=email]").fill("student@example.com")
+    page.locator("input[name=password]").fill("sabak-demo")
+    page.locator("main form button[type=submit]").click()
+
+
+def due_badge(page):
+    return int(page.locator(".main-nav a[href='/quizzes/review'] .badge").inner_text())
+
+
+def current_question(app, url):
+    session_id, number = (int(part) for part in url.rstrip("/").split("/")[-2:])
+    with app.app_context():
+        question = services.question_at(session_id, number - 1)
+        return question.kind, question.item_id, question.params, question.item.ky
+
+
+def type_with_keys(page, text):
+    """Type `text`, entering ө ү ң with the on-screen keys."""
+    field = page.locator("input[name=answer]")
+    field.click()
+    for char in text:
+        if char in SPECIAL:
+            page.get_by_role("button", name=f"Insert {char}", exact=True).click()
+        else:
+            page.keyboard.type(char)
+    expect(field).to_have_value(text)
+
+
+def test_the_demo_student_takes_a_quiz_with_on_screen_keys_and_an_almost(page, app, demo):
+    sign_in(page)
+    page.locator(".language-switcher button[value=en]").click()  # the test reads English labels
+    page.goto("/quizzes/review")
+    before = due_badge(page)
+    assert before > 0
+
+    page.goto("/quizzes/courses/kyrgyz-a1/family/practise")
+    page.get_by_role("button", name="Start").click()
+    used_keys = saw_almost = False
+    statuses = []
+    for number in range(1, 11):
+        expect(page.locator(".quiz-progress")).to_contain_text(f"Question {number} of 10")
+        kind, item_id, params, ky = current_question(app, page.url)
+        if kind == "recognise":
+            index = [c["id"] for c in params["choices"]].index(item_id) + 1
+            page.locator("body").press(str(index))  # keyboard: 1–4 choose, Enter checks
+            expect(page.locator(f"input[data-key='{index}']")).to_be_checked()
+            page.keyboard.press("Enter")
+        elif kind == "match":
+            for pair in params["pairs"]:
+                page.locator(f"select[name=pair_{pair['id']}]").select_option(str(pair["id"]))
+            page.get_by_role("button", name="Check").click()
+        else:
+            answer = params["answers"][0] if kind == "suffix" else ky
+            special = any(char in SPECIAL for char in answer)
+            if special and not used_keys:
+                type_with_keys(page, answer)
+                used_keys = True
+            elif special and not saw_almost:
+                folded = answer.replace("ө", "о").replace("ү", "у").replace("ң", "н")
+                page.locator("input[name=answer]").fill(folded)
+                saw_almost = True
+            else:
+                page.locator("input[name=answer]").fill(answer)
+            page.locator("input[name=answer]").press("Enter")
+        verdict = page.locator("[data-verdict]")
+        expect(verdict).to_be_visible()
+        statuses.append(verdict.get_attribute("data-verdict"))
+        if number < 10:
+            page.get_by_role("button", name="Next").click()
+    assert used_keys and saw_almost, "seed 1 gives two typed words with ө ү ң"
+    assert statuses.count("almost") == 1 and statuses.count("wrong") == 0
+    page.get_by_role("button", name="See the results").click()
+    expect(page.locator(".score")).to_have_text("9 of 10 correct")
+    expect(page.get_by_text("1 answer was almost right.")).to_be_visible()
+    expect(page.locator(".quiz-mistakes")).to_contain_text("→")
+    after = due_badge(page)
+    assert after < before
+
+
+def test_quiz_pages_fit_a_phone(phone_page, app, demo):
+    page = phone_page
+    sign_in(page)
+    page.goto("/quizzes/courses/kyrgyz-a1/family/practise")
+    page.locator("main form button[type=submit]").first.click()
+    for number in range(1, 11):  # every exercise, with its feedback, then the results
+        expect(page.locator(".quiz-progress")).to_contain_text(f"{number}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+        page.locator("form.quiz-form button[type=submit]").click()
+        expect(page.locator("[data-verdict]")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+        page.locator("a[data-autofocus]").click()
+    expect(page.locator(".score")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto("/quizzes/review")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
