@@ -375,3 +375,62 @@ class DivisionMailForm(FlaskForm):
         ]
         if not self.statuses.data:
             self.statuses.data = [Status.CONFIRMED.value]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class AssignJudgeForm(FlaskForm):
+    judge = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
+
+
+def scoring_labels() -> dict[str, str]:
+    return {"mean": str(_l("Mean of all judges")),
+            "trimmed": str(_l("Trimmed mean (drop the highest and lowest with 3 or more judges)"))}  # fmt: skip
+
+
+def optional_int(value: Any) -> int | None:
+    return None if value in (None, "", "None") else int(value)
+
+
+class JudgingSettingsForm(FlaskForm):
+    blind = BooleanField(_l("Blind judging: judges see participant numbers only"))
+    scoring = SelectField(_l("Combining the judges' totals"), validators=[InputRequired()])
+    tiebreak_position = SelectField(
+        _l("Tie-break criterion"), coerce=optional_int, validators=[Optional()]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scoring.choices = list(scoring_labels().items())
+
+
+class ConflictForm(FlaskForm):
+    reason = StringField(_l("Reason (optional)"), filters=[strip], validators=[Length(max=200)])
+
+
+class UnlockForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is this sheet reopened?"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=2000)],
+    )
+
+
+def score_form(criteria: list[Any]) -> type[FlaskForm]:
+    """A score sheet form with one number field per rubric criterion (`c<id>`)."""
+
+    class ScoreSheetForm(FlaskForm):
+        comment = TextAreaField(_l("Comment"), filters=[strip], validators=[Length(max=4000)])
+
+    for criterion in criteria:
+        setattr(
+            ScoreSheetForm,
+            f"c{criterion.id}",
+            IntegerField(
+                criterion.name_ja,
+                validators=[Optional(), NumberRange(min=0, max=criterion.max_score)],
+            ),
+        )
+    return ScoreSheetForm

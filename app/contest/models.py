@@ -1,4 +1,4 @@
-"""Tables of the contest blueprint: editions, divisions, rubric criteria, registrations."""
+"""Tables of the contest blueprint: editions, divisions, rubric, registrations, judging, prizes."""
 
 from __future__ import annotations
 
@@ -43,6 +43,23 @@ _ACTIVE_SQL = "status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
 def new_ticket_secret() -> str:
     """An unguessable secret for the QR ticket (check-in scans it)."""
     return secrets.token_urlsafe(24)
+
+
+class Scoring(StrEnum):
+    """How the judges' totals combine into a contestant's score."""
+
+    MEAN = "mean"
+    TRIMMED = "trimmed"  # drop the highest and the lowest total when there are 3 judges or more
+
+
+class PrizeKind(StrEnum):
+    FIRST = "first"
+    SECOND = "second"
+    THIRD = "third"
+    SPECIAL = "special"
+
+
+PLACES = (PrizeKind.FIRST, PrizeKind.SECOND, PrizeKind.THIRD)
 
 
 class Edition(Model):
@@ -119,6 +136,11 @@ class Division(Model):
     # Counters, only changed while the division row is locked.
     numbers_issued: Mapped[int] = mapped_column(default=0)
     waitlist_issued: Mapped[int] = mapped_column(default=0)
+    # Judging: judges see participant numbers only; how totals combine; the tie-break criterion.
+    blind: Mapped[bool] = mapped_column(default=False)
+    scoring: Mapped[str] = mapped_column(String(10), default=Scoring.MEAN)
+    tiebreak_position: Mapped[int | None] = mapped_column()  # Criterion.position, or None
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     edition: Mapped[Edition] = relationship(back_populates="divisions")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -213,6 +235,11 @@ class Registration(Model):
     # Set by the results of an edition (next round); "first" bars the same division later.
     award: Mapped[str | None] = mapped_column(String(20))
     ticket_secret: Mapped[str] = mapped_column(String(64), default=new_ticket_secret)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    gift_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -221,8 +248,129 @@ class Registration(Model):
 
     edition: Mapped[Edition] = relationship()
     division: Mapped[Division] = relationship()
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class JudgeAssignment(Model):
+    """A judge scores a division."""
+
+    __tablename__ = "contest_judge_assignments"
+    __table_args__ = (UniqueConstraint("division_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_divisions.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    division: Mapped[Division] = relationship()
+    judge: Mapped[User] = relationship()
+
+
+class Conflict(Model):
+    """A judge may not judge this contestant (e.g. their own student); they never see them."""
+
+    __tablename__ = "contest_conflicts"
+    __table_args__ = (UniqueConstraint("judge_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_registrations.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScoreSheet(Model):
+    """One judge's scores and comment for one contestant; locked once submitted."""
+
+    __tablename__ = "contest_score_sheets"
+    __table_args__ = (UniqueConstraint("judge_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_registrations.id", ondelete="CASCADE"), index=True
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    scores: Mapped[list[Score]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
+    registration: Mapped[Registration] = relationship()
+    judge: Mapped[User] = relationship()
+
+
+class Score(Model):
+    """One criterion's score on a sheet: one per judge, contestant and criterion."""
+
+    __tablename__ = "contest_scores"
+    __table_args__ = (
+        UniqueConstraint("sheet_id", "criterion_id"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_score_sheets.id", ondelete="CASCADE"), index=True
+    )
+    # RESTRICT: a rubric that has been scored can't be silently replaced.
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_criteria.id", ondelete="RESTRICT"), index=True
+    )
+    value: Mapped[int] = mapped_column()
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
+
+
+class UnlockLog(Model):
+    """An organizer reopened a submitted sheet: who, when and why."""
+
+    __tablename__ = "contest_unlock_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_score_sheets.id", ondelete="CASCADE"), index=True
+    )
+    unlocked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+
+    sheet: Mapped[ScoreSheet] = relationship()
+    unlocked_by: Mapped[User | None] = relationship()
+
+
+class Prize(Model):
+    """A prize of a division: 1st, 2nd, 3rd (one each) or a named special prize."""
+
+    __tablename__ = "contest_prizes"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "kind"),
+        Index(
+            "uq_contest_prizes_division_place",
+            "division_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind != 'special'"),
+            postgresql_where=text("kind != 'special'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_divisions.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("contest_registrations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), default="")  # special prizes only
+
+    registration: Mapped[Registration] = relationship()

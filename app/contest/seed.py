@@ -1,16 +1,29 @@
-"""Demo contest: the 2027 edition open for registration, and the 2026 edition before it."""
+"""Demo contest: the 2027 edition open for registration, and the 2026 edition before it.
+
+2026 is over: everyone was judged by three judges, results and prizes are published. In 2027
+judge@example.com judges two divisions and has submitted a few sheets (check-in has begun).
+"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from app.auth import services as accounts
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.contest import services
-from app.contest.models import Criterion, Division, Edition, Registration, Status
+from app.contest.models import (
+    Criterion,
+    Division,
+    Edition,
+    JudgeAssignment,
+    PrizeKind,
+    Registration,
+    Status,
+)
 from app.core.dbtypes import utcnow
 from app.extensions import db
 
@@ -81,6 +94,19 @@ TITLES = [
     ("Манас жана мен", "マナスと私"),
 ]
 AFFILIATIONS = ["university", "jica", "company", "course", "public"]
+PAST_PEOPLE = [
+    ("佐々木 遥", "ササキ ハルカ", "Haruka Sasaki"), ("山口 海斗", "ヤマグチ カイト", "Kaito Yamaguchi"),
+    ("松井 千尋", "マツイ チヒロ", "Chihiro Matsui"), ("野口 航", "ノグチ ワタル", "Wataru Noguchi"),
+    ("大野 栞", "オオノ シオリ", "Shiori Ono"), ("村上 颯", "ムラカミ ハヤテ", "Hayate Murakami"),
+    ("原田 光", "ハラダ ヒカル", "Hikaru Harada"), ("小川 紬", "オガワ ツムギ", "Tsumugi Ogawa"),
+    ("竹内 暖", "タケウチ ダン", "Dan Takeuchi"), ("太田 澪", "オオタ ミオ", "Mio Ota"),
+]  # fmt: skip
+JUDGES = [
+    ("judge@example.com", "Бакыт Жумабеков"),
+    ("judge2@example.com", "Айгүл Токтогулова"),
+    ("judge3@example.com", "佐藤 恵子"),
+]
+SPECIAL_PRIZE = "大使特別賞 / Ambassador's Special Prize"
 
 
 def seed_contest(organizer: User, students: Sequence[User]) -> Iterator[str]:
@@ -89,8 +115,14 @@ def seed_contest(organizer: User, students: Sequence[User]) -> Iterator[str]:
     if db.session.scalar(select(Edition).where(Edition.year == 2026)) is None:
         _edition(2026, past=True)
         yield "contest 2026: past edition with 3 divisions"
-    if db.session.scalar(select(Edition).where(Edition.year == 2027)) is not None:
-        return
+    if db.session.scalar(select(Edition).where(Edition.year == 2027)) is None:
+        yield from _seed_current(students)
+    db.session.flush()
+    yield from seed_judging()
+
+
+def _seed_current(students: Sequence[User]) -> Iterator[str]:
+    """The 2027 edition with registrations in every state."""
     edition = _edition(2027, past=False)
     db.session.flush()
     yield "contest 2027: registration open, 3 divisions"
@@ -119,6 +151,126 @@ def seed_contest(organizer: User, students: Sequence[User]) -> Iterator[str]:
     services.withdraw(first, now=now)
     db.session.flush()
     yield f"contest 2027: {made} registrations (confirmed, waiting, one offered seat, one withdrawn, pending approval)"
+
+
+def seed_judging() -> Iterator[str]:
+    """Judges, check-in and scores for the demo editions (idempotent)."""
+    judges = [_judge(email, name) for email, name in JUDGES]
+    past = db.session.scalar(select(Edition).where(Edition.year == 2026))
+    if past is not None and not _has_judges(past):
+        count = _judge_past(past, judges)
+        yield f"contest 2026: {count} participants judged by 3 judges; results and prizes published"
+    current = db.session.scalar(select(Edition).where(Edition.year == 2027))
+    if current is not None and not _has_judges(current):
+        sheets = _judge_current(current, judges[0])
+        yield f"contest 2027: judge@example.com judges 2 divisions, {sheets} sheets submitted"
+
+
+def _has_judges(edition: Edition) -> bool:
+    return (
+        db.session.scalar(
+            select(JudgeAssignment.id)
+            .join(Division, Division.id == JudgeAssignment.division_id)
+            .where(Division.edition_id == edition.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _judge(email: str, name: str) -> User:
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        user = accounts.create_user(
+            email=email,
+            password=accounts.new_session_token() + "Aa1",
+            display_name=name,
+            roles=[Role.JUDGE],
+        )
+    return user
+
+
+def _scores(division: Division, rng: random.Random) -> dict[int, int | None]:
+    return {c.id: rng.randint(c.max_score // 2, c.max_score) for c in division.criteria}
+
+
+def _judge_past(edition: Edition, judges: list[User]) -> int:
+    """Participants of 2026 (directly, registration is long closed), complete scores, prizes."""
+    rng = random.Random(2026)
+    now = datetime.combine(edition.event_date, time(1, 0), tzinfo=UTC)  # 10:00 in Tokyo
+    made = 0
+    for division, people in zip(edition.divisions, (PAST_PEOPLE[:4], PAST_PEOPLE[4:7],
+                                                    PAST_PEOPLE[7:]), strict=False):  # fmt: skip
+        registrations = []
+        for order, (name, kana, latin) in enumerate(people, start=1):
+            user = _person_named(name, kana, latin)
+            division.numbers_issued += 1
+            registration = Registration(
+                edition_id=edition.id,
+                division_id=division.id,
+                user_id=user.id,
+                email=user.email,
+                status=Status.CONFIRMED,
+                participant_number=f"2026-{division.letter}-{division.numbers_issued:03d}",
+                speaking_order=order,
+                confirmed_at=edition.registration_closes_at,
+                checked_in_at=now,
+                gift_given_at=now,
+                **{k: getattr(_details(user, made, division), k) for k in services.DETAIL_FIELDS},
+            )
+            registration.full_name, registration.name_latin = name, latin
+            registration.search_key = services.search_key(registration)
+            db.session.add(registration)
+            registrations.append(registration)
+            made += 1
+        db.session.flush()
+        division.tiebreak_position = 1
+        for judge in judges:
+            services.assign_judge(division, judge)
+            for registration in registrations:
+                services.save_sheet(judge, registration, _scores(division, rng), "", submit=True)
+        ranking = services.judging(division).ranking()
+        awards = [
+            (r.registration_id, kind, "") for r, kind in zip(ranking, PLACES_ORDER, strict=False)
+        ]
+        awards.append((ranking[-1].registration_id, PrizeKind.SPECIAL, SPECIAL_PRIZE))
+        services.set_prizes(division, awards)
+        services.publish_results(division, now=now + timedelta(hours=8))
+    return made
+
+
+PLACES_ORDER = (PrizeKind.FIRST, PrizeKind.SECOND, PrizeKind.THIRD)
+
+
+def _judge_current(edition: Edition, judge: User) -> int:
+    """2027: the judge on beginners and recitation; a few checked in and scored."""
+    beginner, _advanced, recitation = edition.divisions
+    rng = random.Random(2027)
+    beginner.tiebreak_position = 1
+    services.assign_judge(beginner, judge)
+    services.assign_judge(recitation, judge)
+    order = services.draw_speaking_order(beginner, rng=rng)
+    services.draw_speaking_order(recitation, rng=rng)
+    submitted = 0
+    for registration in sorted(order, key=lambda r: r.speaking_order or 0)[:4]:
+        services.check_in(registration, judge)
+        if submitted < 2:
+            services.save_sheet(judge, registration, _scores(beginner, rng), "", submit=True)
+            submitted += 1
+    return submitted
+
+
+def _person_named(name: str, kana: str, latin: str) -> User:
+    email = f"{latin.split()[0].lower()}.{latin.split()[1].lower()}@example.com"
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        user = accounts.create_user(
+            email=email,
+            password=accounts.new_session_token() + "Aa1",
+            display_name=name,
+            name_katakana=kana,
+        )
+    return user
 
 
 def _edition(year: int, *, past: bool) -> Edition:
@@ -186,17 +338,12 @@ def _person(index: int, students: Sequence[User]) -> User:
     return user
 
 
-def _register(
-    edition: Edition,
-    division: Division,
-    user: User,
-    index: int,
-    *,
-    study_months: int = 12,
-) -> Registration:
-    name, kana, latin = PEOPLE[index]
+def _details(
+    user: User, index: int, division: Division, study_months: int = 12
+) -> services.Details:
+    name, kana, latin = PEOPLE[index % len(PEOPLE)]
     title_ky, title_ja = TITLES[index % len(TITLES)]
-    details = services.Details(
+    return services.Details(
         full_name=name if user.display_name.startswith(name) else user.display_name,
         furigana=user.name_katakana or kana,
         name_latin=latin,
@@ -214,4 +361,15 @@ def _register(
         consent_privacy=True,
         consent_photos=index % 4 != 0,
     )
+
+
+def _register(
+    edition: Edition,
+    division: Division,
+    user: User,
+    index: int,
+    *,
+    study_months: int = 12,
+) -> Registration:
+    details = _details(user, index, division, study_months)
     return services.register(edition, division, user, details, language="ja", now=utcnow())

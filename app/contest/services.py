@@ -19,16 +19,26 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import User, fold
+from app.auth.models import Role, User, UserRole, fold
 from app.auth.services import normalize_email
-from app.contest import eligibility
+from app.contest import eligibility, results
 from app.contest.models import (
     ACTIVE_STATUSES,
+    PLACES,
     SEAT_STATUSES,
+    Conflict,
+    Criterion,
     Division,
     Edition,
+    JudgeAssignment,
+    Prize,
+    PrizeKind,
     Registration,
+    Score,
+    ScoreSheet,
+    Scoring,
     Status,
+    UnlockLog,
 )
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_mail
@@ -60,6 +70,34 @@ class HoldExpired(ContestError):
 
 
 class WrongState(ContestError):
+    pass
+
+
+class NotAJudge(ContestError):
+    pass
+
+
+class SheetLocked(ContestError):
+    """The sheet was submitted: only an organizer's unlock reopens it."""
+
+
+class InvalidScores(ContestError):
+    def __init__(self, problems: dict[int, str]) -> None:
+        super().__init__(problems)
+        self.problems = problems  # criterion id → "missing" or "range"
+
+
+class JudgingStarted(ContestError):
+    """The scoring method and tie-break are fixed once the first sheet is submitted."""
+
+
+class ResultsIncomplete(ContestError):
+    def __init__(self, missing: int) -> None:
+        super().__init__(missing)
+        self.missing = missing
+
+
+class ResultsPublished(ContestError):
     pass
 
 
@@ -590,6 +628,523 @@ def email_division(division: Division, subject: str, body: str, statuses: Iterab
     for recipient in recipients:
         queue_mail(recipient, subject.strip(), body.strip() + "\n", topic="contest_announcement")
     return len(recipients)
+
+
+# --- check-in ---------------------------------------------------------------------------------
+
+
+def registration_by_ticket(secret: str) -> Registration | None:
+    """The registration whose QR ticket holds `secret`."""
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.ticket_secret == secret)
+        .options(selectinload(Registration.division), selectinload(Registration.edition))
+    )
+
+
+def checkin_search(edition: Edition, query: str, limit: int = 20) -> list[Registration]:
+    """Confirmed participants matching a name, furigana, Latin name or number."""
+    if not query.strip():
+        return []
+    stmt = registration_search(edition, RegistrationFilter(query=query, status=Status.CONFIRMED))
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def check_in(registration: Registration, by: User, *, now: datetime | None = None) -> bool:
+    """Record arrival; True if newly checked in, False if already (scanning twice is harmless)."""
+    if registration.status != Status.CONFIRMED:
+        raise WrongState(registration.status)
+    if registration.checked_in_at is not None:
+        return False
+    registration.checked_in_at = now or utcnow()
+    registration.checked_in_by_id = by.id
+    db.session.flush()
+    return True
+
+
+def give_gift(registration: Registration, by: User, *, now: datetime | None = None) -> bool:
+    """Record that the participation gift was handed over (which implies arrival)."""
+    now = now or utcnow()
+    check_in(registration, by, now=now)
+    if registration.gift_given_at is not None:
+        return False
+    registration.gift_given_at = now
+    db.session.flush()
+    return True
+
+
+# --- judges and conflicts ---------------------------------------------------------------------
+
+
+def judge_accounts() -> list[User]:
+    """Every active account with the judge role, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.JUDGE, User.active.is_(True))
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def judges_of(division: Division) -> list[User]:
+    """The judges assigned to a division."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
+            .where(JudgeAssignment.division_id == division.id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def is_assigned(judge: User, division: Division) -> bool:
+    return (
+        db.session.scalar(
+            select(JudgeAssignment.id).where(
+                JudgeAssignment.division_id == division.id, JudgeAssignment.judge_id == judge.id
+            )
+        )
+        is not None
+    )
+
+
+def assigned_divisions(judge: User) -> list[Division]:
+    """The divisions a judge scores, newest edition first."""
+    return list(
+        db.session.scalars(
+            select(Division)
+            .join(JudgeAssignment, JudgeAssignment.division_id == Division.id)
+            .join(Edition, Edition.id == Division.edition_id)
+            .where(JudgeAssignment.judge_id == judge.id)
+            .options(selectinload(Division.edition))
+            .order_by(Edition.year.desc(), Division.position)
+        )
+    )
+
+
+def assign_judge(division: Division, judge: User) -> None:
+    """Let a judge score a division (idempotent)."""
+    if not judge.has_role(Role.JUDGE):
+        raise NotAJudge(judge.id)
+    if not is_assigned(judge, division):
+        db.session.add(JudgeAssignment(division_id=division.id, judge_id=judge.id))
+        db.session.flush()
+
+
+def unassign_judge(division: Division, judge: User) -> None:
+    """Take a judge off a division; their sheets stay but no longer count."""
+    if division.results_published_at is not None:
+        raise ResultsPublished()
+    assignment = db.session.scalar(
+        select(JudgeAssignment).where(
+            JudgeAssignment.division_id == division.id, JudgeAssignment.judge_id == judge.id
+        )
+    )
+    if assignment is not None:
+        db.session.delete(assignment)
+        db.session.flush()
+
+
+def contestants(division: Division) -> list[Registration]:
+    """Who is judged: confirmed participants who checked in, in speaking order."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.division_id == division.id,
+                Registration.status == Status.CONFIRMED,
+                Registration.checked_in_at.is_not(None),
+            )
+            .order_by(
+                Registration.speaking_order.is_(None),
+                Registration.speaking_order,
+                Registration.participant_number,
+            )
+        )
+    )
+
+
+def conflicted_ids(judge: User, division: Division) -> set[int]:
+    """Registrations of the division the judge has declared a conflict with."""
+    return set(
+        db.session.scalars(
+            select(Conflict.registration_id)
+            .join(Registration, Registration.id == Conflict.registration_id)
+            .where(Conflict.judge_id == judge.id, Registration.division_id == division.id)
+        )
+    )
+
+
+def conflict_candidates(division: Division) -> list[Registration]:
+    """Everyone confirmed in the division, by furigana (no numbers: names can't be matched
+    to the numbers a blind judge sees)."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.division_id == division.id, Registration.status == Status.CONFIRMED)
+            .order_by(Registration.furigana, Registration.id)
+        )
+    )
+
+
+def declare_conflict(judge: User, registration: Registration, reason: str = "") -> None:
+    """The judge won't judge this contestant; an unsubmitted sheet for them is discarded."""
+    sheet = _sheet(judge, registration)
+    if sheet is not None:
+        if sheet.submitted:
+            raise SheetLocked()
+        db.session.delete(sheet)
+    exists = db.session.scalar(
+        select(Conflict.id).where(
+            Conflict.judge_id == judge.id, Conflict.registration_id == registration.id
+        )
+    )
+    if exists is None:
+        db.session.add(
+            Conflict(judge_id=judge.id, registration_id=registration.id, reason=reason[:200])
+        )
+    db.session.flush()
+
+
+def withdraw_conflict(judge: User, registration: Registration) -> None:
+    """Undo a conflict declared by mistake."""
+    conflict = db.session.scalar(
+        select(Conflict).where(
+            Conflict.judge_id == judge.id, Conflict.registration_id == registration.id
+        )
+    )
+    if conflict is not None:
+        db.session.delete(conflict)
+        db.session.flush()
+
+
+# --- score sheets -----------------------------------------------------------------------------
+
+
+def _sheet(judge: User, registration: Registration) -> ScoreSheet | None:
+    return db.session.scalar(
+        select(ScoreSheet)
+        .where(ScoreSheet.judge_id == judge.id, ScoreSheet.registration_id == registration.id)
+        .options(selectinload(ScoreSheet.scores))
+    )
+
+
+def sheet_of(judge: User, registration: Registration) -> ScoreSheet | None:
+    """The judge's sheet for a contestant, with its scores."""
+    return _sheet(judge, registration)
+
+
+def judge_sheets(judge: User, division: Division) -> dict[int, ScoreSheet]:
+    """Registration id → the judge's sheet, for the division, in one query."""
+    sheets = db.session.scalars(
+        select(ScoreSheet)
+        .join(Registration, Registration.id == ScoreSheet.registration_id)
+        .where(ScoreSheet.judge_id == judge.id, Registration.division_id == division.id)
+    )
+    return {sheet.registration_id: sheet for sheet in sheets}
+
+
+def save_sheet(
+    judge: User,
+    registration: Registration,
+    values: dict[int, int | None],
+    comment: str,
+    *,
+    submit: bool,
+    now: datetime | None = None,
+) -> ScoreSheet:
+    """Save a judge's scores (a draft may be partial); submitting needs all and locks them."""
+    division = registration.division
+    criteria = {c.id: c for c in division.criteria}
+    problems: dict[int, str] = {}
+    for criterion_id, criterion in criteria.items():
+        value = values.get(criterion_id)
+        if value is None:
+            if submit:
+                problems[criterion_id] = "missing"
+        elif not 0 <= value <= criterion.max_score:
+            problems[criterion_id] = "range"
+    if problems:
+        raise InvalidScores(problems)
+    sheet = _sheet(judge, registration)
+    if sheet is None:
+        sheet = ScoreSheet(judge_id=judge.id, registration_id=registration.id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(sheet)
+        except IntegrityError:  # another tab created it first
+            sheet = _sheet(judge, registration)
+            assert sheet is not None
+    else:
+        db.session.refresh(sheet, with_for_update=_for_update())
+    if sheet.submitted:
+        raise SheetLocked()
+    existing = {score.criterion_id: score for score in sheet.scores}
+    for criterion_id in criteria:
+        value = values.get(criterion_id)
+        if value is None:
+            if criterion_id in existing:
+                sheet.scores.remove(existing[criterion_id])
+        elif criterion_id in existing:
+            existing[criterion_id].value = value
+        else:
+            sheet.scores.append(Score(criterion_id=criterion_id, value=value))
+    sheet.comment = comment.strip()
+    if submit:
+        sheet.submitted = True
+        sheet.submitted_at = now or utcnow()
+    db.session.flush()
+    return sheet
+
+
+def _for_update() -> bool:
+    return db.session.get_bind().dialect.name != "sqlite"
+
+
+def unlock_sheet(
+    sheet: ScoreSheet, organizer: User, reason: str, *, now: datetime | None = None
+) -> UnlockLog:
+    """Reopen a submitted sheet for its judge; who, when and why is logged."""
+    division = sheet.registration.division
+    if division.results_published_at is not None:
+        raise ResultsPublished()
+    if not sheet.submitted:
+        raise WrongState("draft")
+    sheet.submitted = False
+    sheet.submitted_at = None
+    log = UnlockLog(
+        sheet_id=sheet.id, unlocked_by_id=organizer.id, unlocked_at=now or utcnow(), reason=reason
+    )
+    db.session.add(log)
+    db.session.flush()
+    return log
+
+
+def unlock_logs(division: Division) -> list[UnlockLog]:
+    """The division's unlocks, newest first."""
+    return list(
+        db.session.scalars(
+            select(UnlockLog)
+            .join(ScoreSheet, ScoreSheet.id == UnlockLog.sheet_id)
+            .join(Registration, Registration.id == ScoreSheet.registration_id)
+            .where(Registration.division_id == division.id)
+            .options(
+                selectinload(UnlockLog.unlocked_by),
+                selectinload(UnlockLog.sheet).selectinload(ScoreSheet.judge),
+                selectinload(UnlockLog.sheet).selectinload(ScoreSheet.registration),
+            )
+            .order_by(UnlockLog.unlocked_at.desc(), UnlockLog.id.desc())
+        )
+    )
+
+
+def set_judging(
+    division: Division, *, blind: bool, scoring: str, tiebreak_position: int | None
+) -> None:
+    """Blind mode may change any time; method and tie-break only before the first submission."""
+    if scoring not in {s.value for s in Scoring}:
+        raise ValueError(scoring)
+    changes_rule = (scoring, tiebreak_position) != (division.scoring, division.tiebreak_position)
+    if changes_rule and _any_submitted(division):
+        raise JudgingStarted()
+    division.blind = blind
+    division.scoring = scoring
+    division.tiebreak_position = tiebreak_position
+    db.session.flush()
+
+
+def _any_submitted(division: Division) -> bool:
+    return (
+        db.session.scalar(
+            select(ScoreSheet.id)
+            .join(Registration, Registration.id == ScoreSheet.registration_id)
+            .where(Registration.division_id == division.id, ScoreSheet.submitted.is_(True))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def has_scores(division: Division) -> bool:
+    """Whether any score of the division exists (its rubric is then fixed)."""
+    return (
+        db.session.scalar(
+            select(Score.id)
+            .join(Criterion, Criterion.id == Score.criterion_id)
+            .where(Criterion.division_id == division.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+# --- progress and results ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judging:
+    """Everything the organizer's judging and results pages show, loaded in fixed queries."""
+
+    division: Division
+    judges: list[User]
+    contestants: list[Registration]
+    sheets: dict[tuple[int, int], ScoreSheet]  # (judge id, registration id) → sheet
+    conflicts: set[tuple[int, int]]  # (judge id, registration id)
+
+    def expected(self, judge: User, registration: Registration) -> bool:
+        return (judge.id, registration.id) not in self.conflicts
+
+    @property
+    def missing(self) -> int:
+        """How many (judge, contestant) pairs still lack a submitted sheet."""
+        count = 0
+        for judge in self.judges:
+            for registration in self.contestants:
+                if not self.expected(judge, registration):
+                    continue
+                sheet = self.sheets.get((judge.id, registration.id))
+                if sheet is None or not sheet.submitted:
+                    count += 1
+        return count
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.judges and self.contestants) and self.missing == 0
+
+    def ranking(self) -> list[results.Ranked]:
+        """Contestants ranked on their submitted sheets from assigned judges."""
+        criteria = [
+            results.CriterionSpec(c.id, c.weight, c.max_score) for c in self.division.criteria
+        ]
+        judge_ids = {j.id for j in self.judges}
+        entries = []
+        for registration in self.contestants:
+            sheets = [
+                {score.criterion_id: score.value for score in sheet.scores}
+                for (judge_id, registration_id), sheet in sorted(self.sheets.items())
+                if registration_id == registration.id and judge_id in judge_ids and sheet.submitted
+            ]
+            entries.append(results.Entry(registration.id, sheets))
+        tiebreak = self.tiebreak_criterion
+        return results.rank(
+            entries,
+            criteria,
+            method=self.division.scoring,
+            tiebreak_criterion=tiebreak.id if tiebreak else None,
+        )
+
+    @property
+    def tiebreak_criterion(self) -> Criterion | None:
+        position = self.division.tiebreak_position
+        return next((c for c in self.division.criteria if c.position == position), None)
+
+
+def judging(division: Division) -> Judging:
+    """Judges, contestants, sheets with scores and conflicts of a division."""
+    judges = judges_of(division)
+    people = contestants(division)
+    sheets = db.session.scalars(
+        select(ScoreSheet)
+        .join(Registration, Registration.id == ScoreSheet.registration_id)
+        .where(Registration.division_id == division.id)
+        .options(selectinload(ScoreSheet.scores))
+    ).all()
+    conflicts = db.session.execute(
+        select(Conflict.judge_id, Conflict.registration_id)
+        .join(Registration, Registration.id == Conflict.registration_id)
+        .where(Registration.division_id == division.id)
+    ).all()
+    return Judging(
+        division=division,
+        judges=judges,
+        contestants=people,
+        sheets={(s.judge_id, s.registration_id): s for s in sheets},
+        conflicts={(j, r) for j, r in conflicts},
+    )
+
+
+def prizes_of(division: Division) -> list[Prize]:
+    """The division's prizes: places first, then special prizes."""
+    prizes = db.session.scalars(
+        select(Prize)
+        .where(Prize.division_id == division.id)
+        .options(selectinload(Prize.registration))
+        .order_by(Prize.id)
+    ).all()
+    order = {kind: i for i, kind in enumerate([*PLACES, PrizeKind.SPECIAL])}
+    return sorted(prizes, key=lambda p: (order.get(PrizeKind(p.kind), 9), p.id))
+
+
+def set_prizes(division: Division, awards: Iterable[tuple[int, str, str]]) -> None:
+    """Replace the division's prizes with (registration id, kind, special-prize name) rows."""
+    if division.results_published_at is not None:
+        raise ResultsPublished()
+    allowed = {r.id for r in contestants(division)}
+    seen_places: set[str] = set()
+    rows = []
+    for registration_id, kind, name in awards:
+        if registration_id not in allowed or kind not in {k.value for k in PrizeKind}:
+            raise ValueError((registration_id, kind))
+        if kind != PrizeKind.SPECIAL:
+            if kind in seen_places:
+                raise WrongState(kind)
+            seen_places.add(kind)
+            name = ""
+        elif not name.strip():
+            raise WrongState("special prize without a name")
+        rows.append(Prize(division_id=division.id, registration_id=registration_id, kind=kind,
+                          name=name.strip()[:200]))  # fmt: skip
+    for prize in db.session.scalars(select(Prize).where(Prize.division_id == division.id)):
+        db.session.delete(prize)
+    db.session.flush()
+    db.session.add_all(rows)
+    db.session.flush()
+
+
+def publish_results(division: Division, *, now: datetime | None = None) -> None:
+    """Publish once every judge has submitted every contestant; winners get their award."""
+    state = judging(division)
+    if not state.complete:
+        raise ResultsIncomplete(state.missing)
+    prizes = prizes_of(division)
+    awards: dict[int, str] = {}
+    for prize in prizes:  # a place beats a special prize on the registration's award
+        awards.setdefault(prize.registration_id, prize.kind)
+    for registration in state.contestants:
+        registration.award = awards.get(registration.id)
+    division.results_published_at = now or utcnow()
+    db.session.flush()
+
+
+def unpublish_results(division: Division) -> None:
+    """Take results down again (to correct them); awards are cleared with them."""
+    division.results_published_at = None
+    db.session.execute(
+        update(Registration)
+        .where(Registration.division_id == division.id)
+        .values(award=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+
+
+def published_prizes(edition: Edition) -> dict[int, list[Prize]]:
+    """Division id → prizes, for the divisions of the edition whose results are published."""
+    prizes = db.session.scalars(
+        select(Prize)
+        .join(Division, Division.id == Prize.division_id)
+        .where(Division.edition_id == edition.id, Division.results_published_at.is_not(None))
+        .options(selectinload(Prize.registration))
+        .order_by(Prize.id)
+    ).all()
+    order = {kind: i for i, kind in enumerate([*PLACES, PrizeKind.SPECIAL])}
+    grouped: dict[int, list[Prize]] = {}
+    for prize in sorted(prizes, key=lambda p: (order.get(PrizeKind(p.kind), 9), p.id)):
+        grouped.setdefault(prize.division_id, []).append(prize)
+    return grouped
 
 
 # --- mail -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import segno
 from flask import (
     Blueprint,
     Response,
@@ -26,23 +27,38 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.auth import services as accounts
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.contest import exports, services
 from app.contest.forms import (
+    ActionForm,
+    AssignJudgeForm,
     CapacityForm,
+    ConflictForm,
     DetailsForm,
     DivisionForm,
     DivisionMailForm,
     EditionForm,
+    JudgingSettingsForm,
     RegistrationForm,
     RejectForm,
+    UnlockForm,
     affiliation_labels,
     age_group_labels,
     parse_criteria,
+    score_form,
+    scoring_labels,
     short_status_labels,
     status_labels,
 )
-from app.contest.models import Criterion, Division, Edition, Registration, Status
+from app.contest.models import (
+    Criterion,
+    Division,
+    Edition,
+    PrizeKind,
+    Registration,
+    ScoreSheet,
+    Status,
+)
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.nav import NavItem, add_nav_item
@@ -66,6 +82,12 @@ def register_navigation(state: BlueprintSetupState) -> None:
             lambda: _("Contest console"),
             roles=frozenset(ORGANIZERS),
             order=70,
+        ),
+    )
+    add_nav_item(
+        state.app,
+        NavItem(
+            "contest.judge_home", lambda: _("Judging"), roles=frozenset({Role.JUDGE}), order=75
         ),
     )
 
@@ -135,6 +157,9 @@ def _edition_page(edition: Edition | None) -> ResponseReturnValue:
         counts=services.division_counts(edition) if edition else {},
         rules=_rules_html(edition.rules(lang), lang) if edition else "",
         editions=past,
+        prizes=services.published_prizes(edition) if edition else {},
+        prize_labels=prize_labels(),
+        scoring=scoring_labels(),
         mine=mine,
         now=utcnow(),
         language=lang,
@@ -245,11 +270,21 @@ def my_registration(year: int) -> ResponseReturnValue:
         registration=registration,
         position=services.waitlist_position(registration) if registration else None,
         can_change=registration is not None and services.can_change(registration, utcnow()),
+        ticket=_ticket_svg(registration) if registration else None,
         statuses=status_labels(),
         affiliations=affiliation_labels(),
         age_groups=age_group_labels(),
         language=lang,
     )
+
+
+def _ticket_svg(registration: Registration) -> Markup | None:
+    """The QR ticket (inline SVG) holding the check-in URL with the unguessable secret."""
+    if registration.status != Status.CONFIRMED:
+        return None
+    url = url_for("contest.checkin_ticket", secret=registration.ticket_secret, _external=True)
+    svg = segno.make(url, error="m").svg_inline(scale=5, svgclass="qr-ticket", omitsize=True)
+    return Markup(svg)  # segno escapes the URL it draws; the markup is its own
 
 
 def _own_active_registration(year: int) -> Registration:
@@ -625,13 +660,21 @@ def edit_division(year: int | None = None, division_id: int | None = None) -> Re
         division.speech_seconds = int(Decimal(form.speech_minutes.data or 0) * 60)
         division.min_study_months = _months(form.min_study_years.data)
         division.max_study_months = _months(form.max_study_years.data)
-        division.criteria = []
-        db.session.flush()  # the old rubric goes before the new one takes its positions
-        division.criteria = [
-            Criterion(position=i, name_ja=ja, name_en=en, weight=w, max_score=m)
-            for i, (ja, en, w, m) in enumerate(parse_criteria(form.criteria.data or ""))
-        ]
-        db.session.flush()
+        rubric = parse_criteria(form.criteria.data or "")
+        current = [(c.name_ja, c.name_en, c.weight, c.max_score) for c in division.criteria]
+        if rubric != current and division.id is not None and services.has_scores(division):
+            db.session.rollback()
+            flash(_("Judges have already scored this division, so its rubric can't change."),
+                  "warning")  # fmt: skip
+            return redirect(url_for("contest.edit_division", division_id=division_id))
+        if rubric != current:
+            division.criteria = []
+            db.session.flush()  # the old rubric goes before the new one takes its positions
+            division.criteria = [
+                Criterion(position=i, name_ja=ja, name_en=en, weight=w, max_score=m)
+                for i, (ja, en, w, m) in enumerate(rubric)
+            ]
+            db.session.flush()
         if division.capacity != capacity:
             services.set_capacity(division, capacity)
         db.session.commit()
@@ -644,3 +687,461 @@ def edit_division(year: int | None = None, division_id: int | None = None) -> Re
 
 def _years(months: int | None) -> Decimal | None:
     return None if months is None else Decimal(months) / 12
+
+
+# --- check-in ---------------------------------------------------------------------------------
+
+
+def prize_labels() -> dict[str, str]:
+    return {
+        PrizeKind.FIRST: _("1st prize"),
+        PrizeKind.SECOND: _("2nd prize"),
+        PrizeKind.THIRD: _("3rd prize"),
+        PrizeKind.SPECIAL: _("Special prize"),
+    }
+
+
+@bp.app_template_filter("tokyo_hm")
+def tokyo_hour_minute(value: datetime | None) -> str:
+    """A UTC moment as the Japan time of day, e.g. 10:02."""
+    return "—" if value is None else value.astimezone(TOKYO).strftime("%H:%M")
+
+
+@bp.get("/console/checkin/")
+@bp.get("/console/<int:year>/checkin")
+@roles_required(*ORGANIZERS)
+def checkin(year: int | None = None) -> ResponseReturnValue:
+    """The door: scan QR tickets with the camera, or find a person by name, furigana or number."""
+    edition = _console_edition(year)
+    if edition is None:
+        abort(404)
+    query = request.args.get("q", "")
+    found = services.checkin_search(edition, query)
+    return render_template(
+        "contest/checkin.html",
+        edition=edition,
+        query=query,
+        found=found,
+        form=ActionForm(),
+        language=language(),
+    )
+
+
+def _ticket_or_404(secret: str) -> Registration:
+    registration = services.registration_by_ticket(secret)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.get("/console/checkin/<secret>")
+@roles_required(*ORGANIZERS)
+def checkin_ticket(secret: str) -> ResponseReturnValue:
+    """What a scanned ticket (or any phone camera opening its URL) shows: who, and the actions."""
+    registration = _ticket_or_404(secret)
+    return render_template(
+        "contest/checkin_ticket.html",
+        registration=registration,
+        statuses=status_labels(),
+        form=ActionForm(),
+        language=language(),
+    )
+
+
+@bp.post("/console/checkin/<secret>/arrive")
+@roles_required(*ORGANIZERS)
+def checkin_arrive(secret: str) -> ResponseReturnValue:
+    """Record arrival; scanning the same ticket again only says when they arrived."""
+    registration = _ticket_or_404(secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        newly = services.check_in(registration, current_user)
+    except services.WrongState:
+        db.session.rollback()
+        flash(_("This registration is not confirmed; please check it at the desk."), "warning")
+    else:
+        db.session.commit()
+        time = tokyo_hour_minute(registration.checked_in_at)
+        if newly:
+            flash(_("Checked in: %(name)s.", name=registration.full_name), "success")
+        else:
+            flash(_("%(name)s already checked in at %(time)s.", name=registration.full_name,
+                    time=time), "info")  # fmt: skip
+    return redirect(url_for("contest.checkin_ticket", secret=secret))
+
+
+@bp.post("/console/checkin/<secret>/gift")
+@roles_required(*ORGANIZERS)
+def checkin_gift(secret: str) -> ResponseReturnValue:
+    """Record that the participation gift was handed over (checks in too, if not yet)."""
+    registration = _ticket_or_404(secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        newly = services.give_gift(registration, current_user)
+    except services.WrongState:
+        db.session.rollback()
+        flash(_("This registration is not confirmed; please check it at the desk."), "warning")
+    else:
+        db.session.commit()
+        if newly:
+            flash(_("Gift handed over to %(name)s.", name=registration.full_name), "success")
+        else:
+            flash(_("The gift was already handed over at %(time)s.",
+                    time=tokyo_hour_minute(registration.gift_given_at)), "info")  # fmt: skip
+    return redirect(url_for("contest.checkin_ticket", secret=secret))
+
+
+# --- judging: the organizer's side ------------------------------------------------------------
+
+
+@bp.get("/console/divisions/<int:division_id>/judging")
+@roles_required(*ORGANIZERS)
+def judging(division_id: int) -> ResponseReturnValue:
+    """Judges of a division, the judging settings, who has submitted what, unlocks."""
+    division = _division_or_404(division_id)
+    state = services.judging(division)
+    assign_form = AssignJudgeForm()
+    assigned = {j.id for j in state.judges}
+    assign_form.judge.choices = [
+        (u.id, f"{u.display_name} <{u.email}>")
+        for u in services.judge_accounts()
+        if u.id not in assigned
+    ]
+    settings_form = JudgingSettingsForm(obj=division)
+    lang = language()
+    settings_form.tiebreak_position.choices = [(None, _("None: the median decides"))] + [
+        (c.position, c.name(lang)) for c in division.criteria
+    ]
+    return render_template(
+        "contest/judging.html",
+        division=division,
+        state=state,
+        assign_form=assign_form,
+        settings_form=settings_form,
+        form=ActionForm(),
+        logs=services.unlock_logs(division),
+        language=lang,
+    )
+
+
+@bp.post("/console/divisions/<int:division_id>/judges")
+@roles_required(*ORGANIZERS)
+def assign_judge(division_id: int) -> ResponseReturnValue:
+    division = _division_or_404(division_id)
+    form = AssignJudgeForm()
+    form.judge.choices = [(u.id, u.email) for u in services.judge_accounts()]
+    if form.validate_on_submit():
+        judge = db.get_or_404(User, form.judge.data)
+        services.assign_judge(division, judge)
+        db.session.commit()
+        flash(_("%(name)s now judges this division.", name=judge.display_name), "success")
+    else:
+        flash(_("Please choose an account with the judge role."), "warning")
+    return redirect(url_for("contest.judging", division_id=division_id))
+
+
+@bp.post("/console/divisions/<int:division_id>/judges/<int:user_id>/remove")
+@roles_required(*ORGANIZERS)
+def remove_judge(division_id: int, user_id: int) -> ResponseReturnValue:
+    division = _division_or_404(division_id)
+    judge = db.get_or_404(User, user_id)
+    try:
+        services.unassign_judge(division, judge)
+    except services.ResultsPublished:
+        db.session.rollback()
+        flash(_("The results are published; take them down first."), "warning")
+    else:
+        db.session.commit()
+        flash(_("%(name)s no longer judges this division.", name=judge.display_name), "info")
+    return redirect(url_for("contest.judging", division_id=division_id))
+
+
+@bp.post("/console/divisions/<int:division_id>/judging/settings")
+@roles_required(*ORGANIZERS)
+def judging_settings(division_id: int) -> ResponseReturnValue:
+    division = _division_or_404(division_id)
+    form = JudgingSettingsForm()
+    form.tiebreak_position.choices = [(None, "")] + [(c.position, "") for c in division.criteria]
+    if not form.validate_on_submit():
+        flash(_("Please check the judging settings."), "warning")
+    else:
+        try:
+            services.set_judging(
+                division,
+                blind=bool(form.blind.data),
+                scoring=form.scoring.data or "mean",
+                tiebreak_position=form.tiebreak_position.data,
+            )
+        except services.JudgingStarted:
+            db.session.rollback()
+            flash(_("Judges have started submitting: the scoring method and the tie-break "
+                    "rule are fixed now."), "warning")  # fmt: skip
+        else:
+            db.session.commit()
+            flash(_("The judging settings have been saved."), "success")
+    return redirect(url_for("contest.judging", division_id=division_id))
+
+
+@bp.route("/console/sheets/<int:sheet_id>/unlock", methods=["GET", "POST"])
+@roles_required(*ORGANIZERS)
+def unlock_sheet(sheet_id: int) -> ResponseReturnValue:
+    """Reopen a submitted score sheet, with a reason that is logged."""
+    sheet = db.get_or_404(ScoreSheet, sheet_id)
+    division = sheet.registration.division
+    form = UnlockForm()
+    if form.validate_on_submit():
+        try:
+            services.unlock_sheet(sheet, current_user, form.reason.data or "")
+        except (services.ResultsPublished, services.WrongState):
+            db.session.rollback()
+            flash(_("This sheet can't be reopened (not submitted, or results published)."),
+                  "warning")  # fmt: skip
+        else:
+            db.session.commit()
+            flash(_("The sheet is open again for its judge."), "success")
+        return redirect(url_for("contest.judging", division_id=division.id))
+    return render_template(
+        "contest/unlock.html", sheet=sheet, division=division, form=form, language=language()
+    )
+
+
+@bp.get("/console/divisions/<int:division_id>/results")
+@roles_required(*ORGANIZERS)
+def results(division_id: int) -> ResponseReturnValue:
+    """The ranking with the tie-break rule, prizes, and publishing."""
+    division = _division_or_404(division_id)
+    state = services.judging(division)
+    people = {r.id: r for r in state.contestants}
+    prizes = services.prizes_of(division)
+    return render_template(
+        "contest/results.html",
+        division=division,
+        state=state,
+        ranking=state.ranking(),
+        people=people,
+        prizes={(p.registration_id, p.kind): p for p in prizes},
+        prize_list=prizes,
+        prize_labels=prize_labels(),
+        scoring=scoring_labels(),
+        form=ActionForm(),
+        language=language(),
+    )
+
+
+@bp.post("/console/divisions/<int:division_id>/prizes")
+@roles_required(*ORGANIZERS)
+def set_prizes(division_id: int) -> ResponseReturnValue:
+    """Save the prizes: a place per contestant (at most one each of 1st–3rd) and special prizes."""
+    division = _division_or_404(division_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    awards: list[tuple[int, str, str]] = []
+    for key, value in request.form.items():
+        if key.startswith("place-") and value:
+            awards.append((int(key.removeprefix("place-")), value, ""))
+        if key.startswith("special-") and value.strip():
+            awards.append((int(key.removeprefix("special-")), PrizeKind.SPECIAL, value))
+    try:
+        services.set_prizes(division, awards)
+    except services.ResultsPublished:
+        db.session.rollback()
+        flash(_("The results are published; take them down first."), "warning")
+    except (services.WrongState, ValueError):
+        db.session.rollback()
+        flash(_("Each of 1st, 2nd and 3rd prize can go to one person only."), "warning")
+    else:
+        db.session.commit()
+        flash(_("The prizes have been saved."), "success")
+    return redirect(url_for("contest.results", division_id=division_id))
+
+
+@bp.post("/console/divisions/<int:division_id>/publish")
+@roles_required(*ORGANIZERS)
+def publish(division_id: int) -> ResponseReturnValue:
+    division = _division_or_404(division_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish_results(division)
+    except services.ResultsIncomplete as incomplete:
+        db.session.rollback()
+        flash(_("Results can be published once every judge has submitted every contestant "
+                "(%(count)d sheets missing).", count=incomplete.missing), "warning")  # fmt: skip
+    else:
+        db.session.commit()
+        flash(_("The results are published on the contest page."), "success")
+    return redirect(url_for("contest.results", division_id=division_id))
+
+
+@bp.post("/console/divisions/<int:division_id>/unpublish")
+@roles_required(*ORGANIZERS)
+def unpublish(division_id: int) -> ResponseReturnValue:
+    division = _division_or_404(division_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.unpublish_results(division)
+    db.session.commit()
+    flash(_("The results have been taken down."), "info")
+    return redirect(url_for("contest.results", division_id=division_id))
+
+
+# --- judging: the judge's side ----------------------------------------------------------------
+
+
+def _judged_division(division_id: int) -> Division:
+    """A division the signed-in judge is assigned to (403 otherwise)."""
+    division = _division_or_404(division_id)
+    if not services.is_assigned(current_user, division):
+        abort(403)
+    return division
+
+
+def _judged_contestant(division: Division, registration_id: int) -> Registration:
+    """A contestant of the division the judge may see: never a conflicted one (404)."""
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.division_id != division.id or registration.checked_in_at is None:
+        abort(404)
+    if registration.status != Status.CONFIRMED:
+        abort(404)
+    if registration.id in services.conflicted_ids(current_user, division):
+        abort(404)
+    return registration
+
+
+@bp.get("/judge/")
+@roles_required(Role.JUDGE)
+def judge_home() -> ResponseReturnValue:
+    """The divisions the judge scores."""
+    return render_template(
+        "contest/judge_home.html",
+        divisions=services.assigned_divisions(current_user),
+        language=language(),
+    )
+
+
+@bp.get("/judge/divisions/<int:division_id>")
+@roles_required(Role.JUDGE)
+def judge_division(division_id: int) -> ResponseReturnValue:
+    """The judge console: the division in speaking order, each with the judge's sheet state."""
+    division = _judged_division(division_id)
+    conflicted = services.conflicted_ids(current_user, division)
+    people = [r for r in services.contestants(division) if r.id not in conflicted]
+    return render_template(
+        "contest/judge_division.html",
+        division=division,
+        people=people,
+        sheets=services.judge_sheets(current_user, division),
+        conflicts=len(conflicted),
+        language=language(),
+    )
+
+
+@bp.route(
+    "/judge/divisions/<int:division_id>/registrations/<int:registration_id>",
+    methods=["GET", "POST"],
+)
+@roles_required(Role.JUDGE)
+def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
+    """Score one contestant: each criterion, a comment; save a draft or submit (locks it)."""
+    division = _judged_division(division_id)
+    registration = _judged_contestant(division, registration_id)
+    sheet = services.sheet_of(current_user, registration)
+    form = score_form(division.criteria)()
+    if request.method == "GET" and sheet is not None:
+        form.comment.data = sheet.comment
+        for score in sheet.scores:
+            getattr(form, f"c{score.criterion_id}").data = score.value
+    if request.method == "POST" and sheet is not None and sheet.submitted:
+        flash(_("This sheet is submitted and locked; ask an organizer to reopen it."), "warning")
+        return redirect(url_for("contest.judge_sheet", division_id=division_id,
+                                registration_id=registration_id))  # fmt: skip
+    if form.validate_on_submit():
+        submit = request.form.get("action") == "submit"
+        values = {c.id: getattr(form, f"c{c.id}").data for c in division.criteria}
+        try:
+            services.save_sheet(
+                current_user, registration, values, form.comment.data or "", submit=submit
+            )
+        except services.InvalidScores as invalid:
+            db.session.rollback()
+            for criterion_id in invalid.problems:
+                getattr(form, f"c{criterion_id}").errors.append(_("Please give a score."))
+        except services.SheetLocked:
+            db.session.rollback()
+            flash(
+                _("This sheet is submitted and locked; ask an organizer to reopen it."), "warning"
+            )
+        else:
+            db.session.commit()
+            if submit:
+                flash(_("Submitted. The scores are locked."), "success")
+                return redirect(url_for("contest.judge_division", division_id=division_id))
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("contest.judge_sheet", division_id=division_id,
+                                    registration_id=registration_id))  # fmt: skip
+    return render_template(
+        "contest/judge_sheet.html",
+        division=division,
+        registration=registration,
+        sheet=sheet,
+        form=form,
+        fields=[(c, getattr(form, f"c{c.id}")) for c in division.criteria],
+        language=language(),
+    )
+
+
+@bp.get("/judge/divisions/<int:division_id>/conflicts")
+@roles_required(Role.JUDGE)
+def judge_conflicts(division_id: int) -> ResponseReturnValue:
+    """Declare conflicts of interest: names only, by furigana, with no numbers or order."""
+    division = _judged_division(division_id)
+    return render_template(
+        "contest/judge_conflicts.html",
+        division=division,
+        people=services.conflict_candidates(division),
+        conflicted=services.conflicted_ids(current_user, division),
+        form=ConflictForm(),
+        language=language(),
+    )
+
+
+def _conflict_candidate(division: Division, registration_id: int) -> Registration:
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.division_id != division.id or registration.status != Status.CONFIRMED:
+        abort(404)
+    return registration
+
+
+@bp.post("/judge/divisions/<int:division_id>/conflicts/<int:registration_id>")
+@roles_required(Role.JUDGE)
+def declare_conflict(division_id: int, registration_id: int) -> ResponseReturnValue:
+    division = _judged_division(division_id)
+    registration = _conflict_candidate(division, registration_id)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.declare_conflict(current_user, registration, form.reason.data or "")
+    except services.SheetLocked:
+        db.session.rollback()
+        flash(_("You have already submitted scores for this person; please ask an organizer."),
+              "warning")  # fmt: skip
+    else:
+        db.session.commit()
+        flash(_("Noted. You will not judge this person."), "success")
+    return redirect(url_for("contest.judge_conflicts", division_id=division_id))
+
+
+@bp.post("/judge/divisions/<int:division_id>/conflicts/<int:registration_id>/withdraw")
+@roles_required(Role.JUDGE)
+def withdraw_conflict(division_id: int, registration_id: int) -> ResponseReturnValue:
+    division = _judged_division(division_id)
+    registration = _conflict_candidate(division, registration_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.withdraw_conflict(current_user, registration)
+    db.session.commit()
+    flash(_("The conflict has been withdrawn."), "info")
+    return redirect(url_for("contest.judge_conflicts", division_id=division_id))

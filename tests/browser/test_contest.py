@@ -83,3 +83,107 @@ def test_visitor_registers_in_japanese_and_organizer_sees_them(ja_page, demo_con
     expect(row).to_have_count(1)
     expect(row).to_contain_text("青井 葵")
     expect(row).to_contain_text(participant_number)
+
+
+@pytest.fixture
+def ready_for_the_day(app: Any, demo_contest: None) -> dict[str, str]:
+    """A confirmed beginner in the demo 2027 edition; nobody else checked in or judged there."""
+    from sqlalchemy import select, update
+
+    from app.auth import services as accounts
+    from app.contest import services
+    from app.contest.models import Division, Edition, JudgeAssignment, Registration, ScoreSheet
+    from tests.contest.conftest import details
+
+    with app.app_context():
+        edition = db.session.scalar(select(Edition).where(Edition.year == 2027))
+        division = edition.divisions[0]
+        db.session.execute(
+            ScoreSheet.__table__.delete().where(
+                ScoreSheet.registration_id.in_(
+                    select(Registration.id).where(Registration.division_id == division.id)
+                )
+            )
+        )
+        db.session.execute(
+            JudgeAssignment.__table__.delete().where(JudgeAssignment.division_id == division.id)
+        )
+        db.session.execute(
+            update(Registration)
+            .where(Registration.division_id == division.id)
+            .values(checked_in_at=None)
+        )
+        user = accounts.create_user(
+            email="aoi@example.jp", password="kyrgyzcha-2027", display_name="青井 葵"
+        )
+        registration = services.register(
+            edition,
+            db.session.get(Division, division.id),
+            user,
+            details(full_name="青井 葵", furigana="アオイ アオイ", name_latin="Aoi Aoi"),
+        )
+        db.session.commit()
+        number = registration.participant_number or ""
+        db.session.remove()
+    return {"number": number}
+
+
+def _sign_in(page: Any, email: str, password: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("form button[type=submit]").last.click()
+
+
+def test_check_in_by_number_judge_scores_organizer_publishes(ja_page, ready_for_the_day, make_user):
+    page = ja_page
+    number = ready_for_the_day["number"]
+    organizer = make_user(roles=("organizer",), email="org@example.jp")
+    judge = make_user(roles=("judge",), email="judge-b@example.jp", display_name="審査 太郎")
+
+    _sign_in(page, organizer.email, organizer.password)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/contest/console/2027/checkin")
+    page.locator("#q").fill(number)
+    page.locator(".checkin-search button[type=submit]").click()
+    card = page.locator(".checkin-card")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("青井 葵")
+    card.locator("button[type=submit]").click()
+    expect(page.locator(".ticket-step .done").first).to_contain_text(re.compile(r"\d\d:\d\d"))
+    page.locator(".ticket-step button[type=submit]").click()  # the gift
+    expect(page.locator(".ticket-step .done")).to_have_count(2)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/contest/console/2027/")
+    page.locator("a[href*='/judging']").first.click()
+    page.locator("select[name=judge]").select_option(label=f"審査 太郎 <{judge.email}>")
+    page.locator("form[action$='/judges'] button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("審査 太郎")
+
+    _sign_in(page, judge.email, judge.password)
+    page.goto("/contest/judge/")
+    page.locator("main a[href*='/judge/divisions/']").first.click()
+    page.locator(".judge-row a", has_text=number).click()
+    for field in page.locator(".score-field input").all():
+        field.fill("8")
+    page.locator("#comment").fill("発音がとても良いです。")
+    page.locator("button[value=submit]").click()
+    expect(page.locator(".judge-row", has_text=number).locator(".status-confirmed")).to_be_visible()
+    page.locator(".judge-row a", has_text=number).click()
+    expect(page.locator(".score-table")).to_be_visible()  # locked: no inputs any more
+
+    _sign_in(page, organizer.email, organizer.password)
+    page.goto("/contest/console/2027/")
+    page.locator("a[href*='/results']").first.click()
+    row = page.locator(".results-table tbody tr", has_text=number)
+    expect(row.locator(".rank")).to_have_text("1")
+    row.locator("select").select_option("first")
+    page.locator("#prizes button[type=submit]").click()
+    page.locator("form[action$='/publish'] button[type=submit]").click()
+    expect(page.locator(".notice")).to_be_visible()
+    page.goto("/contest/2027/")
+    results = page.locator("#results")
+    expect(results).to_contain_text("青井 葵")
+    expect(results.locator(".prize-first")).to_contain_text("青井 葵")

@@ -254,7 +254,7 @@ def test_seed_is_idempotent(app_ctx):
     lines = list(seed_contest(organizer, []))
     db.session.commit()
     assert list(seed_contest(organizer, [])) == []
-    assert len(lines) == 3
+    assert len(lines) == 5  # two editions, 2027 registrations, judging of both
     editions = db.session.scalars(select(Edition).order_by(Edition.year)).all()
     assert [e.year for e in editions] == [2026, 2027]
     statuses = db.session.scalars(

@@ -1,0 +1,411 @@
+"""Judging: assignments, conflicts, score sheets and locking, unlock log, results and prizes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.contest import services
+from app.contest.models import (
+    Criterion,
+    Division,
+    Edition,
+    Registration,
+    Score,
+    ScoreSheet,
+    UnlockLog,
+)
+from app.core.dbtypes import utcnow
+from app.extensions import db
+from tests.contest.conftest import details
+from tests.helpers import queries_for, visible_text
+
+RUBRIC = [("内容", "Content", 50, 10), ("言葉の正確さ", "Language accuracy", 50, 10)]
+
+
+@pytest.fixture
+def contest(app, make_edition, make_user) -> dict[str, Any]:
+    """Division A: two criteria, 3 checked-in contestants in speaking order, 2 judges (one with a
+    conflict), a judge of another division; returns ids and users."""
+    ids = make_edition(capacities=(10, 10))
+    judges = [make_user(roles="judge", display_name=f"Judge {i}") for i in range(3)]
+    people = [make_user() for _ in range(3)]
+    with app.app_context():
+        edition = db.session.get(Edition, ids["edition"])
+        division = db.session.get(Division, ids["A"])
+        division.criteria = []
+        db.session.flush()
+        division.criteria = [
+            Criterion(position=i, name_ja=ja, name_en=en, weight=w, max_score=m)
+            for i, (ja, en, w, m) in enumerate(RUBRIC)
+        ]
+        division.tiebreak_position = 1
+        names = [
+            ("青木 一郎", "アオキ イチロウ"),
+            ("井上 二葉", "イノウエ フタバ"),
+            ("上田 三月", "ウエダ ミツキ"),
+        ]
+        regs = []
+        for info, (name, kana) in zip(people, names, strict=True):
+            user = db.session.get(User, info.id)
+            regs.append(
+                services.register(edition, division, user, details(full_name=name, furigana=kana))
+            )
+        organizer = db.session.get(User, judges[0].id)
+        for order, registration in enumerate(regs, start=1):
+            registration.speaking_order = order
+            services.check_in(registration, organizer)
+        services.assign_judge(division, db.session.get(User, judges[0].id))
+        services.assign_judge(division, db.session.get(User, judges[1].id))
+        services.assign_judge(
+            db.session.get(Division, ids["B"]), db.session.get(User, judges[2].id)
+        )
+        services.declare_conflict(db.session.get(User, judges[1].id), regs[2], "my student")
+        db.session.commit()
+        result = {
+            "ids": ids,
+            "judges": judges,
+            "people": people,
+            "regs": [r.id for r in regs],
+            "criteria": [c.id for c in division.criteria],
+        }
+        db.session.remove()
+    return result
+
+
+def _score(client, contest, judge_index, reg_index, values, action="submit", comment="良い"):
+    judge = contest["judges"][judge_index]
+    data = {f"c{cid}": str(v) for cid, v in zip(contest["criteria"], values, strict=True)}
+    data.update(comment=comment, action=action)
+    url = (
+        f"/contest/judge/divisions/{contest['ids']['A']}/registrations/{contest['regs'][reg_index]}"
+    )
+    del judge
+    return client.post(url, data=data)
+
+
+def _score_all(client, auth, contest, table):
+    """table: judge index → list of (content, accuracy) per contestant (None = conflicted)."""
+    for judge_index, rows in table.items():
+        auth.login(user=contest["judges"][judge_index])
+        for reg_index, values in enumerate(rows):
+            if values is not None:
+                assert _score(client, contest, judge_index, reg_index, values).status_code == 302
+        auth.logout()
+
+
+def test_judge_console_lists_speaking_order_and_hides_conflicts(client, auth, contest):
+    auth.login(user=contest["judges"][1])
+    url = f"/contest/judge/divisions/{contest['ids']['A']}"
+    text = visible_text(client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert text.index("青木 一郎") < text.index("井上 二葉")
+    assert "上田 三月" not in text and "2027-A-003" not in text
+    conflicted = f"{url}/registrations/{contest['regs'][2]}"
+    assert client.get(conflicted).status_code == 404
+    assert _score(client, contest, 1, 2, (5, 5)).status_code == 404
+
+
+def test_blind_mode_shows_numbers_only(app, client, auth, contest):
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        services.set_judging(division, blind=True, scoring="mean", tiebreak_position=1)
+        db.session.commit()
+    auth.login(user=contest["judges"][0])
+    url = f"/contest/judge/divisions/{contest['ids']['A']}"
+    html = client.get(url).get_data(as_text=True)
+    assert "2027-A-001" in html and "青木" not in html
+    sheet = client.get(f"{url}/registrations/{contest['regs'][0]}").get_data(as_text=True)
+    assert "2027-A-001" in sheet and "青木" not in sheet
+
+
+def test_draft_then_submit_locks_and_organizer_unlock_is_logged(app, client, auth, contest):
+    auth.login(user=contest["judges"][0])
+    assert _score(client, contest, 0, 0, (7, 8), action="save").status_code == 302
+    assert _score(client, contest, 0, 0, (7, 9)).status_code == 302
+    response = _score(client, contest, 0, 0, (1, 1))
+    assert response.status_code == 302
+    with app.app_context():
+        sheet = db.session.scalar(select(ScoreSheet))
+        assert sheet.submitted and sheet.submitted_at is not None
+        assert sorted(s.value for s in sheet.scores) == [7, 9]
+        sheet_id = sheet.id
+    bad = _score(client, contest, 0, 1, (11, 3))  # above the maximum
+    assert bad.status_code == 200
+    missing = _score(client, contest, 0, 1, ("", 3))
+    assert missing.status_code == 200 and "c" in missing.get_data(as_text=True)
+    auth.logout()
+    organizer = auth.login("organizer")
+    assert (
+        client.post(f"/contest/console/sheets/{sheet_id}/unlock", data={"reason": ""}).status_code
+        == 200
+    )
+    response = client.post(
+        f"/contest/console/sheets/{sheet_id}/unlock", data={"reason": "入力ミスの訂正"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        sheet = db.session.get(ScoreSheet, sheet_id)
+        (log,) = db.session.scalars(select(UnlockLog)).all()
+        assert not sheet.submitted and log.unlocked_by_id == organizer.id
+        assert log.reason == "入力ミスの訂正"
+    page = client.get(f"/contest/console/divisions/{contest['ids']['A']}/judging").get_data(
+        as_text=True
+    )
+    assert "入力ミスの訂正" in page
+
+
+def test_one_score_per_judge_contestant_and_criterion_in_the_database(app, contest):
+    with app.app_context():
+        sheet = ScoreSheet(judge_id=contest["judges"][0].id, registration_id=contest["regs"][0])
+        db.session.add(sheet)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Score(sheet_id=sheet.id, criterion_id=contest["criteria"][0], value=3),
+                Score(sheet_id=sheet.id, criterion_id=contest["criteria"][0], value=4),
+            ]
+        )
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.add(
+            ScoreSheet(judge_id=contest["judges"][0].id, registration_id=contest["regs"][0])
+        )
+        db.session.add(
+            ScoreSheet(judge_id=contest["judges"][0].id, registration_id=contest["regs"][0])
+        )
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_results_publish_only_when_complete_then_prizes_on_the_public_page(
+    app, client, auth, contest
+):
+    _score_all(client, auth, contest, {0: [(9, 9), (8, 9), (7, 7)]})
+    auth.login("organizer")
+    division_id = contest["ids"]["A"]
+    client.post(f"/contest/console/divisions/{division_id}/publish")
+    with app.app_context():
+        assert db.session.get(Division, division_id).results_published_at is None
+    auth.logout()
+    # Judge 1 has a conflict with the third contestant: two sheets complete the division.
+    _score_all(client, auth, contest, {1: [(9, 8), (8, 9), None]})
+    auth.login("organizer")
+    page = client.get(
+        f"/contest/console/divisions/{division_id}/results", headers={"Accept-Language": "en"}
+    )
+    text = visible_text(page.get_data(as_text=True))
+    # 90 and 85 vs 85 and 85: 青木 first; 井上 second; 上田 (one judge, 70) third.
+    assert text.index("青木 一郎") < text.index("井上 二葉") < text.index("上田 三月")
+    assert "Language accuracy" in text and "median" in text
+    regs = contest["regs"]
+    client.post(
+        f"/contest/console/divisions/{division_id}/prizes",
+        data={f"place-{regs[0]}": "first", f"place-{regs[1]}": "second",
+              f"special-{regs[2]}": "大使賞"},
+    )  # fmt: skip
+    response = client.post(f"/contest/console/divisions/{division_id}/publish")
+    assert response.status_code == 302
+    with app.app_context():
+        awards = [db.session.get(Registration, r).award for r in regs]
+        assert awards == ["first", "second", "special"]
+    public = visible_text(
+        client.get("/contest/2027/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    )
+    assert "1st prize" in public and "青木 一郎" in public and "大使賞" in public
+    # Published results lock unlocking; taking them down clears the awards.
+    with app.app_context():
+        sheet_id = db.session.scalars(select(ScoreSheet.id)).first()
+    client.post(f"/contest/console/sheets/{sheet_id}/unlock", data={"reason": "x"})
+    with app.app_context():
+        assert db.session.get(ScoreSheet, sheet_id).submitted
+    client.post(f"/contest/console/divisions/{division_id}/unpublish")
+    with app.app_context():
+        assert db.session.get(Registration, regs[0]).award is None
+
+
+def test_two_first_prizes_are_refused(app, client, auth, contest):
+    auth.login("organizer")
+    regs = contest["regs"]
+    client.post(
+        f"/contest/console/divisions/{contest['ids']['A']}/prizes",
+        data={f"place-{regs[0]}": "first", f"place-{regs[1]}": "first"},
+    )
+    with app.app_context():
+        assert services.prizes_of(db.session.get(Division, contest["ids"]["A"])) == []
+
+
+def test_method_and_tiebreak_are_fixed_once_judging_starts(app, client, auth, contest):
+    _score_all(client, auth, contest, {0: [(5, 5), None, None]})
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        with pytest.raises(services.JudgingStarted):
+            services.set_judging(division, blind=False, scoring="trimmed", tiebreak_position=1)
+        services.set_judging(division, blind=True, scoring="mean", tiebreak_position=1)
+        db.session.rollback()
+
+
+def test_declaring_a_conflict_after_submitting_is_refused(app, client, auth, contest):
+    auth.login(user=contest["judges"][0])
+    _score(client, contest, 0, 0, (5, 5))
+    url = f"/contest/judge/divisions/{contest['ids']['A']}/conflicts/{contest['regs'][0]}"
+    client.post(url, data={"reason": "知人"})
+    with app.app_context():
+        judge = db.session.get(User, contest["judges"][0].id)
+        division = db.session.get(Division, contest["ids"]["A"])
+        assert services.conflicted_ids(judge, division) == set()
+    page = client.get(f"/contest/judge/divisions/{contest['ids']['A']}/conflicts")
+    assert "上田 三月" in page.get_data(as_text=True)  # names (no numbers) to declare conflicts
+
+
+def test_rubric_cannot_change_once_scored(app, client, auth, contest):
+    _score_all(client, auth, contest, {0: [(5, 5), None, None]})
+    auth.login("organizer")
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        assert services.has_scores(division)
+
+
+def test_judge_console_and_results_queries_do_not_grow(app, client, auth, contest, make_user):
+    division_id = contest["ids"]["A"]
+    judge_url = f"/contest/judge/divisions/{division_id}"
+    results_url = f"/contest/console/divisions/{division_id}/results"
+    judging_url = f"/contest/console/divisions/{division_id}/judging"
+    _score_all(client, auth, contest, {0: [(5, 5), (6, 6), None]})
+    auth.login(user=contest["judges"][0])
+    small_judge = queries_for(app, client, judge_url)
+    auth.logout()
+    auth.login("organizer")
+    small = (queries_for(app, client, results_url), queries_for(app, client, judging_url))
+    auth.logout()
+    extra = make_user(roles="judge")
+    newcomers = [make_user() for _ in range(6)]
+    with app.app_context():
+        edition = db.session.get(Edition, contest["ids"]["edition"])
+        division = db.session.get(Division, division_id)
+        services.assign_judge(division, db.session.get(User, extra.id))
+        for info in newcomers:
+            user = db.session.get(User, info.id)
+            registration = services.register(edition, division, user, details())
+            services.check_in(registration, user)
+            services.save_sheet(
+                db.session.get(User, contest["judges"][0].id),
+                registration,
+                dict.fromkeys(contest["criteria"], 5),
+                "",
+                submit=True,
+                now=utcnow(),
+            )
+        db.session.commit()
+    auth.login(user=contest["judges"][0])
+    assert queries_for(app, client, judge_url) == small_judge
+    auth.logout()
+    auth.login("organizer")
+    assert (queries_for(app, client, results_url), queries_for(app, client, judging_url)) == small
+
+
+ORGANIZER_URLS = [
+    ("get", "/contest/console/divisions/{a}/judging"),
+    ("post", "/contest/console/divisions/{a}/judges"),
+    ("post", "/contest/console/divisions/{a}/judges/{j0}/remove"),
+    ("post", "/contest/console/divisions/{a}/judging/settings"),
+    ("get", "/contest/console/sheets/{sheet}/unlock"),
+    ("post", "/contest/console/sheets/{sheet}/unlock"),
+    ("get", "/contest/console/divisions/{a}/results"),
+    ("post", "/contest/console/divisions/{a}/prizes"),
+    ("post", "/contest/console/divisions/{a}/publish"),
+    ("post", "/contest/console/divisions/{a}/unpublish"),
+]
+JUDGE_URLS = [
+    ("get", "/contest/judge/divisions/{a}"),
+    ("get", "/contest/judge/divisions/{a}/registrations/{r0}"),
+    ("post", "/contest/judge/divisions/{a}/registrations/{r0}"),
+    ("get", "/contest/judge/divisions/{a}/conflicts"),
+    ("post", "/contest/judge/divisions/{a}/conflicts/{r1}"),
+    ("post", "/contest/judge/divisions/{a}/conflicts/{r1}/withdraw"),
+]
+ROLES = [None, "student", "teacher", "registrant", "judge", "judge_other", "judge_conflicted",
+         "organizer", "admin"]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_judging_url_with_every_role(app, client, auth, contest, role):
+    with app.app_context():
+        sheet = ScoreSheet(
+            judge_id=contest["judges"][0].id, registration_id=contest["regs"][1], submitted=True
+        )
+        db.session.add(sheet)
+        db.session.commit()
+        sheet_id = sheet.id
+    values = {
+        "a": contest["ids"]["A"],
+        "j0": contest["judges"][0].id,
+        "sheet": sheet_id,
+        "r0": contest["regs"][0],
+        "r1": contest["regs"][1],
+    }
+    if role == "registrant":
+        auth.login(user=contest["people"][0])
+    elif role == "judge":
+        auth.login(user=contest["judges"][0])
+    elif role == "judge_other":
+        auth.login(user=contest["judges"][2])
+    elif role == "judge_conflicted":
+        auth.login(user=contest["judges"][1])
+    elif role:
+        auth.login(role)
+    for method, template in ORGANIZER_URLS:
+        url = template.format(**values)
+        status = getattr(client, method)(url).status_code
+        if role in ("organizer", "admin"):
+            assert status in (200, 302), (url, status)
+        elif role is None:
+            assert status == 302, (url, status)
+        else:
+            assert status == 403, (url, status)
+    for method, template in JUDGE_URLS:
+        url = template.format(**values)
+        status = getattr(client, method)(url).status_code
+        if role in ("judge", "judge_conflicted"):  # assigned; conflicts are tested below
+            assert status in (200, 302), (url, status)
+        elif role is None:
+            assert status == 302, (url, status)
+        else:
+            assert status == 403, (url, status)
+    status = client.get("/contest/judge/").status_code
+    assert status == (302 if role is None else 200 if role and role.startswith("judge") else 403)
+
+
+def test_conflicted_judge_gets_404_for_the_conflicted_contestant(client, auth, contest):
+    auth.login(user=contest["judges"][1])
+    base = f"/contest/judge/divisions/{contest['ids']['A']}/registrations"
+    assert client.get(f"{base}/{contest['regs'][0]}").status_code == 200
+    assert client.get(f"{base}/{contest['regs'][2]}").status_code == 404
+    assert client.post(f"{base}/{contest['regs'][2]}", data={"action": "submit"}).status_code == 404
+
+
+def test_demo_seed_has_published_2026_results_and_a_2027_judge(app_ctx):
+    from app.contest.models import Prize
+    from app.contest.seed import seed_contest
+
+    list(seed_contest(None, []))  # type: ignore[arg-type]
+    db.session.commit()
+    assert list(seed_contest(None, [])) == []  # type: ignore[arg-type]
+    past = db.session.scalar(select(Edition).where(Edition.year == 2026))
+    for division in past.divisions:
+        state = services.judging(division)
+        assert state.complete and division.results_published_at is not None
+    assert db.session.scalar(select(Registration).where(Registration.award == "first"))
+    assert len(db.session.scalars(select(Prize)).all()) == 12  # 1st–3rd and a special, ×3
+    judge = db.session.scalar(select(User).where(User.email == "judge@example.com"))
+    current = db.session.scalar(select(Edition).where(Edition.year == 2027))
+    assert [d.slug for d in services.assigned_divisions(judge) if d.edition_id == current.id] == [
+        "beginner-speech",
+        "recitation",
+    ]
+    assert len(services.judge_sheets(judge, current.divisions[0])) == 2
