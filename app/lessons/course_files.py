@@ -28,10 +28,16 @@ from sqlalchemy import delete, insert, select
 from app.extensions import db
 from app.kyrgyz.latin import slugify
 from app.kyrgyz.morphology import CASES, PERSONS, decline, plural, possessive
+from app.kyrgyz.normalize import normalize
 from app.lessons.media import MAX_RECORDING_BYTES, NotAudio, audio_path, sniff_audio, store_audio
 from app.lessons.models import AudioSource, Course, Item, ItemKind, Lesson
 from app.lessons.notes import DIRECTIVE, directive_words
-from app.lessons.services import LessonsError, items_with_progress, lessons_with_progress
+from app.lessons.services import (
+    LessonsError,
+    items_with_progress,
+    lessons_with_progress,
+    web_accepted_answers,
+)
 
 COURSE_FILE = "course.yaml"
 LESSONS_DIR = "lessons"
@@ -700,6 +706,17 @@ def _item_values(item: ItemData, lesson_id: int, position: int) -> dict[str, Any
     }
 
 
+def _with_web_answers(item: ItemData, from_files: list[str], on_web: list[str]) -> list[str]:
+    """The files' accepted answers plus those teachers accepted on the web (no duplicates)."""
+    known = {normalize(text) for text in [item.ky, *from_files]}
+    merged = list(from_files)
+    for text in on_web:
+        if normalize(text) not in known:
+            known.add(normalize(text))
+            merged.append(text)
+    return merged
+
+
 def _stored_sha256(item: Item) -> str | None:
     """The hash of the item's stored recording, or None if it has none (or the file is gone)."""
     if not item.audio_file:
@@ -808,9 +825,15 @@ def import_course(path: str | os.PathLike[str]) -> ImportReport:
         counts["lessons_created"] += len(new_lessons)
 
     new_items: list[dict[str, Any]] = []
+    accepted_on_web = web_accepted_answers([item.id for item in items.values()])
     for data in files.lessons:
         for position, item_data in enumerate(data.items, start=1):
             values = _item_values(item_data, lesson_ids[data.slug], position)
+            existing = items.get(item_data.ky)
+            if existing is not None and existing.id in accepted_on_web:
+                values["also_accepted"] = _with_web_answers(
+                    item_data, values["also_accepted"], accepted_on_web[existing.id]
+                )
             audio = files.audio.get(item_data.audio) if item_data.audio else None
             item = items.get(item_data.ky)
             audio_values = _audio_change(item, audio)

@@ -42,6 +42,24 @@ ItemProgressCheck = Callable[[list[int]], set[int]]
 ITEM_PROGRESS_CHECKS: list[ItemProgressCheck] = []
 
 
+# Features that let teachers accept more answers on the web (approved answer reports) register a
+# source here, so that re-importing the course files keeps those answers. Each source takes item
+# ids and returns, per item, the answers accepted on the web.
+AcceptedAnswerSource = Callable[[list[int]], dict[int, list[str]]]
+ACCEPTED_ANSWER_SOURCES: list[AcceptedAnswerSource] = []
+
+
+def web_accepted_answers(item_ids: list[int]) -> dict[int, list[str]]:
+    """Answers accepted on the web for each of `item_ids` (kept when a course is re-imported)."""
+    found: dict[int, list[str]] = {}
+    if not item_ids:
+        return found
+    for source in ACCEPTED_ANSWER_SOURCES:
+        for item_id, answers in source(item_ids).items():
+            found.setdefault(item_id, []).extend(answers)
+    return found
+
+
 def items_with_progress(item_ids: list[int]) -> set[int]:
     """The items among `item_ids` on which some student has recorded work."""
     found: set[int] = set()

@@ -1,4 +1,4 @@
-"""Forms of quizzes: typed answers, choices, matching pairs, and start buttons."""
+"""Forms of quizzes: typed answers, choices, matching pairs, start buttons, answer reports."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import Length, Optional
 
 
 class StartForm(FlaskForm):
@@ -53,3 +53,17 @@ def match_form(pairs: Sequence[dict[str, Any]], options: Sequence[tuple[str, str
         )
         setattr(Form, f"pair_{pair['id']}", field)
     return Form()
+
+
+class ReportForm(FlaskForm):
+    """ "My answer should be accepted" (the CSRF token only)."""
+
+
+class ResolveReportForm(FlaskForm):
+    """A teacher's decision on a report, with an optional reply the student sees."""
+
+    reply = TextAreaField(
+        _l("Reply to the student (optional)"), validators=[Optional(), Length(max=500)]
+    )
+    approve = SubmitField(_l("Accept this answer"))
+    reject = SubmitField(_l("Keep the verdict"))

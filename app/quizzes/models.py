@@ -1,4 +1,4 @@
-"""Quiz sessions with their questions and answers; FSRS review cards and their review logs."""
+"""Quiz sessions with their questions and answers, answer reports; FSRS cards and review logs."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import User
 from app.core.dbtypes import UTCDateTime, utcnow
 from app.extensions import Model
 from app.lessons.models import Item
@@ -115,6 +116,7 @@ class Answer(Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="answer")
+    report: Mapped[AnswerReport | None] = relationship(back_populates="answer", uselist=False)
 
 
 class ReviewCard(Model):
@@ -163,3 +165,45 @@ class ReviewLog(Model):
 
     card: Mapped[ReviewCard] = relationship()
     answer: Mapped[Answer | None] = relationship()
+
+
+class ReportStatus(StrEnum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class AnswerReport(Model):
+    """A student's "my answer should be accepted" on one answer, and the teacher's decision."""
+
+    __tablename__ = "answer_reports"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'approved', 'rejected')", name="status_known"),
+        # a decided report says when it was decided
+        CheckConstraint("status = 'open' OR resolved_at IS NOT NULL", name="resolved_at_set"),
+        # the teachers' queue: open reports, oldest first
+        Index("ix_answer_reports_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # one report per answer: a double click or a second tab finds the first
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_answers.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    given: Mapped[str] = mapped_column(String(500))
+    expected: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.OPEN)
+    reply: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    answer: Mapped[Answer] = relationship(back_populates="report")
+    item: Mapped[Item] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReportStatus.OPEN

@@ -1,4 +1,4 @@
-"""Demo quiz history: two weeks of lesson quizzes and daily reviews, so some words are due today."""
+"""Demo quiz history: two weeks of quizzes and reviews (some words due today), answer reports."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from app.auth.models import User
 from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.kyrgyz.normalize import fold_special
-from app.lessons.models import Course, Lesson
-from app.quizzes import services
-from app.quizzes.models import ExerciseKind, Question, QuizSession
+from app.lessons.models import ClassTeacher, Course, CourseClass, Lesson
+from app.quizzes import reports, services
+from app.quizzes.models import Answer, AnswerReport, ExerciseKind, Question, QuizSession
 
 # (days ago, what): a lesson quiz on the next lesson, or the day's review.
 HISTORY: tuple[tuple[int, str], ...] = (
@@ -77,6 +77,60 @@ def seed_quizzes(
         seeded += 1
     db.session.flush()
     yield f"quizzes: {seeded} students with two weeks of quizzes and reviews"
+    yield from seed_reports(students, course, now=now)
+
+
+# What the demo teacher decided: (index among the reports, decision, reply).
+DECISIONS = (
+    (0, "rejected", "ө と о は別の文字です。キーボードの ө キーを使いましょう。"),
+    (1, "approved", ""),
+)
+
+
+def seed_reports(
+    students: Sequence[User], course: Course, *, now: datetime | None = None
+) -> Iterator[str]:
+    """A few answer reports from the classmates: open ones, one approved, one rejected."""
+    now = now or utcnow()
+    ids = [student.id for student in students]
+    if not ids or db.session.scalar(select(exists().where(AnswerReport.user_id.in_(ids)))):
+        return
+    teacher = db.session.scalar(
+        select(User)
+        .join(ClassTeacher, ClassTeacher.user_id == User.id)
+        .join(CourseClass, CourseClass.id == ClassTeacher.class_id)
+        .where(CourseClass.course_id == course.id)
+        .limit(1)
+    )
+    questions = db.session.scalars(
+        select(Question)
+        .join(Answer, Answer.question_id == Question.id)
+        .where(
+            Answer.user_id.in_(ids),
+            Answer.status.in_(("wrong", "almost")),
+            Question.kind.in_([kind.value for kind in reports.REPORTABLE_KINDS]),
+        )
+        .order_by(Answer.answered_at.desc(), Answer.id)
+        .options(selectinload(Question.answer), selectinload(Question.item))
+    ).all()
+    by_student: dict[int, Question] = {}
+    for question in questions:
+        if question.answer and reports.is_reportable(question, question.answer):
+            by_student.setdefault(question.answer.user_id, question)
+    students_by_id = {student.id: student for student in students}
+    filed = []
+    for user_id, question in list(by_student.items())[:5]:
+        try:
+            filed.append(reports.report_answer(students_by_id[user_id], question, now=now).report)
+        except reports.ReportError:
+            continue
+    db.session.flush()
+    if teacher is not None:
+        for index, decision, reply in DECISIONS:
+            if index < len(filed):
+                decide = reports.approve if decision == "approved" else reports.reject
+                decide(filed[index], teacher, reply=reply, now=now)
+    yield f"answer reports: {len(filed)}, two of them decided"
 
 
 def _answer_all(

@@ -33,7 +33,12 @@ REVIEW_LIMIT = 20
 MISTAKES_LIMIT = 10
 
 MATCH_MESSAGE = N_("%(right)s of %(total)s pairs are right.")
-CHOICE_MESSAGES: dict[str, str] = {"match": MATCH_MESSAGE}
+ACCEPTED_KIND = "accepted_on_report"  # the verdict kind of an answer a teacher accepted
+# verdict kinds that aren't the checker's: pairings, and answers accepted on a report
+CHOICE_MESSAGES: dict[str, str] = {
+    "match": MATCH_MESSAGE,
+    ACCEPTED_KIND: N_("Your teacher accepted this answer."),
+}
 
 
 class QuizError(Exception):
@@ -267,12 +272,14 @@ def unfinished_session(
 
 
 def question_at(session_id: int, position: int) -> Question | None:
-    """One question with its session, word and answer, in one query."""
+    """One question with its session, word, answer and its report, in one query."""
     return db.session.scalar(
         select(Question)
         .where(Question.session_id == session_id, Question.position == position)
         .options(
-            joinedload(Question.session), joinedload(Question.item), joinedload(Question.answer)
+            joinedload(Question.session),
+            joinedload(Question.item),
+            joinedload(Question.answer).joinedload(Answer.report),
         )
     )
 
@@ -490,13 +497,13 @@ def next_due(user: User, now: datetime) -> datetime | None:
 
 
 def session_with_answers(session_id: int) -> QuizSession | None:
-    """A session with its questions, their words and answers (three queries)."""
+    """A session with its questions, their words, answers and reports (two queries)."""
     return db.session.scalar(
         select(QuizSession)
         .where(QuizSession.id == session_id)
         .options(
             selectinload(QuizSession.questions).options(
-                joinedload(Question.item), joinedload(Question.answer)
+                joinedload(Question.item), joinedload(Question.answer).joinedload(Answer.report)
             )
         )
     )

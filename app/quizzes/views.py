@@ -34,10 +34,11 @@ from app.extensions import db
 from app.kyrgyz.morphology import FORM_LABELS
 from app.lessons.models import Course, Lesson
 from app.lessons.services import can_view_course
-from app.quizzes import scheduling, services
+from app.quizzes import reports, scheduling, services
 from app.quizzes.exercises import JA_MARKERS, short_gloss
 from app.quizzes.forms import (
     ChoiceAnswerForm,
+    ReportForm,
     StartForm,
     TypedAnswerForm,
     match_form,
@@ -70,7 +71,11 @@ def due_today() -> int:
 def home_panel() -> dict[str, object] | None:
     if not current_user.has_role(Role.STUDENT):
         return None
-    return {"due": due_today(), "form": StartForm()}
+    return {
+        "due": due_today(),
+        "form": StartForm(),
+        "reports": reports.student_report_counts(current_user),
+    }
 
 
 @bp.record_once
@@ -291,6 +296,9 @@ def question_context(question: Question, form: Any, result: Any = None) -> dict[
     number = question.position + 1
     form_key = question.params.get("form")
     item = question.item
+    shown = result.answer if result else answer
+    # a fresh answer has no report yet: don't load one
+    report = None if result and not result.repeated else (answer.report if answer else None)
     return {
         "quiz": quiz,
         "question": question,
@@ -298,7 +306,12 @@ def question_context(question: Question, form: Any, result: Any = None) -> dict[
         "kind": question.kind,
         "form": form,
         "number": number,
-        "answer": result.answer if result else answer,
+        "answer": shown,
+        "report": report,
+        "reportable": reports.is_reportable(question, shown),
+        "report_form": ReportForm(),
+        "session_id": quiz.id,
+        "back": None,
         "verdict": verdict,
         "message": verdict.render(_) if verdict else None,
         "gloss": item.gloss(lang),
@@ -381,11 +394,12 @@ def results(session_id: int) -> ResponseReturnValue:
     mistakes = []
     almost = 0
     for q in quiz.questions:
-        if q.answer is None or q.answer.status == "correct":
+        # answers a teacher accepted on a report stay in the list, marked as accepted
+        if q.answer is None or (q.answer.status == "correct" and q.answer.report is None):
             continue
         almost += q.answer.status == "almost"
         verdict = services.verdict_of(q.answer)
-        mistakes.append((q, q.answer, verdict.render(_)))
+        mistakes.append((q, q.answer, verdict.render(_), reports.is_reportable(q, q.answer)))
     back_url = None
     if quiz.lesson_id is not None:
         lesson = db.session.get(Lesson, quiz.lesson_id)
@@ -397,8 +411,10 @@ def results(session_id: int) -> ResponseReturnValue:
         "quizzes/results.html",
         quiz=quiz,
         mistakes=mistakes,
+        mistake_count=sum(1 for _q, a, _m, _r in mistakes if a.status != "correct"),
         almost=almost,
         form=StartForm(),
+        report_form=ReportForm(),
         back_url=back_url,
         language=language(),
         form_labels=FORM_LABELS,

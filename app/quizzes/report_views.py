@@ -1,0 +1,241 @@
+"""Answer reports (students file them, teachers decide) and the teachers' view of a class's quizzes."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import Role
+from app.core.decorators import roles_required
+from app.core.htmx import is_htmx, vary_on_htmx
+from app.core.nav import NavItem, add_nav_item
+from app.extensions import db
+from app.lessons.models import Course, CourseClass, Lesson
+from app.lessons.services import teaches_class
+from app.quizzes import reports, services, stats
+from app.quizzes.forms import ReportForm, ResolveReportForm
+from app.quizzes.models import AnswerReport
+from app.quizzes.views import bp, get_question, language, now
+
+
+def open_reports_badge() -> int:
+    """Open reports in the signed-in teacher's classes, counted once per request."""
+    if "quizzes_open_reports" not in g:
+        g.quizzes_open_reports = reports.open_report_count(current_user)
+    return int(g.quizzes_open_reports)
+
+
+@bp.record_once
+def register_report_navigation(state: BlueprintSetupState) -> None:
+    add_nav_item(
+        state.app,
+        NavItem(
+            "quizzes.reports",
+            lambda: _("Answer reports"),
+            roles=frozenset({Role.TEACHER, Role.ADMIN}),
+            badge=open_reports_badge,
+            order=25,
+        ),
+    )
+
+
+# --- students: reporting ---------------------------------------------------------------------
+
+
+@bp.post("/<int:session_id>/<int:number>/report")
+@login_required
+def report_answer(session_id: int, number: int) -> ResponseReturnValue:
+    """ "My answer should be accepted": one report per answer; a double click finds the first."""
+    question = get_question(session_id, number)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = "results" if request.args.get("back") == "results" else None
+    error = None
+    created = False
+    try:
+        result = reports.report_answer(current_user, question, now=now())
+        created = result.created
+    except reports.NoTeacher:
+        error = _("You are not in a class of this course, so no teacher can look at it.")
+    except reports.NotReportable:
+        abort(400)
+    db.session.commit()
+    if is_htmx():
+        return vary_on_htmx(
+            make_response(
+                render_template(
+                    "quizzes/_report.html",
+                    answer=question.answer,
+                    report=question.answer.report if question.answer else None,
+                    reportable=True,
+                    report_form=form,
+                    session_id=session_id,
+                    number=number,
+                    back=back,
+                    report_error=error,
+                )
+            )
+        )
+    if error:
+        flash(error, "error")
+    elif created:
+        flash(_("Thank you. Your teacher will look at your answer."), "success")
+    if back == "results":
+        return redirect(url_for("quizzes.results", session_id=session_id))
+    return redirect(url_for("quizzes.question", session_id=session_id, number=number))
+
+
+@bp.get("/reports/mine")
+@login_required
+def my_reports() -> ResponseReturnValue:
+    """The student's reports with the teachers' decisions and replies."""
+    return render_template(
+        "quizzes/my_reports.html",
+        reports=reports.student_reports(current_user),
+        language=language(),
+    )
+
+
+# --- teachers: the queue ---------------------------------------------------------------------
+
+
+def get_report(report_id: int) -> AnswerReport:
+    """A report the current teacher may decide; teachers of other courses get 403."""
+    report = db.get_or_404(AnswerReport, report_id)
+    if not reports.can_resolve(current_user, report):
+        abort(403)
+    return report
+
+
+def verdict_message(report: AnswerReport) -> str:
+    """The message shown with the verdict the student reported."""
+    return services.verdict_of(report.answer).render(_)
+
+
+@bp.get("/reports", endpoint="reports")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def reports_queue() -> ResponseReturnValue:
+    """Open reports of the teacher's students, oldest first, and the latest decisions."""
+    queue = reports.open_reports(current_user)
+    return render_template(
+        "quizzes/reports.html",
+        queue=[(report, ResolveReportForm(prefix=f"r{report.id}")) for report in queue],
+        resolved=reports.recently_resolved(current_user),
+        message=verdict_message,
+        language=language(),
+    )
+
+
+@bp.post("/reports/<int:report_id>")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def resolve_report(report_id: int) -> ResponseReturnValue:
+    """Accept the answer or keep the verdict, with an optional reply."""
+    report = get_report(report_id)
+    form = ResolveReportForm(prefix=f"r{report.id}")
+    if not form.validate_on_submit() or not (form.approve.data or form.reject.data):
+        flash(_("The reply is too long (at most 500 characters)."), "error")
+        return redirect(url_for("quizzes.reports"))
+    decide = reports.approve if form.approve.data else reports.reject
+    try:
+        decide(report, current_user, reply=form.reply.data or "", now=now())
+    except reports.AlreadyResolved:
+        db.session.rollback()
+        report = get_report(report_id)
+        message = _("This report was already decided.")
+    else:
+        db.session.commit()
+        if form.approve.data:
+            message = _("Accepted: %(answer)s now counts as correct.", answer=report.given)
+        else:
+            message = _("The verdict stands; the student sees your reply.")
+    if is_htmx():
+        return vary_on_htmx(
+            make_response(
+                render_template("quizzes/_resolved_report.html", report=report, language=language())
+            )
+        )
+    flash(message, "success")
+    return redirect(url_for("quizzes.reports"))
+
+
+# --- teachers: how a class does in its quizzes -----------------------------------------------
+
+
+def taught_class(class_id: int) -> CourseClass:
+    """A class the current user teaches (admins: any); else 404/403."""
+    course_class = db.get_or_404(
+        CourseClass,
+        class_id,
+        options=[selectinload(CourseClass.teacher_links), selectinload(CourseClass.course)],
+    )
+    if not teaches_class(current_user, course_class):
+        abort(403)
+    return course_class
+
+
+@bp.get("/classes/<int:class_id>")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def class_quizzes(class_id: int) -> ResponseReturnValue:
+    """Each lesson's answers and error rate in the class, linking to the words."""
+    course_class = taught_class(class_id)
+    lessons = db.session.scalars(
+        select(Lesson)
+        .where(Lesson.course_id == course_class.course_id, Lesson.retired.is_(False))
+        .order_by(Lesson.position)
+    ).all()
+    return render_template(
+        "quizzes/class_quizzes.html",
+        course_class=course_class,
+        lessons=lessons,
+        summaries=stats.lesson_summaries(course_class),
+        language=language(),
+    )
+
+
+@bp.get("/classes/<int:class_id>/lessons/<int:lesson_id>")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def class_lesson(class_id: int, lesson_id: int) -> ResponseReturnValue:
+    """The lesson's words the class gets wrong most, with the commonest wrong answers."""
+    course_class = taught_class(class_id)
+    lesson = db.one_or_404(
+        select(Lesson)
+        .where(Lesson.id == lesson_id, Lesson.course_id == course_class.course_id)
+        .options(selectinload(Lesson.items))
+    )
+    return render_template(
+        "quizzes/class_lesson.html",
+        course_class=course_class,
+        lesson=lesson,
+        words=stats.word_stats(course_class, lesson),
+        language=language(),
+    )
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>/class-results")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def lesson_results(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """From a lesson page: the teacher's class's results (a choice when they teach several)."""
+    lesson = db.one_or_404(
+        select(Lesson)
+        .join(Course, Course.id == Lesson.course_id)
+        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
+    )
+    query = select(CourseClass).where(CourseClass.course_id == lesson.course_id)
+    if not current_user.has_role(Role.ADMIN):
+        query = query.where(CourseClass.teacher_links.any(user_id=current_user.id))
+    classes = db.session.scalars(query.order_by(CourseClass.id.desc())).all()
+    if not classes:
+        abort(403)
+    if len(classes) == 1:
+        return redirect(
+            url_for("quizzes.class_lesson", class_id=classes[0].id, lesson_id=lesson.id)
+        )
+    return render_template(
+        "quizzes/choose_class.html", lesson=lesson, classes=classes, language=language()
+    )
