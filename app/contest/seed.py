@@ -260,8 +260,8 @@ def _judge_current(edition: Edition, judge: User) -> int:
     return submitted
 
 
-def _person_named(name: str, kana: str, latin: str) -> User:
-    email = f"{latin.split()[0].lower()}.{latin.split()[1].lower()}@example.com"
+def _account(email: str, name: str, kana: str) -> User:
+    """The demo person with this e-mail, created (with an unusable random password) if missing."""
     user = accounts.get_user_by_email(email)
     if user is None:
         user = accounts.create_user(
@@ -271,6 +271,11 @@ def _person_named(name: str, kana: str, latin: str) -> User:
             name_katakana=kana,
         )
     return user
+
+
+def _person_named(name: str, kana: str, latin: str) -> User:
+    first, last = latin.split()[:2]
+    return _account(f"{first.lower()}.{last.lower()}@example.com", name, kana)
 
 
 def _edition(year: int, *, past: bool) -> Edition:
@@ -326,16 +331,7 @@ def _person(index: int, students: Sequence[User]) -> User:
     if index < len(students):
         return students[index]
     name, kana, _latin = PEOPLE[index]
-    email = f"contest{index:02d}@example.com"
-    user = accounts.get_user_by_email(email)
-    if user is None:
-        user = accounts.create_user(
-            email=email,
-            password=accounts.new_session_token() + "Aa1",
-            display_name=name,
-            name_katakana=kana,
-        )
-    return user
+    return _account(f"contest{index:02d}@example.com", name, kana)
 
 
 def _details(
