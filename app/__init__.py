@@ -100,13 +100,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature under its URL prefix."""
-    from app import auth, contest, core, lessons, quizzes
+    from app import auth, contest, core, lessons, progress, quizzes
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(lessons.bp, url_prefix="/lessons")
     app.register_blueprint(quizzes.bp, url_prefix="/quizzes")
     app.register_blueprint(contest.bp, url_prefix="/contest")
+    app.register_blueprint(progress.bp, url_prefix="/progress")
 
 
 def register_errorhandlers(app: Flask) -> None:

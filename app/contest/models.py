@@ -240,6 +240,8 @@ class Registration(Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     gift_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the reminder before the event was queued (one per registration)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -40,16 +40,19 @@ def sniff_audio(data: bytes) -> AudioType:
     raise NotAudio("not a recognised audio file")
 
 
-def audio_dir() -> Path:
-    return Path(current_app.instance_path) / "media" / "audio"
+def audio_dir(folder: str = "audio") -> Path:
+    """Where audio files live: `instance/media/<folder>`, never under static/."""
+    return Path(current_app.instance_path) / "media" / folder
 
 
-def store_audio(data: bytes) -> tuple[str, AudioType]:
+def store_audio(
+    data: bytes, *, max_bytes: int = MAX_RECORDING_BYTES, folder: str = "audio"
+) -> tuple[str, AudioType]:
     """Check and store an audio file under a fresh random name; returns (file name, type)."""
-    if len(data) > MAX_RECORDING_BYTES:
-        raise NotAudio("larger than 2 MB")
+    if len(data) > max_bytes:
+        raise NotAudio(f"larger than {max_bytes // (1024 * 1024)} MB")
     kind = sniff_audio(data)
-    directory = audio_dir()
+    directory = audio_dir(folder)
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{kind.extension}"
     tmp = directory / f".{name}.tmp"
@@ -58,8 +61,8 @@ def store_audio(data: bytes) -> tuple[str, AudioType]:
     return name, kind
 
 
-def audio_path(name: str) -> Path:
+def audio_path(name: str, folder: str = "audio") -> Path:
     """Where a stored audio file lives (names are ours: hex and an extension)."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise NotAudio("bad file name")
-    return audio_dir() / name
+    return audio_dir(folder) / name
