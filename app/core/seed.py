@@ -113,3 +113,6 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
     course = db.session.get(Course, course_class.course_id)
     if course is not None:
         yield from seed_quizzes(classmates, course)
+    from app.progress.seed import seed_progress
+
+    yield from seed_progress(teacher, course_class, classmates)

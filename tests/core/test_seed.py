@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.extensions import db
 from app.lessons.models import CourseClass, Enrollment, Item, LessonProgress
+from app.progress.models import Assignment, Grade, Submission, SubmissionVersion
 
 DEMO = ["student", "teacher", "organizer", "judge", "admin"]
 
@@ -15,7 +16,17 @@ DEMO = ["student", "teacher", "organizer", "judge", "admin"]
 def counts() -> dict[str, int]:
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
-        for model in (User, CourseClass, Enrollment, LessonProgress, Item)
+        for model in (
+            User,
+            CourseClass,
+            Enrollment,
+            LessonProgress,
+            Item,
+            Assignment,
+            Submission,
+            SubmissionVersion,
+            Grade,
+        )
     }
 
 
@@ -31,6 +42,13 @@ def test_seed_demo_is_idempotent_and_every_account_can_sign_in(app, client):
         assert counts() == after_first
     assert after_first["CourseClass"] == 1 and after_first["Enrollment"] >= 5
     assert after_first["LessonProgress"] >= 5 and after_first["Item"] >= 400
+    with app.app_context():
+        # the grading queue has work in every state, and the gradebook has released grades
+        states = set(db.session.scalars(select(Grade.state)))
+        assert states == {"draft", "graded", "released"}
+        assert after_first["Assignment"] == 4
+        assert after_first["SubmissionVersion"] > after_first["Grade"]
+        assert db.session.scalar(select(func.count()).where(Submission.late.is_(True)))
     for role in DEMO:
         response = client.post(
             "/auth/login", data={"email": f"{role}@example.com", "password": "sabak-demo"}
