@@ -6,6 +6,7 @@ import click
 
 from app.contest import services
 from app.contest.views import bp
+from app.core.dbtypes import utcnow
 from app.extensions import db
 
 __all__ = ["bp"]
@@ -17,3 +18,26 @@ def expire_holds_command() -> None:
     count = services.expire_holds()
     db.session.commit()
     click.echo(f"expired holds: {count}")
+
+
+@bp.cli.command("send-reminders")
+@click.option(
+    "--days-before",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Remind when the contest is at most this many days away (Japan time).",
+)
+def send_reminders_command(days_before: int) -> None:
+    """Remind confirmed participants of a contest that is near (run it daily from cron).
+
+    Only those not reminded yet get one, so daily runs also reach people confirmed late.
+    """
+    now = utcnow()
+    editions = services.editions_to_remind(now, days_before)
+    if not editions:
+        click.echo(f"no contest within {days_before} days")
+    for edition in editions:
+        count = services.send_reminders(edition, now)
+        db.session.commit()
+        click.echo(f"{edition.year}: reminders queued: {count}")

@@ -20,6 +20,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -255,6 +256,11 @@ class EditionForm(FlaskForm):
         _l("Registration closes (Japan time)"), validators=[InputRequired()]
     )
     event_date = DateField(_l("Date of the contest"), validators=[InputRequired()])
+    event_time = TimeField(
+        _l("Start time (Japan time)"),
+        validators=[Optional()],
+        description=_l("Given in the reminder e-mails."),
+    )
     venue_ja = StringField(_l("Venue (Japanese)"), validators=[Optional(), Length(max=300)])
     venue_en = StringField(_l("Venue (English)"), validators=[Optional(), Length(max=300)])
     rules_ja = TextAreaField(_l("Rules (Japanese, Markdown)"), validators=[Optional()])
@@ -379,6 +385,20 @@ class DivisionMailForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class MoveForm(FlaskForm):
+    """Move a registration to another division of its edition (the console)."""
+
+    division = SelectField(
+        _l("Move to"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(message=_l("Please choose a division."))],
+    )
+    override_eligibility = BooleanField(
+        _l("Move even if the registrant does not meet this division's conditions")
+    )
 
 
 class AssignJudgeForm(FlaskForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -75,6 +76,7 @@ class Edition(Model):
     registration_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     event_date: Mapped[date] = mapped_column(Date)
+    event_time: Mapped[time | None] = mapped_column(Time)  # start, Japan time (reminders)
     venue_ja: Mapped[str] = mapped_column(String(300), default="")
     venue_en: Mapped[str] = mapped_column(String(300), default="")
     rules_ja: Mapped[str] = mapped_column(Text, default="")

@@ -164,6 +164,53 @@ def seed_judging() -> Iterator[str]:
     if current is not None and not _has_judges(current):
         sheets = _judge_current(current, judges[0])
         yield f"contest 2027: judge@example.com judges 2 divisions, {sheets} sheets submitted"
+    if past is not None and _add_demo_student_to_past(past):
+        yield f"contest 2026: {DEMO_STUDENT} took part and won a prize (certificates to download)"
+
+
+DEMO_STUDENT = "student@example.com"
+ENCOURAGEMENT_PRIZE = "奨励賞 / Encouragement Prize"
+
+
+def _add_demo_student_to_past(edition: Edition) -> bool:
+    """The demo student took part in 2026 and won a special prize, so that signing in as them
+    shows a certificate to download. Idempotent; the scores are modest, so the published places
+    stay as they were, and a special prize doesn't bar them from the 2027 beginners."""
+    student = accounts.get_user_by_email(DEMO_STUDENT)
+    if student is None or services.registration_of(student, edition) is not None:
+        return False
+    division = edition.divisions[0]
+    published_at = division.results_published_at
+    if published_at is None:
+        return False
+    division.numbers_issued += 1
+    registration = Registration(
+        edition_id=edition.id,
+        division_id=division.id,
+        user_id=student.id,
+        email=student.email,
+        status=Status.CONFIRMED,
+        participant_number=f"{edition.year}-{division.letter}-{division.numbers_issued:03d}",
+        speaking_order=division.numbers_issued,
+        confirmed_at=edition.registration_closes_at,
+        checked_in_at=published_at - timedelta(hours=8),
+        **{k: getattr(_details(student, 0, division), k) for k in services.DETAIL_FIELDS},
+    )
+    registration.full_name = student.display_name
+    registration.furigana = student.name_katakana or registration.furigana
+    registration.name_latin = "Hanako Yamada"
+    registration.search_key = services.search_key(registration)
+    db.session.add(registration)
+    db.session.flush()
+    services.unpublish_results(division)
+    modest: dict[int, int | None] = {c.id: c.max_score // 2 for c in division.criteria}
+    for judge in services.judges_of(division):
+        services.save_sheet(judge, registration, modest, "", submit=True)
+    awards = [(p.registration_id, p.kind, p.name) for p in services.prizes_of(division)]
+    awards.append((registration.id, PrizeKind.SPECIAL, ENCOURAGEMENT_PRIZE))
+    services.set_prizes(division, awards)
+    services.publish_results(division, now=published_at)
+    return True
 
 
 def _has_judges(edition: Edition) -> bool:
@@ -295,6 +342,7 @@ def _edition(year: int, *, past: bool) -> Edition:
         registration_opens_at=opens,
         registration_closes_at=closes,
         event_date=event,
+        event_time=time(10, 0),
         venue_ja=VENUE_JA,
         venue_en=VENUE_EN,
         rules_ja=RULES_JA,

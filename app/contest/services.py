@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
@@ -43,6 +44,8 @@ from app.contest.models import (
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_mail
 from app.extensions import db
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 class ContestError(Exception):
@@ -88,7 +91,11 @@ class InvalidScores(ContestError):
 
 
 class JudgingStarted(ContestError):
-    """The scoring method and tie-break are fixed once the first sheet is submitted."""
+    """Judging has begun: the scoring rule is fixed (first sheet submitted), moves are over."""
+
+
+class EventOver(ContestError):
+    """The day of the contest has passed (no more reminders)."""
 
 
 class ResultsIncomplete(ContestError):
@@ -317,8 +324,13 @@ def _anyone_waiting(division: Division) -> bool:
     )
 
 
-def _confirm(division: Division, registration: Registration, now: datetime) -> None:
-    """Give a seat and the next participant number (division locked)."""
+def _seat_free(division: Division) -> bool:
+    """A seat is free and nobody waits for it (division locked)."""
+    return _seats_taken(division) < division.capacity and not _anyone_waiting(division)
+
+
+def _give_seat(division: Division, registration: Registration, now: datetime) -> None:
+    """A seat and the next participant number of the division's series (division locked)."""
     division.numbers_issued += 1
     registration.status = Status.CONFIRMED
     registration.participant_number = (
@@ -327,6 +339,11 @@ def _confirm(division: Division, registration: Registration, now: datetime) -> N
     registration.confirmed_at = now
     registration.hold_expires_at = None
     registration.waitlist_seq = None
+
+
+def _confirm(division: Division, registration: Registration, now: datetime) -> None:
+    """Give a seat and the next participant number, and tell the registrant (division locked)."""
+    _give_seat(division, registration, now)
     _send(registration, "contest_confirmed")
 
 
@@ -339,7 +356,7 @@ def _waitlist(division: Division, registration: Registration) -> None:
 
 def _place(division: Division, registration: Registration, now: datetime) -> None:
     """Confirm if a seat is free and nobody is ahead in the queue, else waiting list."""
-    if _seats_taken(division) < division.capacity and not _anyone_waiting(division):
+    if _seat_free(division):
         _confirm(division, registration, now)
     else:
         _waitlist(division, registration)
@@ -628,6 +645,175 @@ def email_division(division: Division, subject: str, body: str, statuses: Iterab
     for recipient in recipients:
         queue_mail(recipient, subject.strip(), body.strip() + "\n", topic="contest_announcement")
     return len(recipients)
+
+
+def judging_started(division: Division) -> bool:
+    """A judge has begun a score sheet in the division (a draft counts), or results are out."""
+    if division.results_published_at is not None:
+        return True
+    return (
+        db.session.scalar(
+            select(ScoreSheet.id)
+            .join(Registration, Registration.id == ScoreSheet.registration_id)
+            .where(Registration.division_id == division.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@dataclass(frozen=True)
+class Move:
+    """What moving a registration did: where from, and who was offered the seat it left."""
+
+    registration: Registration
+    source: Division
+    promoted: list[Registration]
+
+
+def _applicant_of(registration: Registration) -> eligibility.Applicant:
+    return eligibility.Applicant(
+        email=registration.email,
+        study_months=registration.study_months,
+        months_in_kyrgyzstan=registration.months_in_kyrgyzstan,
+        not_native_speaker=registration.not_native_speaker,
+        japanese_citizen=registration.japanese_citizen,
+    )
+
+
+def move_registration(
+    registration: Registration,
+    target: Division,
+    *,
+    override_eligibility: bool = False,
+    now: datetime | None = None,
+) -> Move:
+    """Move a registration to another division of its edition (an organizer's decision).
+
+    Both divisions are locked in id order, so two moves can't deadlock. In the target it takes a
+    free seat with the next number of the target's series, else the end of its waiting list; a
+    registration awaiting approval stays so if the target needs approval too. A seat it leaves
+    is offered to the first waiting in the old division. Eligibility for the target is checked
+    unless the organizer overrides it; once judging has begun in either division, nothing moves.
+    """
+    now = now or utcnow()
+    if target.edition_id != registration.edition_id:
+        raise ValueError("division of another edition")
+    source_id = registration.division_id
+    if target.id == source_id:
+        raise WrongState("same division")
+    locked = {
+        division_id: lock_division(division_id) for division_id in sorted({source_id, target.id})
+    }
+    source, target = locked[source_id], locked[target.id]
+    _refresh(registration)
+    if registration.division_id != source_id:  # moved by someone else meanwhile
+        raise WrongState("moved")
+    if not registration.active:
+        raise WrongState(registration.status)
+    if judging_started(source) or judging_started(target):
+        raise JudgingStarted()
+    if not override_eligibility:
+        problems = eligibility.problems(target, _applicant_of(registration))
+        if problems:
+            raise NotEligible(problems)
+    had_seat = registration.status in SEAT_STATUSES
+    stays_pending = registration.status == Status.PENDING and target.requires_moderation
+    registration.division = target
+    registration.participant_number = None
+    registration.confirmed_at = None
+    registration.hold_expires_at = None
+    registration.waitlist_seq = None
+    registration.speaking_order = None
+    registration.status = Status.PENDING  # holds no seat while the target's seats are counted
+    db.session.flush()
+    if not stays_pending:
+        if _seat_free(target):
+            _give_seat(target, registration, now)
+        else:
+            _waitlist(target, registration)
+    registration.search_key = search_key(registration)
+    db.session.flush()
+    _send(registration, "contest_moved", source=source, position=waitlist_position(registration))
+    promoted = _fill_seats(source, now) if had_seat else []
+    return Move(registration=registration, source=source, promoted=promoted)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderCounts:
+    """Confirmed participants still to be reminded of the contest, and those already reminded."""
+
+    due: int
+    sent: int
+
+
+def reminder_counts(edition: Edition) -> ReminderCounts:
+    """Both counts in one query."""
+    total, sent = db.session.execute(
+        select(func.count(), func.count(Registration.reminder_sent_at)).where(
+            Registration.edition_id == edition.id, Registration.status == Status.CONFIRMED
+        )
+    ).one()
+    return ReminderCounts(due=total - sent, sent=sent)
+
+
+def event_over(edition: Edition, now: datetime) -> bool:
+    """The contest day has passed in Japan."""
+    return now.astimezone(TOKYO).date() > edition.event_date
+
+
+def send_reminders(edition: Edition, now: datetime | None = None) -> int:
+    """Queue a reminder to each confirmed participant not yet reminded; returns how many.
+
+    One UPDATE ... WHERE reminder_sent_at IS NULL ... RETURNING claims the rows: a second run at
+    the same time (a double click, cron and an organizer) waits for the first one's row locks
+    (PostgreSQL) or write lock (SQLite), then finds them claimed, so nobody gets two.
+    """
+    now = now or utcnow()
+    if event_over(edition, now):
+        raise EventOver()
+    claimed = db.session.scalars(
+        update(Registration)
+        .where(
+            Registration.edition_id == edition.id,
+            Registration.status == Status.CONFIRMED,
+            Registration.reminder_sent_at.is_(None),
+        )
+        .values(reminder_sent_at=now)
+        .returning(Registration.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed:
+        return 0
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.id.in_(claimed))
+        .options(selectinload(Registration.division), selectinload(Registration.edition))
+        .order_by(Registration.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    for registration in registrations:
+        _send(registration, "contest_reminder")
+    return len(registrations)
+
+
+def editions_to_remind(now: datetime, days_before: int) -> list[Edition]:
+    """Published editions whose contest day (Japan time) is today or at most `days_before` away."""
+    today = now.astimezone(TOKYO).date()
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(
+                Edition.published.is_(True),
+                Edition.event_date >= today,
+                Edition.event_date <= today + timedelta(days=days_before),
+            )
+            .order_by(Edition.year)
+        )
+    )
 
 
 # --- check-in ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
@@ -39,6 +39,7 @@ from app.contest.forms import (
     DivisionMailForm,
     EditionForm,
     JudgingSettingsForm,
+    MoveForm,
     RegistrationForm,
     RejectForm,
     UnlockForm,
@@ -270,6 +271,7 @@ def my_registration(year: int) -> ResponseReturnValue:
         registration=registration,
         position=services.waitlist_position(registration) if registration else None,
         can_change=registration is not None and services.can_change(registration, utcnow()),
+        event_over=edition.event_date < utcnow().astimezone(TOKYO).date(),
         ticket=_ticket_svg(registration) if registration else None,
         statuses=status_labels(),
         affiliations=affiliation_labels(),
@@ -406,6 +408,8 @@ def console(year: int | None = None) -> ResponseReturnValue:
         short_statuses=short_status_labels(),
         capacity_form=CapacityForm(),
         reject_form=RejectForm(),
+        reminders=services.reminder_counts(edition),
+        event_over=services.event_over(edition, utcnow()),
         language=language(),
     )
 
@@ -441,17 +445,100 @@ def console_registration(registration_id: int) -> ResponseReturnValue:
             return redirect(
                 url_for("contest.console_registration", registration_id=registration_id)
             )
+    return _console_registration_page(registration, form, _move_form(registration))
+
+
+def _console_registration_page(
+    registration: Registration, form: DetailsForm, move_form: MoveForm
+) -> str:
     return render_template(
         "contest/edit.html",
         form=form,
         registration=registration,
         console=True,
         reject_form=RejectForm(),
+        move_form=move_form,
         statuses=status_labels(),
         affiliations=affiliation_labels(),
         age_groups=age_group_labels(),
         position=services.waitlist_position(registration),
     )
+
+
+def _move_form(registration: Registration) -> MoveForm:
+    """The other divisions of the edition, each with its seats left."""
+    form = MoveForm()
+    lang = language()
+    counts = services.division_counts(registration.edition)
+    choices = []
+    for division in registration.edition.divisions:
+        if division.id == registration.division_id:
+            continue
+        left = counts[division.id].seats_left
+        seats = (
+            _("%(left)d of %(capacity)d left", left=left, capacity=division.capacity)
+            if left
+            else _("Full — waiting list open")
+        )
+        choices.append((division.id, f"{division.letter} · {division.name(lang)} ({seats})"))
+    form.division.choices = choices
+    return form
+
+
+@bp.post("/console/registrations/<int:registration_id>/move")
+@roles_required(*ORGANIZERS)
+def move(registration_id: int) -> ResponseReturnValue:
+    """Move a registration to another division: seat or waiting list there, its seat passed on."""
+    registration = _registration_or_404(registration_id)
+    back = url_for("contest.console_registration", registration_id=registration_id)
+    form = _move_form(registration)
+    if form.validate_on_submit():
+        target = db.get_or_404(Division, form.division.data)
+        try:
+            moved = services.move_registration(
+                registration, target, override_eligibility=bool(form.override_eligibility.data)
+            )
+        except services.NotEligible as refusal:
+            db.session.rollback()
+            problems = list(refusal.problems.values())
+            problems.append(_("Tick the box below to move the registration all the same."))
+            form.division.errors = problems
+        except services.JudgingStarted:
+            db.session.rollback()
+            flash(_("Judging has begun in one of these divisions, so registrations can no "
+                    "longer move between them."), "warning")  # fmt: skip
+            return redirect(back)
+        except services.WrongState:
+            db.session.rollback()
+            flash(_("This registration can't be moved (it is no longer active, or it has "
+                    "just been moved)."), "warning")  # fmt: skip
+            return redirect(back)
+        else:
+            db.session.commit()
+            flash(_moved_message(moved), "success")
+            return redirect(back)
+    details = DetailsForm(formdata=None)
+    details.load(registration)
+    return _console_registration_page(registration, details, form)
+
+
+def _moved_message(moved: services.Move) -> str:
+    registration = moved.registration
+    lang = language()
+    division = registration.division.name(lang)
+    if registration.status == Status.CONFIRMED:
+        message = _("Moved to %(division)s with the number %(number)s.", division=division,
+                    number=registration.participant_number)  # fmt: skip
+    elif registration.status == Status.WAITLISTED:
+        message = _("Moved to %(division)s: it is full, so the registration is number "
+                    "%(position)d on its waiting list.", division=division,
+                    position=services.waitlist_position(registration) or 0)  # fmt: skip
+    else:
+        message = _("Moved to %(division)s, awaiting approval there.", division=division)
+    if moved.promoted:
+        message += " " + _("The seat it left was offered to %(name)s.",
+                           name=", ".join(r.full_name for r in moved.promoted))  # fmt: skip
+    return message + " " + _("The registrant has been e-mailed.")
 
 
 @bp.post("/console/registrations/<int:registration_id>/approve")
@@ -551,6 +638,28 @@ def division_mail(division_id: int) -> ResponseReturnValue:
     return render_template(
         "contest/division_mail.html", division=division, form=form, language=language()
     )
+
+
+@bp.post("/console/<int:year>/reminders")
+@roles_required(*ORGANIZERS)
+def send_reminders(year: int) -> ResponseReturnValue:
+    """Remind every confirmed participant not yet reminded (a second click sends nothing)."""
+    edition = _edition_or_404(year, published_only=False)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        count = services.send_reminders(edition)
+    except services.EventOver:
+        db.session.rollback()
+        flash(_("The contest is over; no reminders were sent."), "warning")
+    else:
+        db.session.commit()
+        if count:
+            flash(ngettext("%(num)d reminder is on its way.",
+                           "%(num)d reminders are on their way.", count), "success")  # fmt: skip
+        else:
+            flash(_("Every confirmed participant has already had a reminder."), "info")
+    return redirect(url_for("contest.console", year=year))
 
 
 @bp.get("/console/<int:year>/registrations.csv")

@@ -1,4 +1,4 @@
-"""Contest: when each registrant's reminder before the event was queued.
+"""Contest: when each registrant's reminder before the event was queued; the event's start time.
 
 Revision ID: 0007
 Revises: 0006
@@ -17,13 +17,16 @@ depends_on = None
 
 
 def upgrade():
-    # A nullable column: plain ADD COLUMN on both databases, no table rebuild on SQLite.
+    # Nullable columns: plain ADD COLUMN on both databases, no table rebuild on SQLite.
     op.add_column(
         'contest_registrations',
         sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True),
     )
+    op.add_column('contest_editions', sa.Column('event_time', sa.Time(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('contest_editions', recreate='never') as batch_op:
+        batch_op.drop_column('event_time')
     with op.batch_alter_table('contest_registrations', recreate='never') as batch_op:
         batch_op.drop_column('reminder_sent_at')

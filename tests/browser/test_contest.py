@@ -1,15 +1,20 @@
-"""A visitor registers for the demo contest in Japanese; the organizer finds them in the console."""
+"""A visitor registers for the demo contest in Japanese; the organizer finds them in the console;
+on the day they are checked in, judged, the results published and their certificate downloaded."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from app.contest.seed import seed_contest
 from app.extensions import db
+from tests.pdftools import pdf_text, poppler_available
 
 
 @pytest.fixture
@@ -97,6 +102,7 @@ def ready_for_the_day(app: Any, demo_contest: None) -> dict[str, str]:
 
     with app.app_context():
         edition = db.session.scalar(select(Edition).where(Edition.year == 2027))
+        edition.event_date = datetime.now(ZoneInfo("Asia/Tokyo")).date()  # today is the day
         division = edition.divisions[0]
         db.session.execute(
             ScoreSheet.__table__.delete().where(
@@ -187,3 +193,15 @@ def test_check_in_by_number_judge_scores_organizer_publishes(ja_page, ready_for_
     results = page.locator("#results")
     expect(results).to_contain_text("青井 葵")
     expect(results.locator(".prize-first")).to_contain_text("青井 葵")
+
+    _sign_in(page, "aoi@example.jp", "kyrgyzcha-2027")
+    page.goto("/contest/2027/me")
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/me/certificate.pdf']").click()
+    download = download_info.value
+    assert download.suggested_filename == f"certificate-{number}.pdf"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF-")
+    if poppler_available():
+        text = pdf_text(data)
+        assert "青井葵" in text and "AoiAoi" in text and "第1位" in text
