@@ -5,7 +5,16 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -120,6 +129,8 @@ def login_rate_limited(error: TooManyRequests) -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     logout_user()
+    # messages meant for the signed-out user must not greet the next one on this browser
+    session.pop("_flashes", None)
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.index"))
 

@@ -135,7 +135,7 @@ ASSIGNMENTS = (
         AssignmentKind.SPOKEN,
         12,
         10,
-        None,
+        "speaking",
         None,
         "1から10までキルギス語で数えて録音してください: **бир, эки, үч …**",
         submitted=0,

@@ -282,9 +282,9 @@ def test_admin_user_list_query_count_is_flat(app, client, auth, make_user):
     assert queries_for(app, client, "/auth/admin/users") == few
 
 
-# The user and their roles, the due count of the navigation; the home page adds its panels
-# (classes, reviews due).
-@pytest.mark.parametrize(("url", "budget"), [("/", 5), ("/auth/profile", 3), ("/auth/password", 3)])
+# The user and their roles, the navigation's two badges (reviews due, assignments to hand in);
+# the home page adds its panels (classes, answer reports, streak days, words learned).
+@pytest.mark.parametrize(("url", "budget"), [("/", 8), ("/auth/profile", 4), ("/auth/password", 4)])
 def test_pages_query_count_is_small(app, client, auth, url, budget):
     auth.login("student")
     assert queries_for(app, client, url) <= budget
@@ -436,3 +436,12 @@ def test_signup_follows_a_safe_next(client):
     }
     response = client.post("/auth/signup?next=/lessons/join/ABCDEFGH", data=data)
     assert response.headers["Location"] == "/lessons/join/ABCDEFGH"
+
+
+def test_messages_for_the_signed_out_user_do_not_greet_the_next(client, make_user):
+    first, second = make_user(display_name="Hanako"), make_user(display_name="Kenta")
+    client.post("/auth/login", data={"email": first.email, "password": first.password})
+    client.post("/auth/logout")  # "Welcome, Hanako." was never shown: no redirect followed
+    client.post("/auth/login", data={"email": second.email, "password": second.password})
+    text = client.get("/").get_data(as_text=True)
+    assert "Kenta" in text and "Hanako" not in text

@@ -1,0 +1,159 @@
+"""Forms of assignments, rubrics and submissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.progress.assignments import TOKYO
+from app.progress.models import AssignmentKind
+
+# datetime-local sends 2027-05-31T23:59; the first format is also how the value is shown
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+KIND_LABELS = {AssignmentKind.WRITTEN: _l("Written"), AssignmentKind.SPOKEN: _l("Spoken")}
+NO_CHOICE = 0
+
+
+class AssignmentForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[InputRequired(message=_l("Please enter a title.")), Length(max=200)],
+    )
+    lesson_id = SelectField(_l("Lesson"), coerce=int, default=NO_CHOICE)
+    prompt = TextAreaField(_l("Instructions (Markdown)"), validators=[Length(max=20000)])
+    kind = RadioField(
+        _l("Kind of answer"),
+        choices=[
+            SelectChoice(AssignmentKind.WRITTEN.value, _l("Written: students type Kyrgyz")),
+            SelectChoice(
+                AssignmentKind.SPOKEN.value, _l("Spoken: students record or upload audio")
+            ),
+        ],
+        default=AssignmentKind.WRITTEN.value,
+        validators=[InputRequired(message=_l("Please choose the kind of answer."))],
+    )
+    due_at = DateTimeLocalField(
+        _l("Due (Japan time)"),
+        format=DATETIME_FORMATS,
+        tz=TOKYO,
+        validators=[InputRequired(message=_l("Please enter the due date and time."))],
+    )
+    max_points = IntegerField(
+        _l("Maximum points"),
+        default=10,
+        validators=[
+            InputRequired(message=_l("Please enter the maximum points.")),
+            NumberRange(min=1, max=1000, message=_l("Enter a number from 1 to 1000.")),
+        ],
+    )
+    rubric_id = SelectField(_l("Rubric"), coerce=int, default=NO_CHOICE)
+    blind = BooleanField(_l("Blind grading: hide students' names until grades are released"))
+    preview = SubmitField(_l("Preview the instructions"))
+
+
+class DeleteAssignmentForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, delete this assignment"),
+        validators=[InputRequired(message=_l("Tick the box to confirm."))],
+    )
+
+
+class ReopenForm(FlaskForm):
+    until = DateTimeLocalField(
+        _l("Open until (Japan time)"), format=DATETIME_FORMATS, tz=TOKYO, validators=[Optional()]
+    )
+
+
+class SubmissionForm(FlaskForm):
+    """The student's draft; the pressed button (`intent`) says save or submit."""
+
+    text = TextAreaField(_l("Your answer"), validators=[Length(max=20000)])
+    audio = FileField(_l("Or upload a recording"))
+
+
+class LevelForm(Form):
+    description = StringField(_l("Level"), validators=[Length(max=500)])
+    points = IntegerField(
+        _l("Points"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1000, message=_l("Enter a number from 0 to 1000.")),
+        ],
+    )
+
+
+class CriterionForm(Form):
+    title = StringField(_l("Name"), validators=[Length(max=200)])
+    description = StringField(_l("What it looks at (optional)"), validators=[Length(max=1000)])
+    levels = FieldList(FormField(LevelForm))
+
+
+def _filled_levels(criterion: Any) -> list[Any]:
+    # entry.form: a FormField's own `description` attribute would hide the subform's field
+    return [
+        level
+        for level in (entry.form for entry in criterion.levels)
+        if (level.description.data or "").strip() or level.points.data is not None
+    ]
+
+
+def is_blank(criterion: Any) -> bool:
+    """A row the teacher left empty (ignored)."""
+    return not (criterion.title.data or "").strip() and not _filled_levels(criterion)
+
+
+class RubricForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[InputRequired(message=_l("Please enter a title.")), Length(max=200)],
+    )
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=2000)])
+    criteria = FieldList(FormField(CriterionForm))
+    more_rows = SubmitField(_l("More rows"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria_errors: list[str] = []
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Each filled criterion needs a title and at least one level with points."""
+        valid = super().validate(extra_validators)
+        filled = 0
+        for entry in self.criteria:
+            criterion = entry.form
+            if is_blank(criterion):
+                continue
+            filled += 1
+            if not (criterion.title.data or "").strip():
+                criterion.title.errors.append(_l("Please give the criterion a title."))
+                valid = False
+            levels = _filled_levels(criterion)
+            if not levels:
+                criterion.title.errors.append(_l("Give the criterion at least one level."))
+                valid = False
+            for level in levels:
+                if level.points.data is None and not level.points.errors:
+                    level.points.errors.append(_l("Enter the points."))
+                    valid = False
+        if self.criteria.entries and not filled:
+            self.criteria_errors.append(_l("Add at least one criterion with its levels."))
+            valid = False
+        return valid

@@ -1,0 +1,454 @@
+"""The gradebook of a class: its students × its assignments, with lessons done, words learned and
+quiz accuracy, and totals. Everything comes from grouped queries, so a class of 1,000 students
+takes as many queries as a class of 3.
+
+Definitions used by every progress page (the student dashboard imports them from here):
+- a word is *learned* when the student's FSRS card of it has had at least one counted review
+  (reps ≥ 1; a card that was created but never reviewed is not);
+- a word is *mastered* when, learned, its stability (the days until recall falls to 90 %) is at
+  least `MASTERED_STABILITY_DAYS` — 21 days, Anki's threshold for a "mature" card;
+- quiz accuracy is correct answers over all answers to the course's words (any quiz or review);
+  an *almost* (ө typed as о, say) is not correct, as in the quiz results and the FSRS rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+
+from app.auth.models import User
+from app.core.dbtypes import UTCDateTime
+from app.extensions import db
+from app.lessons.models import CourseClass, Enrollment, Item, Lesson, LessonProgress
+from app.progress.models import Assignment, Grade, Submission
+from app.quizzes import scheduling
+from app.quizzes.models import Answer, ReviewCard
+
+MASTERED_STABILITY_DAYS = 21.0
+
+
+def learned_card() -> ColumnElement[bool]:
+    """SQL condition: the card (word) is learned — it has had a counted review."""
+    return ReviewCard.reps >= 1
+
+
+def mastered_card() -> ColumnElement[bool]:
+    """SQL condition: the card (word) is mastered — learned, and stable for 21 days or more."""
+    return and_(ReviewCard.reps >= 1, ReviewCard.stability >= MASTERED_STABILITY_DAYS)
+
+
+def _count_if(condition: ColumnElement[Any]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+# --- what every student of a class has done in the course ------------------------------------
+
+
+@dataclass(frozen=True)
+class Student:
+    id: int
+    name: str
+    katakana: str | None
+    email: str
+    timezone: str
+
+    @property
+    def sort_name(self) -> str:
+        """Japanese class lists go by the reading (katakana) when there is one."""
+        return (self.katakana or self.name).casefold()
+
+
+@dataclass(frozen=True)
+class StudentProgress:
+    """A student's lessons, words and quiz answers in the class's course."""
+
+    student: Student
+    lessons_done: int = 0
+    last_lesson_at: datetime | None = None
+    words_learned: int = 0
+    words_mastered: int = 0
+    reviews_due: int = 0
+    answers: int = 0
+    correct: int = 0
+    last_answer_at: datetime | None = None
+
+    @property
+    def accuracy(self) -> float | None:
+        """Correct answers over all answers (0–1); None before the first answer."""
+        return self.correct / self.answers if self.answers else None
+
+
+def class_students(course_class: CourseClass) -> list[Student]:
+    """The class's students by name (plain columns: no User objects, no role queries)."""
+    rows = db.session.execute(
+        select(User.id, User.display_name, User.name_katakana, User.email, User.timezone)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.class_id == course_class.id)
+        .order_by(User.display_name, User.id)
+    )
+    return [Student(*row) for row in rows]
+
+
+def published_lesson_count(course_id: int) -> int:
+    """Lessons of the course students can see (published, not retired)."""
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Lesson)
+            .where(
+                Lesson.course_id == course_id,
+                Lesson.published.is_(True),
+                Lesson.retired.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def _in_class(user_column: Any, class_id: int) -> ColumnElement[bool]:
+    return and_(Enrollment.user_id == user_column, Enrollment.class_id == class_id)
+
+
+def student_progress(
+    course_class: CourseClass, students: Iterable[Student], now: datetime
+) -> dict[int, StudentProgress]:
+    """{student id: progress}: three grouped queries (lessons, cards, answers), whatever the size."""
+    class_id, course_id = course_class.id, course_class.course_id
+    lessons = {
+        user_id: (int(done), last)
+        for user_id, done, last in db.session.execute(
+            select(
+                LessonProgress.user_id,
+                func.count(),
+                func.max(LessonProgress.completed_at),
+            )
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Enrollment, _in_class(LessonProgress.user_id, class_id))
+            .where(
+                Lesson.course_id == course_id,
+                Lesson.published.is_(True),
+                Lesson.retired.is_(False),
+            )
+            .group_by(LessonProgress.user_id)
+        )
+    }
+
+    # "Due today" ends at midnight in each student's own time zone.
+    students = list(students)
+    cutoffs = {s.timezone: scheduling.end_of_day(now, s.timezone) for s in students}
+    default_cutoff = scheduling.end_of_day(now, scheduling.DEFAULT_TIMEZONE)
+    due_before: Any = (
+        case(
+            *((User.timezone == tz, literal(at, UTCDateTime())) for tz, at in cutoffs.items()),
+            else_=literal(default_cutoff, UTCDateTime()),
+        )
+        if cutoffs
+        else default_cutoff
+    )
+    cards = {
+        user_id: (int(learned), int(mastered), int(due))
+        for user_id, learned, mastered, due in db.session.execute(
+            select(
+                ReviewCard.user_id,
+                _count_if(learned_card()),
+                _count_if(mastered_card()),
+                _count_if(ReviewCard.due < due_before),
+            )
+            .join(Item, Item.id == ReviewCard.item_id)
+            .join(Enrollment, _in_class(ReviewCard.user_id, class_id))
+            .join(User, User.id == ReviewCard.user_id)
+            .where(Item.course_id == course_id, Item.retired.is_(False))
+            .group_by(ReviewCard.user_id)
+        )
+    }
+
+    answers = {
+        user_id: (int(n), int(right), last)
+        for user_id, n, right, last in db.session.execute(
+            select(
+                Answer.user_id,
+                func.count(),
+                _count_if(Answer.status == "correct"),
+                func.max(Answer.answered_at),
+            )
+            .join(Item, Item.id == Answer.item_id)
+            .join(Enrollment, _in_class(Answer.user_id, class_id))
+            .where(Item.course_id == course_id)
+            .group_by(Answer.user_id)
+        )
+    }
+
+    result = {}
+    for s in students:
+        done, last_lesson = lessons.get(s.id, (0, None))
+        learned, mastered, due = cards.get(s.id, (0, 0, 0))
+        n, right, last_answer = answers.get(s.id, (0, 0, None))
+        result[s.id] = StudentProgress(
+            student=s,
+            lessons_done=done,
+            last_lesson_at=last_lesson,
+            words_learned=learned,
+            words_mastered=mastered,
+            reviews_due=due,
+            answers=n,
+            correct=right,
+            last_answer_at=last_answer,
+        )
+    return result
+
+
+# --- assignments and grades -----------------------------------------------------------------
+
+
+class CellState(StrEnum):
+    """What a gradebook cell shows for one student and one assignment."""
+
+    MISSING = "missing"  # nothing submitted, no grade
+    SUBMITTED = "submitted"  # submitted, no points yet
+    DRAFT = "draft"  # points saved as a draft grade (not finished)
+    GRADED = "graded"  # graded, not yet released to the student
+    RELEASED = "released"  # the student sees it
+    HIDDEN = "hidden"  # graded blind, not released: no points beside a name until release
+
+    @property
+    def unreleased(self) -> bool:
+        return self in (CellState.DRAFT, CellState.GRADED)
+
+
+_STATES = {state.value: state for state in CellState}  # faster than CellState(value)
+
+
+class Cell(NamedTuple):
+    """One student's work on one assignment, as the gradebook shows it."""
+
+    assignment_id: int
+    state: CellState = CellState.MISSING
+    points: float | None = None
+    late: bool = False
+    submitted: bool = False
+
+
+class SubmissionRow(NamedTuple):
+    assignment_id: int
+    student_id: int
+    version_count: int
+    late: bool
+    grade_state: str | None
+    points: float | None
+
+
+def class_assignments(course_class: CourseClass) -> list[Assignment]:
+    """The class's assignments by due date."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.class_id == course_class.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    )
+
+
+def class_submissions(course_class: CourseClass) -> list[SubmissionRow]:
+    """Every submission to the class's assignments with its grade's state and points (one query;
+    plain columns, no dates: a class of 1,000 has 30,000 of them)."""
+    rows = db.session.execute(
+        select(
+            Submission.assignment_id,
+            Submission.student_id,
+            Submission.version_count,
+            Submission.late,
+            Grade.state,
+            Grade.points,
+        )
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .outerjoin(Grade, Grade.submission_id == Submission.id)
+        .where(Assignment.class_id == course_class.id)
+    )
+    return [SubmissionRow(*row) for row in rows]
+
+
+def cell_for(row: SubmissionRow) -> Cell:
+    """A submission's cell: its grade's points and state when it has points, else whether submitted."""
+    submitted = row.version_count > 0
+    if row.grade_state is not None and row.points is not None:
+        state = _STATES[row.grade_state]
+        points = row.points
+    else:
+        state = CellState.SUBMITTED if submitted else CellState.MISSING
+        points = None
+    return Cell(row.assignment_id, state, points, bool(row.late) and submitted, submitted)
+
+
+# --- the gradebook ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """An assignment column with its class average over the graded cells."""
+
+    assignment: Assignment
+    graded: int
+    submitted: int
+    average: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    progress: StudentProgress
+    cells: tuple[Cell, ...]
+
+    @property
+    def student(self) -> Student:
+        return self.progress.student
+
+    @property
+    def points(self) -> float:
+        """Points of every graded cell, released or not."""
+        return sum(c.points for c in self.cells if c.points is not None)
+
+    @property
+    def unreleased(self) -> bool:
+        """Whether the total includes points the student can't see yet."""
+        return any(c.state.unreleased for c in self.cells)
+
+
+@dataclass
+class Gradebook:
+    course_class: CourseClass
+    lessons_total: int
+    columns: list[Column]
+    rows: list[Row]
+    max_points: dict[int, int] = field(default_factory=dict)
+
+    def possible(self, row: Row) -> int:
+        """The maximum points of the assignments graded for this student."""
+        return sum(self.max_points[c.assignment_id] for c in row.cells if c.points is not None)
+
+    def percent(self, row: Row) -> float | None:
+        """Total over possible, 0–100; None while nothing is graded."""
+        possible = self.possible(row)
+        return row.points / possible * 100 if possible else None
+
+    def sorted_rows(self, key: str, descending: bool = False) -> list[Row]:
+        """Rows ordered by a column; students without a value go last either way."""
+        value = self._sort_value(key)
+        by_name = sorted(self.rows, key=lambda r: (r.student.sort_name, r.student.id))
+        if value is None:
+            return list(reversed(by_name)) if descending else by_name
+        with_value = [r for r in by_name if value(r) is not None]
+        without = [r for r in by_name if value(r) is None]
+        return sorted(with_value, key=lambda r: value(r), reverse=descending) + without
+
+    def _sort_value(self, key: str) -> Callable[[Row], Any] | None:
+        if key == "total":
+            return self.percent
+        if key == "lessons":
+            return lambda r: r.progress.lessons_done
+        if key == "words":
+            return lambda r: r.progress.words_learned
+        if key == "accuracy":
+            return lambda r: r.progress.accuracy
+        if key.startswith("a") and key[1:].isdigit():
+            index = {c.assignment.id: n for n, c in enumerate(self.columns)}.get(int(key[1:]))
+            if index is not None:
+                return lambda r: r.cells[index].points
+        return None  # by name
+
+
+SORT_KEYS = ("name", "total", "lessons", "words", "accuracy")
+
+
+def valid_sort(key: str | None, gradebook: Gradebook) -> str:
+    """The sort key asked for if it names a column of this gradebook, else "name"."""
+    if key in SORT_KEYS:
+        return key
+    ids = {c.assignment.id for c in gradebook.columns}
+    if key and key.startswith("a") and key[1:].isdigit() and int(key[1:]) in ids:
+        return key
+    return "name"
+
+
+def build_gradebook(course_class: CourseClass, now: datetime) -> Gradebook:
+    """The class's gradebook in a fixed number of queries (seven, whatever the class's size)."""
+    students = class_students(course_class)
+    progress = student_progress(course_class, students, now)
+    assignments = class_assignments(course_class)
+    cells: dict[tuple[int, int], Cell] = {
+        (r.student_id, r.assignment_id): cell_for(r) for r in class_submissions(course_class)
+    }
+    # Blind grading hides who got which grade until release, so the gradebook does too.
+    blind = {a.id for a in assignments if a.blind}
+    for key, cell in cells.items():
+        if cell.assignment_id in blind and cell.state.unreleased:
+            cells[key] = cell._replace(state=CellState.HIDDEN, points=None)
+    empty = [Cell(a.id) for a in assignments]
+    rows = [
+        Row(
+            progress[s.id],
+            tuple(cells.get((s.id, a.id)) or empty[n] for n, a in enumerate(assignments)),
+        )
+        for s in students
+    ]
+    columns = []
+    for index, assignment in enumerate(assignments):
+        column = [row.cells[index] for row in rows]
+        points = [c.points for c in column if c.points is not None]
+        columns.append(
+            Column(
+                assignment,
+                graded=len(points),
+                submitted=sum(1 for c in column if c.submitted),
+                average=sum(points) / len(points) if points else None,
+            )
+        )
+    return Gradebook(
+        course_class=course_class,
+        lessons_total=published_lesson_count(course_class.course_id),
+        columns=columns,
+        rows=rows,
+        max_points={a.id: a.max_points for a in assignments},
+    )
+
+
+def format_points(value: float | None) -> str:
+    """Points as people write them: 8, 7.5 (one decimal at most); "—" for none."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".removesuffix(".0")
+
+
+# --- links to the grading page ----------------------------------------------------------------
+
+_ASSIGNMENT, _USER = 900000001, 900000002
+
+
+def grading_link() -> Callable[[int, int], str]:
+    """Builds the URL of the grading page of one student's work on one assignment. One url_for
+    for the whole table: a class of 1,000 students has 30,000 cells."""
+    pattern = url_for("progress.grade_student", assignment_id=_ASSIGNMENT, student_id=_USER)
+
+    def link(assignment_id: int, user_id: int) -> str:
+        return pattern.replace(str(_ASSIGNMENT), str(assignment_id)).replace(
+            str(_USER), str(user_id)
+        )
+
+    return link
+
+
+def state_labels() -> Mapping[CellState, str]:
+    """How a cell's state reads in exports and screen readers (in the request's language)."""
+    return {
+        CellState.MISSING: _("not submitted"),
+        CellState.SUBMITTED: _("submitted, ungraded"),
+        CellState.DRAFT: _("draft grade"),
+        CellState.GRADED: _("graded, not released"),
+        CellState.RELEASED: _("released"),
+        CellState.HIDDEN: _("graded blind, hidden until released"),
+    }

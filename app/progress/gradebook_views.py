@@ -1,0 +1,122 @@
+"""The teachers' pages of a class: the gradebook (with CSV and XLSX exports) and the dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import make_response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date
+from flask_login import current_user, login_required
+
+from app.core.dbtypes import utcnow
+from app.progress import exports
+from app.progress.access import taught_class_or_404
+from app.progress.class_stats import (
+    ACTIVITY_DAYS,
+    INACTIVE_AFTER_DAYS,
+    MIN_ANSWERS,
+    build_class_dashboard,
+    sort_students,
+)
+from app.progress.gradebook import (
+    Gradebook,
+    Row,
+    build_gradebook,
+    format_points,
+    grading_link,
+    state_labels,
+    valid_sort,
+)
+from app.progress.views import bp
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def now() -> datetime:
+    """The clock of this request (tests may replace it)."""
+    return utcnow()
+
+
+@bp.app_template_filter("gradebook_points")
+def gradebook_points(value: float | None) -> str:
+    """Points with one decimal at most (averages too): 8, 7.5, 6.2."""
+    return format_points(value)
+
+
+def _sorted_gradebook(class_id: int) -> tuple[Gradebook, list[Row], str, bool]:
+    """The class's gradebook (404 unless the user teaches the class), sorted as the URL asks."""
+    course_class = taught_class_or_404(current_user, class_id)
+    book = build_gradebook(course_class, now())
+    sort = valid_sort(request.args.get("sort"), book)
+    descending = request.args.get("dir") == "desc"
+    return book, book.sorted_rows(sort, descending), sort, descending
+
+
+@bp.get("/classes/<int:class_id>/gradebook")
+@login_required
+def gradebook(class_id: int) -> ResponseReturnValue:
+    """Students × assignments (released and unreleased grades, marked), lessons, words, accuracy."""
+    book, rows, sort, descending = _sorted_gradebook(class_id)
+    return render_template(
+        "progress/gradebook.html",
+        book=book,
+        course_class=book.course_class,
+        rows=rows,
+        sort=sort,
+        descending=descending,
+        link=grading_link(),
+        labels=state_labels(),
+    )
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> ResponseReturnValue:
+    response = make_response(data)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # grades are personal data: no copies in shared caches or the browser's
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/classes/<int:class_id>/gradebook.csv")
+@login_required
+def gradebook_csv(class_id: int) -> ResponseReturnValue:
+    """The gradebook as CSV (UTF-8 with BOM, so Excel shows Japanese and Cyrillic)."""
+    book, rows, _sort, _descending = _sorted_gradebook(class_id)
+    return _download(
+        exports.csv_bytes(book, rows), "text/csv", exports.filename(book, now(), "csv")
+    )
+
+
+@bp.get("/classes/<int:class_id>/gradebook.xlsx")
+@login_required
+def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
+    """The gradebook as an Excel workbook."""
+    book, rows, _sort, _descending = _sorted_gradebook(class_id)
+    return _download(
+        exports.xlsx_bytes(book, rows), XLSX_MIMETYPE, exports.filename(book, now(), "xlsx")
+    )
+
+
+@bp.get("/classes/<int:class_id>")
+@login_required
+def class_dashboard(class_id: int) -> ResponseReturnValue:
+    """Each student at a glance (the longest inactive first) and the class's hardest words."""
+    course_class = taught_class_or_404(current_user, class_id)
+    dashboard = build_class_dashboard(course_class, now())
+    sort = "name" if request.args.get("sort") == "name" else "inactive"
+    # each date formatted once: a class of 1,000 has only a few dozen different days
+    days = {row.last_day for row in dashboard.students if row.last_day} | set(dashboard.days)
+    return render_template(
+        "progress/class_dashboard.html",
+        dashboard=dashboard,
+        course_class=course_class,
+        students=sort_students(dashboard.students, sort),
+        sort=sort,
+        activity_days=ACTIVITY_DAYS,
+        inactive_after=INACTIVE_AFTER_DAYS,
+        min_answers=MIN_ANSWERS,
+        dates={day: format_date(day, "medium") for day in days},
+        short_dates=[format_date(day, "short") for day in dashboard.days],
+    )
