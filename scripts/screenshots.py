@@ -1,6 +1,7 @@
 """Screenshots of the running app (`make run`) in Chromium, for review and for docs/.
 
-Usage: python scripts/screenshots.py [base_url] [out_dir]   (default http://127.0.0.1:5000, /tmp/shots)
+Usage: python scripts/screenshots.py [base_url] [out_dir] [only]
+(default http://127.0.0.1:5000, /tmp/shots; `only`: shoot the entries whose name contains it)
 Each entry: (file name, demo account or None, path, locale, phone?).
 """
 
@@ -38,14 +39,25 @@ SHOTS = [
     ("lesson-teacher-ja", "teacher", "/lessons/courses/kyrgyz-a1/family", "ja-JP", False),
     ("lesson-teacher-en-phone", "teacher", "/lessons/courses/kyrgyz-a1/greetings", "en-US", True),
     ("edit-lesson-teacher-ja", "teacher", "/lessons/courses/kyrgyz-a1/family/edit", "ja-JP", False),
+    ("progress-dashboard-ja", "tanaka.yui", "/progress/", "ja-JP", False),
+    ("progress-dashboard-ja-phone", "tanaka.yui", "/progress/", "ja-JP", True),
+    ("assignment-student-ja", "tanaka.yui", "/progress/assignments/1", "ja-JP", False),
+    ("grading-queue-ja", "teacher", "/progress/grading", "ja-JP", False),
+    ("grading-ja", "teacher", "/progress/grading/9", "ja-JP", False),
+    ("gradebook-ja", "teacher", "/progress/classes/1/gradebook", "ja-JP", False),
+    ("gradebook-ja-phone", "teacher", "/progress/classes/1/gradebook", "ja-JP", True),
+    ("class-dashboard-ja", "teacher", "/progress/classes/1", "ja-JP", False),
+    ("certificate-student-ja", "student", "/contest/2026/me", "ja-JP", False),
 ]
 
 
-def main(base: str, out: Path) -> None:
+def main(base: str, out: Path, only: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for name, account, path, locale, phone in SHOTS:
+            if only and only not in name:
+                continue
             context = browser.new_context(
                 base_url=base, locale=locale, viewport=PHONE if phone else DESKTOP, is_mobile=phone
             )
@@ -71,4 +83,5 @@ if __name__ == "__main__":
     main(
         sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000",
         Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/shots"),
+        sys.argv[3] if len(sys.argv) > 3 else "",
     )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.models import Role, User
 from app.config import PROJECT_ROOT
+from app.core.dbtypes import utcnow
 from app.extensions import db
 
 DEMO_ACCOUNTS = [
@@ -33,6 +34,7 @@ DEMO_CLASSMATES = [
 STARTER_COURSE = PROJECT_ROOT / "content" / "courses" / "kyrgyz-a1"
 DEMO_CLASS_CODE = "KYRGYZ27"  # shown as KYRG-YZ27; the README tells newcomers to join with it
 DEMO_CLASS_NAME = "2027年春 入門クラス (火曜夜)"
+INACTIVE_DAYS = 9  # the demo class's last classmate hasn't studied for this long
 
 
 def seed_demo_data(*, password: str) -> Iterator[str]:
@@ -73,7 +75,14 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
     """The starter course, the demo class with its students, and their lesson progress."""
     from app.lessons import services as lessons
     from app.lessons.course_files import import_course
-    from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson
+    from app.lessons.models import (
+        ClassTeacher,
+        Course,
+        CourseClass,
+        Enrollment,
+        Lesson,
+        LessonProgress,
+    )
 
     report = import_course(Path(STARTER_COURSE))
     yield f"course kyrgyz-a1: {report}"
@@ -100,19 +109,27 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
         select(Lesson).where(Lesson.course_id == course_class.course_id).order_by(Lesson.position)
     ).all()
     rng = random.Random(2027)
+    now = utcnow()
     for student in classmates:
         if db.session.get(Enrollment, (course_class.id, student.id)) is None:
             db.session.add(Enrollment(class_id=course_class.id, user_id=student.id))
             finished = rng.randint(1, min(7, len(lesson_rows)))
-            for lesson in lesson_rows[:finished]:
-                lessons.mark_done(student, lesson)
+            # one lesson every few days since the class began; the inactive one stopped earlier
+            latest = now - timedelta(days=INACTIVE_DAYS if student is classmates[-1] else 1)
+            for n, lesson in enumerate(lesson_rows[:finished]):
+                done_at = min(now - timedelta(weeks=6) + timedelta(days=4 * n), latest)
+                db.session.add(
+                    LessonProgress(user_id=student.id, lesson_id=lesson.id, completed_at=done_at)
+                )
     db.session.flush()
     yield f"class roster: {len(classmates)} students with progress"
     from app.quizzes.seed import seed_quizzes
 
     course = db.session.get(Course, course_class.course_id)
     if course is not None:
-        yield from seed_quizzes(classmates, course)
+        # the last classmate stopped studying: the class dashboard highlights them
+        yield from seed_quizzes(classmates[:-1], course)
+        yield from seed_quizzes(classmates[-1:], course, now=now - timedelta(days=INACTIVE_DAYS))
     from app.progress.seed import seed_progress
 
     yield from seed_progress(teacher, course_class, classmates)

@@ -64,13 +64,20 @@ FAMILY = (
     "Менин үй-бүлөм чоң эмес. Атам, апам жана бир иним бар. Биз Токиодо жашайбыз.",
     "Менин үй-бүлөмдө беш адам бар. Апам дарыгер. Атам мугалим.",
 )
-FEEDBACK = (
-    "よく書けています。「жашайм」の綴りも正確です。Абдан жакшы!",
-    "内容はよく伝わります。ө と о の区別に気をつけましょう。",
-    "とても自然な自己紹介です。次は趣味についても書いてみましょう。",
-    "文法はほぼ正確です。語順をもう一度確認してください。",
-    "発音がはっきりしていて聞き取りやすいです。ү の音をもう少し丸く。",
-)
+FEEDBACK = {
+    AssignmentKind.WRITTEN: (
+        "よく書けています。「жашайм」の綴りも正確です。Абдан жакшы!",
+        "内容はよく伝わります。ө と о の区別に気をつけましょう。",
+        "とても自然な自己紹介です。次は趣味についても書いてみましょう。",
+        "文法はほぼ正確です。語順をもう一度確認してください。",
+    ),
+    AssignmentKind.SPOKEN: (
+        "発音がはっきりしていて聞き取りやすいです。ү の音をもう少し丸く。",
+        "とても自然なあいさつです。Кандайсыз? の抑揚もよくできています。",
+        "ң の音が日本語の「ん」になっています。舌の奥で発音しましょう。",
+        "少し速すぎます。ゆっくり、はっきり話してみましょう。",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,8 @@ def _submission(
     # the last submitter of a past assignment was a day late
     late = submitted and spec.due_in_days < 0 and index == spec.submitted - 1
     moment = assignment.due_at + (timedelta(days=1) if late else -timedelta(days=2, hours=index))
-    moment = min(moment, now - timedelta(hours=1))
+    if moment > now:  # not due yet: handed in over the last few days
+        moment = now - timedelta(days=index + 1, hours=2)
     submission = Submission(
         assignment_id=assignment.id,
         student_id=student.id,
@@ -312,7 +320,7 @@ def _submission(
             else (GradeState.DRAFT if index == spec.graded - 1 else GradeState.GRADED),
             points=points,
             rubric_levels=levels,
-            feedback=FEEDBACK[index % len(FEEDBACK)],
+            feedback=FEEDBACK[spec.kind][index % len(FEEDBACK[spec.kind])],
             graded_version=submission.version_count,
             created_at=graded_at,
             released_at=min(graded_at + timedelta(days=1), now) if released else None,
