@@ -8,14 +8,12 @@ Run: python bench/bench_answers.py [--answers N]
 
 from __future__ import annotations
 
-import argparse
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NOUNS_FILE = ROOT / "tests" / "kyrgyz" / "data" / "nouns.txt"
+import benchlib
+
+NOUNS_FILE = benchlib.ROOT / "tests" / "kyrgyz" / "data" / "nouns.txt"
 PHRASES = [
     ["Кош келиңиз!", "Кош келиңиздер!"],
     ["Саламатсызбы?", "Саламатсыңарбы?"],
@@ -79,10 +77,10 @@ def build_workload(count: int, seed: int = 20240601) -> list[tuple[str, list[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--answers", type=int, default=20000, help="answers per timed pass")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
+    benchlib.add_root_to_path()
     from app.kyrgyz.answers import check
 
     workload = build_workload(args.answers)

@@ -7,21 +7,18 @@ Run: python bench/bench_certificates.py [--pages N]
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import benchlib
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--pages", type=int, default=60, help="pages of the print run")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
+    benchlib.add_root_to_path()
     from app.contest.certificates import Certificate, render
 
     def page(i: int, prize: str | None = None) -> Certificate:

@@ -20,28 +20,22 @@ Run: python bench/bench_contest_registrations.py [--registrations 500] [--client
 
 from __future__ import annotations
 
-import argparse
+import functools
 import http.cookiejar
 import os
 import random
 import re
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-SECRET = "bench-secret-key"
+import benchlib
+
+benchlib.add_root_to_path()
 PASSWORD = "kyrgyz-bench-2027"
 YEAR = 2027
 SHARES = (45, 30, 25)  # percent of the registrants per division (first three divisions)
@@ -65,42 +59,8 @@ FORM = {
 
 
 def settings(database_url: str) -> dict[str, Any]:
-    return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": SECRET,
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOG_JSON": False,
-        "MAIL_DELIVER_INLINE": False,
-    }
-
-
-def fresh_database(postgres_url: str, name: str) -> str | None:
-    """Drop and create `name`; its URL, or None when PostgreSQL can't be reached."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError
-
-    admin = create_engine(
-        postgres_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        print(f"skipped: PostgreSQL is unreachable at {postgres_url.split('@')[-1]} ({error.orig})")
-        return None
-    finally:
-        admin.dispose()
-    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-
-
-def migrate(database_url: str, folder: str) -> None:
-    env = os.environ | {"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
-                        "SABAK_INSTANCE_PATH": folder, "FLASK_APP": "app"}  # fmt: skip
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    """The bench settings; mail waits in the outbox, as with SMTP."""
+    return benchlib.app_settings(database_url, MAIL_DELIVER_INLINE=False)
 
 
 def create_edition(database_url: str, divisions: int, seats: int) -> list[int]:
@@ -191,13 +151,11 @@ def run_burst(
     statuses: Counter[int] = Counter()
     errors: list[str] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
     path = f"/contest/{YEAR}/register"
 
     def client(number: int) -> None:
         mine: list[float] = []
         seen: Counter[int] = Counter()
-        barrier.wait()
         for index in range(number, len(choices), clients):
             visitor = Visitor(base)
             try:
@@ -221,14 +179,8 @@ def run_burst(
             latencies.extend(mine)
             statuses.update(seen)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, latencies, statuses, errors
+    seconds = benchlib.run_together([functools.partial(client, n) for n in range(clients)])
+    return seconds, latencies, statuses, errors
 
 
 def check_database(database_url: str, division_ids: list[int], seats: int) -> list[str]:
@@ -311,88 +263,41 @@ def hash_share(database_url: str, division_id: int, samples: int) -> tuple[float
     return hash_ms, with_hash, without
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(base: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--registrations", type=int, default=500)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--divisions", type=int, default=3)
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--hash-samples", type=int, default=20)
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
-        help="a database on the server to connect to while (re)creating --database",
-    )  # fmt: skip
-    parser.add_argument("--database", default="sabak_bench_contest")
+    benchlib.add_postgres_options(parser, database="sabak_bench_contest")
     args = parser.parse_args()
 
-    database_url = fresh_database(args.postgres_url, args.database)
+    database_url = benchlib.fresh_postgres(args.postgres_url, args.database)
     if database_url is None:
         return
-    with tempfile.TemporaryDirectory(prefix="sabak-bench-") as folder:
-        migrate(database_url, folder)
+    with benchlib.instance_folder() as folder:
+        benchlib.migrate(database_url, folder)
         division_ids = create_edition(database_url, args.divisions, args.seats)
         choices = spread(args.registrations, division_ids)
-        port = free_port()
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": SECRET,
-            "SABAK_INSTANCE_PATH": folder,
-            "SABAK_RATELIMIT_ENABLED": "false",
-            "SABAK_RATELIMIT_STORAGE_URI": "memory://",
-            "SABAK_MAIL_DELIVER_INLINE": "false",  # mail waits in the outbox, as with SMTP
-            # plain http on 127.0.0.1: the cookies must not be Secure
-            "SABAK_SESSION_COOKIE_SECURE": "false",
-            "SABAK_REMEMBER_COOKIE_SECURE": "false",
-        }
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        server = subprocess.Popen(
-            [gunicorn, "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "app:create_app()"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(base)
+        # mail waits in the outbox, as with SMTP
+        outbox = {"SABAK_MAIL_DELIVER_INLINE": "false"}
+        with benchlib.gunicorn(
+            database_url, folder, args.workers, extra_env=outbox, start_timeout=30
+        ) as base:
             print(
                 f"PostgreSQL database {args.database}; {args.divisions} divisions of {args.seats} "
                 f"seats; {args.registrations} registrants (new accounts) from {args.clients} "
                 f"concurrent clients; gunicorn -w {args.workers} on {os.cpu_count()} CPUs ..."
             )
             seconds, latencies, statuses, errors = run_burst(base, choices, args.clients)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
         done = statuses.get(302, 0)
         print(
             f"{done} registrations in {seconds:.1f} s = {done / seconds:.1f} registrations/s "
             f"(each: GET form + POST form creating the account)"
         )
-        q = statistics.quantiles(latencies, n=20)
-        print(
-            f"registration POST latency: median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {q[18] * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
-        )
+        print(f"registration POST latency: {benchlib.latency_summary(latencies, decimals=0)}")
         server_errors = sum(n for status, n in statuses.items() if status >= 500)
         print(f"responses to the POSTs: {dict(sorted(statuses.items()))}; 5xx: {server_errors}")
         if errors:

@@ -23,18 +23,16 @@ import argparse
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, NamedTuple
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+benchlib.add_root_to_path()
 PASSWORD = "bench-password"
-SECRET = "bench-secret-key"
 SESSION_LENGTH = 10
+UNREACHABLE = "PostgreSQL skipped: unreachable at {server} ({error})"
 PAGES = [
     ("gradebook", "/progress/classes/{class_id}/gradebook"),
     ("gradebook CSV", "/progress/classes/{class_id}/gradebook.csv"),
@@ -44,36 +42,8 @@ PAGES = [
 
 
 def settings(database_url: str) -> dict[str, Any]:
-    return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": SECRET,
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOG_JSON": False,
-        "WTF_CSRF_ENABLED": False,
-        "MAIL_DELIVER_INLINE": False,
-    }
-
-
-def fresh_postgres(postgres_url: str, name: str) -> str | None:
-    """Drop and create `name`; its URL, or None when PostgreSQL can't be reached."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError
-
-    admin = create_engine(
-        postgres_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        print(f"PostgreSQL skipped: unreachable at {postgres_url.split('@')[-1]} ({error.orig})")
-        return None
-    finally:
-        admin.dispose()
-    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    """The bench settings, without CSRF (the test client posts plain forms); mail waits in the outbox."""
+    return benchlib.app_settings(database_url, WTF_CSRF_ENABLED=False, MAIL_DELIVER_INLINE=False)
 
 
 def generate(database_url: str, students: int, answers: int, assignments: int) -> dict[str, Any]:
@@ -349,8 +319,6 @@ class Result(NamedTuple):
 
 def measure(database_url: str, ids: dict[str, Any], runs: int) -> dict[str, Result]:
     """{page: its timings, SQL statements and size}."""
-    from sqlalchemy import event
-
     from app import create_app
     from app.extensions import db
 
@@ -361,11 +329,6 @@ def measure(database_url: str, ids: dict[str, Any], runs: int) -> dict[str, Resu
     for client, email in ((teacher, "teacher@bench.example"), (student, ids["student"])):
         response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
         assert response.status_code == 302, "sign-in failed"
-    statements = {"n": 0}
-
-    def count(*_args: Any) -> None:
-        statements["n"] += 1
-
     results = {}
     for name, pattern in PAGES:
         if name == "student dashboard" and "progress.dashboard" not in app.view_functions:
@@ -381,12 +344,8 @@ def measure(database_url: str, ids: dict[str, Any], runs: int) -> dict[str, Resu
             response = client.get(url)
             timings.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
-        statements["n"] = 0
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with benchlib.count_statements(engine) as statements:
             client.get(url)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         results[name] = Result(
             statistics.median(timings) * 1000,
             statistics.median(cpu) * 1000,
@@ -431,28 +390,23 @@ def run(label: str, make_url: Any, args: argparse.Namespace, sizes: list[int]) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--sizes", default="100,1000", help="class sizes, comma-separated")
     parser.add_argument("--answers", type=int, default=100, help="quiz answers per student")
     parser.add_argument("--assignments", type=int, default=30)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
-        help="a database on the server to connect to while (re)creating --database",
-    )  # fmt: skip
-    parser.add_argument("--database", default="sabak_bench_progress")
+    benchlib.add_postgres_options(parser, database="sabak_bench_progress")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
 
-    with tempfile.TemporaryDirectory(prefix="sabak-bench-") as folder:
+    with benchlib.instance_folder() as folder:
         os.environ["SABAK_INSTANCE_PATH"] = folder
         run("SQLite", lambda n: f"sqlite:///{folder}/bench-{n}.sqlite3", args, sizes)
         if not args.no_postgres:
             run(
                 "PostgreSQL",
-                lambda n: fresh_postgres(args.postgres_url, args.database),
+                lambda n: benchlib.fresh_postgres(args.postgres_url, args.database, UNREACHABLE),
                 args,
                 sizes,
             )

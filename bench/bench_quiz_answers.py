@@ -14,36 +14,19 @@ Run: python bench/bench_quiz_answers.py [--students 16] [--workers 4] [--answers
 
 from __future__ import annotations
 
-import argparse
+import functools
 import http.cookiejar
-import os
 import re
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+benchlib.add_root_to_path()
 PASSWORD = "bench-password"
-SECRET = "bench-secret-key"
-
-
-def settings(database_url: str) -> dict[str, Any]:
-    return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": SECRET,
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOG_JSON": False,
-    }
 
 
 def prepare(database_url: str, students: int, answers: int) -> list[dict[str, Any]]:
@@ -60,7 +43,7 @@ def prepare(database_url: str, students: int, answers: int) -> list[dict[str, An
     from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson
     from app.quizzes import services
 
-    app = create_app(settings(database_url))
+    app = create_app(benchlib.app_settings(database_url))
     plans = []
     with app.app_context():
         if "users" in inspect(db.engine).get_table_names():
@@ -144,23 +127,6 @@ class Student:
         self.csrf = header.group(1)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(base: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
-
-
 def run_load(base: str, plans: list[dict[str, Any]]) -> tuple[float, list[float], list[str]]:
     students = []
     for plan in plans:
@@ -170,10 +136,8 @@ def run_load(base: str, plans: list[dict[str, Any]]) -> tuple[float, list[float]
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(len(plans) + 1)
 
     def answer_all(student: Student, plan: dict[str, Any]) -> None:
-        barrier.wait()
         mine = []
         for number, form in enumerate(plan["answers"], start=1):
             url = f"/quizzes/{plan['session']}/{number}"
@@ -189,22 +153,15 @@ def run_load(base: str, plans: list[dict[str, Any]]) -> tuple[float, list[float]
         with lock:
             latencies.extend(mine)
 
-    threads = [
-        threading.Thread(target=answer_all, args=(s, p))
-        for s, p in zip(students, plans, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, latencies, errors
+    seconds = benchlib.run_together(
+        [functools.partial(answer_all, s, p) for s, p in zip(students, plans, strict=True)]
+    )
+    return seconds, latencies, errors
 
 
 def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
     """(share of check() in the answer request, mean request ms, queries per answer)."""
-    from sqlalchemy import event, select
+    from sqlalchemy import select
 
     from app import create_app
     from app.auth.models import User
@@ -214,7 +171,7 @@ def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
     from app.lessons.models import Lesson
     from app.quizzes import services
 
-    app = create_app(settings(database_url) | {"WTF_CSRF_ENABLED": False})
+    app = create_app(benchlib.app_settings(database_url, WTF_CSRF_ENABLED=False))
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "student0@bench.example"))
         lesson = db.session.scalars(select(Lesson).order_by(Lesson.position)).all()[3]
@@ -235,34 +192,28 @@ def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
         finally:
             spent["check"] += time.perf_counter() - started
 
-    statements = {"n": 0}
-
-    def count(*_args: Any) -> None:
-        statements["n"] += 1
-
     services.check = timed_check  # type: ignore[assignment]
     client = app.test_client()
     client.post("/auth/login", data={"email": "student0@bench.example", "password": PASSWORD})
     total = 0.0
-    event.listen(engine, "before_cursor_execute", count)
     try:
-        for number, form in enumerate(forms, start=1):
-            statements_before = statements["n"]
-            client.get(f"/quizzes/{session_id}/{number}", headers={"HX-Request": "true"})
-            statements["n"] = statements_before
-            started = time.perf_counter()
-            client.post(
-                f"/quizzes/{session_id}/{number}", data=form, headers={"HX-Request": "true"}
-            )
-            total += time.perf_counter() - started
+        with benchlib.count_statements(engine) as statements:
+            for number, form in enumerate(forms, start=1):
+                statements_before = statements["n"]
+                client.get(f"/quizzes/{session_id}/{number}", headers={"HX-Request": "true"})
+                statements["n"] = statements_before
+                started = time.perf_counter()
+                client.post(
+                    f"/quizzes/{session_id}/{number}", data=form, headers={"HX-Request": "true"}
+                )
+                total += time.perf_counter() - started
     finally:
-        event.remove(engine, "before_cursor_execute", count)
         services.check = original  # type: ignore[assignment]
     return spent["check"] / total, total / len(forms) * 1000, statements["n"] // len(forms)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--students", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--answers", type=int, default=60, help="answers per student")
@@ -271,53 +222,20 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="sabak-bench-") as folder:
+    with benchlib.instance_folder() as folder:
         database_url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-        print(f"database: {database_url.split('@')[-1]}; preparing {args.students} students ...")
+        where = benchlib.printable_url(database_url)
+        print(f"database: {where}; preparing {args.students} students ...")
         plans = prepare(database_url, args.students, args.answers)
-        port = free_port()
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": SECRET,
-            "SABAK_INSTANCE_PATH": folder,
-            "SABAK_RATELIMIT_ENABLED": "false",
-            "SABAK_RATELIMIT_STORAGE_URI": "memory://",
-            # plain http on 127.0.0.1: the cookies must not be Secure
-            "SABAK_SESSION_COOKIE_SECURE": "false",
-            "SABAK_REMEMBER_COOKIE_SECURE": "false",
-        }
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(base)
+        with benchlib.gunicorn(database_url, folder, args.workers) as base:
             seconds, latencies, errors = run_load(base, plans)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
         done = len(latencies)
         print(
             f"gunicorn -w {args.workers}, {args.students} concurrent students: "
             f"{done} answers in {seconds:.1f} s = {done / seconds:.0f} answers/s "
             f"(each answer: GET question + POST answer)"
         )
-        quantiles = statistics.quantiles(latencies, n=20)
-        print(
-            f"answer POST latency: median {statistics.median(latencies) * 1000:.1f} ms, "
-            f"p95 {quantiles[18] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
-        )
+        print(f"answer POST latency: {benchlib.latency_summary(latencies, decimals=1)}")
         if errors:
             print(f"{len(errors)} errors, e.g. {errors[:3]}")
         share, mean_ms, queries = check_share(database_url, 100)
