@@ -21,15 +21,31 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.progress.assignments import TOKYO
+from app.progress.assignments import TOKYO, tokyo_to_utc
 from app.progress.models import AssignmentKind
 
 # datetime-local sends 2027-05-31T23:59; the first format is also how the value is shown
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 KIND_LABELS = {AssignmentKind.WRITTEN: _l("Written"), AssignmentKind.SPOKEN: _l("Spoken")}
 NO_CHOICE = 0
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def sensible_year(form: Any, field: Any) -> None:
+    """A date from 2000 to 2100: year 1 or 9999 is a typo (and year 1 in Japan time is before
+    the first moment UTC can hold)."""
+    value = field.data
+    if value is None:
+        return
+    message = _l("Enter a date from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(message)
+    try:
+        tokyo_to_utc(value)
+    except (OverflowError, ValueError) as error:
+        raise ValidationError(message) from error
 
 
 class AssignmentForm(FlaskForm):
@@ -54,7 +70,10 @@ class AssignmentForm(FlaskForm):
         _l("Due (Japan time)"),
         format=DATETIME_FORMATS,
         tz=TOKYO,
-        validators=[InputRequired(message=_l("Please enter the due date and time."))],
+        validators=[
+            InputRequired(message=_l("Please enter the due date and time.")),
+            sensible_year,
+        ],
     )
     max_points = IntegerField(
         _l("Maximum points"),
@@ -78,7 +97,10 @@ class DeleteAssignmentForm(FlaskForm):
 
 class ReopenForm(FlaskForm):
     until = DateTimeLocalField(
-        _l("Open until (Japan time)"), format=DATETIME_FORMATS, tz=TOKYO, validators=[Optional()]
+        _l("Open until (Japan time)"),
+        format=DATETIME_FORMATS,
+        tz=TOKYO,
+        validators=[Optional(), sensible_year],
     )
 
 

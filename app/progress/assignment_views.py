@@ -236,6 +236,9 @@ def new_assignment(class_id: int) -> ResponseReturnValue:
 
 LOCKED_MESSAGES = {
     "kind": lambda: _("Some work has been graded, so the kind of answer can no longer change."),
+    "max_points": lambda: _(
+        "Some work has been graded, so the maximum points can no longer change."
+    ),
     "rubric_id": lambda: _("Some work has been graded, so the rubric can no longer change."),
 }
 
@@ -243,7 +246,8 @@ LOCKED_MESSAGES = {
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_assignment(assignment_id: int) -> ResponseReturnValue:
-    """Change an assignment (its kind and rubric only until something is graded)."""
+    """Change an assignment (its kind, rubric and maximum points only until something is
+    graded)."""
     assignment = taught_assignment_or_404(current_user, assignment_id)
     course_class = assignment.course_class
     form = AssignmentForm(
@@ -512,7 +516,7 @@ def assignment(assignment_id: int) -> ResponseReturnValue:
     except Exception:
         assignments.discard_audio([saved.stored])
         raise
-    assignments.discard_audio([saved.replaced])
+    assignments.discard_unused_audio([saved.replaced])
     result = saved.result
     if result is None:
         flash(_("Your draft has been saved. It is not submitted yet."), "success")

@@ -31,6 +31,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 from app.lessons.media import NotAudio, audio_path, store_audio
 from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Lesson
+from app.progress.blind import blind_numbers
 from app.progress.models import (
     Assignment,
     Grade,
@@ -148,11 +149,13 @@ def grades_exist(assignment_id: int) -> bool:
 
 
 def update_assignment(assignment: Assignment, details: AssignmentDetails) -> None:
-    """Change an assignment; its kind and rubric are fixed once anything has been graded."""
+    """Change an assignment; its kind, rubric and maximum points are fixed once anything has
+    been graded (the grades' points are out of that maximum)."""
     changed = [
         name
         for name, old, new in (
             ("kind", assignment.kind, details.kind),
+            ("max_points", assignment.max_points, details.max_points),
             ("rubric_id", assignment.rubric_id, details.rubric_id),
         )
         if old != new
@@ -293,20 +296,12 @@ class StudentRow:
         return "draft" if self.draft_saved_at else "not_started"
 
 
-def anonymous_numbers(enrolments: Iterable[tuple[int, datetime | None]]) -> dict[int, int]:
-    """Numbers for blind grading ("Student 3"): the student's place in the class by the time
-    they joined, as the grading queue and the grading page count (grading.student_number)."""
-    ordered = sorted(enrolments, key=lambda e: (e[1] is None, e[1] or datetime.min, e[0]))
-    return {student_id: n for n, (student_id, _) in enumerate(ordered, start=1)}
-
-
 def student_rows(assignment: Assignment) -> list[StudentRow]:
     """Every student of the class with their submission's state (one query)."""
     rows = db.session.execute(
         select(
             User.id,
             User.display_name,
-            Enrollment.joined_at,
             Submission.id.label("submission_id"),
             Submission.version_count,
             Submission.submitted_at,
@@ -328,7 +323,7 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
         .where(Enrollment.class_id == assignment.class_id)
         .order_by(User.display_name, User.id)
     ).all()
-    numbers = anonymous_numbers((row.id, row.joined_at) for row in rows)
+    numbers = blind_numbers(assignment.id, (row.id for row in rows))
     result = [
         StudentRow(
             student_id=row.id,
@@ -512,7 +507,8 @@ def submission_window(
 @dataclass(frozen=True)
 class WorkSaved:
     """The outcome of a save: the submission, the recording files touched (remove `stored` if
-    the commit fails, `replaced` once it succeeded) and, for a submit, its result."""
+    the commit fails; `replaced`, once it succeeded, with `discard_unused_audio`, which looks
+    again whether a version uses it) and, for a submit, its result."""
 
     submission: Submission
     stored: str | None = None
@@ -664,20 +660,30 @@ def submit(assignment: Assignment, submission: Submission, *, now: datetime) -> 
             raise NothingToSubmit()
         count = submission.version_count
         late = now > assignment.due_at
+        # The version copies the draft as the row holds it when the counter moves (RETURNING),
+        # not as this request loaded it: a save in another tab that replaced the recording
+        # meanwhile (and deletes the old file after its commit) must not leave a version
+        # pointing at a deleted file.
         moved = db.session.execute(
             update(Submission)
             .where(Submission.id == submission.id, Submission.version_count == count)
             .values(version_count=count + 1, submitted_at=now, late=late, updated_at=now)
+            .returning(
+                Submission.draft_text,
+                Submission.draft_audio_file,
+                Submission.draft_audio_mimetype,
+            )
             .execution_options(synchronize_session=False)
-        )
-        if moved.rowcount == 1:  # type: ignore[attr-defined]
+        ).first()
+        if moved is not None:
+            draft_text, audio_file, audio_mimetype = moved
             db.session.add(
                 SubmissionVersion(
                     submission_id=submission.id,
                     number=count + 1,
-                    text=submission.draft_text,
-                    audio_file=submission.draft_audio_file,
-                    audio_mimetype=submission.draft_audio_mimetype,
+                    text=draft_text,
+                    audio_file=audio_file,
+                    audio_mimetype=audio_mimetype,
                     submitted_at=now,
                     late=late,
                 )
@@ -687,6 +693,9 @@ def submit(assignment: Assignment, submission: Submission, *, now: datetime) -> 
                 ("version_count", count + 1),
                 ("submitted_at", now),
                 ("late", late),
+                ("draft_text", draft_text),
+                ("draft_audio_file", audio_file),
+                ("draft_audio_mimetype", audio_mimetype),
             ):
                 set_committed_value(submission, name, value)
             return SubmitResult(number=count + 1, late=late, duplicate=False)
@@ -715,6 +724,25 @@ def version_audio(submission: Submission, number: int) -> tuple[Path, str] | Non
     except NotAudio:
         return None
     return path, mimetype or "application/octet-stream"
+
+
+def discard_unused_audio(names: Iterable[str | None]) -> None:
+    """Delete replaced draft recordings (call after the commit) unless something refers to them
+    now: the check before the commit is not enough, since a submit in another tab may have
+    copied the old draft into a version meanwhile. One fresh query, whatever the number."""
+    wanted = sorted({name for name in names if name})
+    if not wanted:
+        return
+    used = set(
+        db.session.scalars(
+            select(SubmissionVersion.audio_file)
+            .where(SubmissionVersion.audio_file.in_(wanted))
+            .union(
+                select(Submission.draft_audio_file).where(Submission.draft_audio_file.in_(wanted))
+            )
+        )
+    )
+    discard_audio(name for name in wanted if name not in used)
 
 
 def discard_audio(names: Iterable[str | None]) -> None:
@@ -818,8 +846,13 @@ class RubricRow:
 
 
 def teacher_rubrics(user: User) -> list[RubricRow]:
-    """The teacher's rubrics and those used in their classes (every rubric for an admin)."""
-    query = _rubric_query().order_by(Rubric.title, Rubric.id)
+    """The teacher's rubrics and those used in their classes (every rubric for an admin), with
+    their owners (the page names them; users' roles are not needed)."""
+    query = (
+        _rubric_query()
+        .options(selectinload(Rubric.owner).lazyload(User.role_links))
+        .order_by(Rubric.title, Rubric.id)
+    )
     if not user.has_role(Role.ADMIN):
         taught = select(ClassTeacher.class_id).where(ClassTeacher.user_id == user.id)
         used = select(Assignment.rubric_id).where(Assignment.class_id.in_(taught))

@@ -215,7 +215,9 @@ class CellState(StrEnum):
     DRAFT = "draft"  # points saved as a draft grade (not finished)
     GRADED = "graded"  # graded, not yet released to the student
     RELEASED = "released"  # the student sees it
-    HIDDEN = "hidden"  # graded blind, not released: no points beside a name until release
+    # Blind grading, submitted and not released: graded or not, it looks the same (no points,
+    # no "draft"), so the gradebook doesn't tell which named students have been graded.
+    HIDDEN = "hidden"
 
     @property
     def unreleased(self) -> bool:
@@ -233,6 +235,7 @@ class Cell(NamedTuple):
     points: float | None = None
     late: bool = False
     submitted: bool = False
+    blind: bool = False  # a blind assignment's cell before release: no link to the grading page
 
 
 class SubmissionRow(NamedTuple):
@@ -383,12 +386,14 @@ def build_gradebook(course_class: CourseClass, now: datetime) -> Gradebook:
     cells: dict[tuple[int, int], Cell] = {
         (r.student_id, r.assignment_id): cell_for(r) for r in class_submissions(course_class)
     }
-    # Blind grading hides who got which grade until release, so the gradebook does too.
+    # Blind grading hides who got which grade until release, so the gradebook does too: before
+    # release a cell says only whether the work was submitted, never whether it is graded.
     blind = {a.id for a in assignments if a.blind}
     for key, cell in cells.items():
-        if cell.assignment_id in blind and cell.state.unreleased:
-            cells[key] = cell._replace(state=CellState.HIDDEN, points=None)
-    empty = [Cell(a.id) for a in assignments]
+        if cell.assignment_id in blind and cell.state != CellState.RELEASED:
+            state = CellState.HIDDEN if cell.submitted else CellState.MISSING
+            cells[key] = cell._replace(state=state, points=None, blind=True)
+    empty = [Cell(a.id, blind=a.id in blind) for a in assignments]
     rows = [
         Row(
             progress[s.id],
@@ -442,6 +447,18 @@ def grading_link() -> Callable[[int, int], str]:
     return link
 
 
+def queue_links(gradebook: Gradebook) -> dict[int, str]:
+    """{assignment id: the grading queue of that assignment}: where a blind assignment's cells
+    lead before release (the grading page, reached from a name, would pair it with its number)."""
+    return {
+        column.assignment.id: url_for(
+            "progress.grading_queue", assignment=column.assignment.id, state="all"
+        )
+        for column in gradebook.columns
+        if column.assignment.blind
+    }
+
+
 def state_labels() -> Mapping[CellState, str]:
     """How a cell's state reads in exports and screen readers (in the request's language)."""
     return {
@@ -450,5 +467,5 @@ def state_labels() -> Mapping[CellState, str]:
         CellState.DRAFT: _("draft grade"),
         CellState.GRADED: _("graded, not released"),
         CellState.RELEASED: _("released"),
-        CellState.HIDDEN: _("graded blind, hidden until released"),
+        CellState.HIDDEN: _("submitted, blind grading"),
     }

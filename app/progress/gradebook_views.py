@@ -25,6 +25,7 @@ from app.progress.gradebook import (
     build_gradebook,
     format_points,
     grading_link,
+    queue_links,
     state_labels,
     valid_sort,
 )
@@ -66,6 +67,7 @@ def gradebook(class_id: int) -> ResponseReturnValue:
         sort=sort,
         descending=descending,
         link=grading_link(),
+        queue_links=queue_links(book),
         labels=state_labels(),
     )
 

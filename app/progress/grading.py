@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from itertools import groupby
 from typing import Any
 
 from flask import url_for
@@ -23,7 +24,9 @@ from app.auth.models import Role, User
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
 from app.extensions import db
+from app.lessons.media import NotAudio, audio_path
 from app.lessons.models import ClassTeacher, CourseClass, Enrollment
+from app.progress.blind import numbers_for_assignments
 from app.progress.models import (
     Assignment,
     Grade,
@@ -115,7 +118,7 @@ class QueueRow:
     due_at: datetime
     student_id: int
     student_name: str
-    position: int  # the student's number in the class (enrolment order): "Student 3"
+    position: int | None  # blind grading: the student's number ("Student 3"), see blind.py
     submission_id: int | None
     version_count: int
     submitted_at: datetime | None
@@ -203,12 +206,6 @@ def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
             CourseClass.name.label("class_name"),
             Enrollment.user_id.label("student_id"),
             User.display_name.label("student_name"),
-            func.row_number()
-            .over(
-                partition_by=Assignment.id,
-                order_by=(Enrollment.joined_at, Enrollment.user_id),
-            )
-            .label("position"),
             Submission.id.label("submission_id"),
             func.coalesce(Submission.version_count, 0).label("version_count"),
             Submission.submitted_at,
@@ -223,7 +220,6 @@ def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
         pairs = pairs.where(Assignment.class_id == filters.class_id)
     if filters.assignment_id is not None:
         pairs = pairs.where(Assignment.id == filters.assignment_id)
-    # Numbered before the state filter, so "Student 3" is the same whatever the filter.
     q = pairs.subquery()
     condition: ColumnElement[bool]
     if filters.state == QueueFilter.NEEDS_WORK:
@@ -246,11 +242,13 @@ def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
             q.c.submitted_at,
             q.c.due_at,
             q.c.id,
-            q.c.position,
+            q.c.student_id,
         )
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
-    )
+    ).all()
+    # Blind numbers count the whole class, whatever the filter: one more statement.
+    numbers = numbers_for_assignments({r.id for r in result if r.blind})
     rows = [
         QueueRow(
             assignment_id=r.id,
@@ -261,7 +259,7 @@ def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
             due_at=r.due_at,
             student_id=r.student_id,
             student_name=r.student_name,
-            position=r.position,
+            position=numbers.get(r.id, {}).get(r.student_id),
             submission_id=r.submission_id,
             version_count=r.version_count,
             submitted_at=r.submitted_at,
@@ -272,7 +270,21 @@ def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
         )
         for r in result
     ]
-    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+    return QueuePage(rows=_blind_rows_by_number(rows), total=total, page=page, pages=pages)
+
+
+def _blind_rows_by_number(rows: list[QueueRow]) -> list[QueueRow]:
+    """Rows the query could not tell apart (one blind assignment, not submitted or submitted at
+    the same moment) by their number rather than by user id, so the order gives no names away."""
+    result: list[QueueRow] = []
+    for _key, group in groupby(
+        rows, key=lambda r: (r.submitted_at, r.due_at, r.assignment_id, r.blind)
+    ):
+        tied = list(group)
+        if tied[0].blind:
+            tied.sort(key=lambda r: r.position or 0)
+        result.extend(tied)
+    return result
 
 
 def awaiting_count(user: User) -> int:
@@ -325,31 +337,31 @@ def filter_choices(user: User) -> FilterChoices:
     )
 
 
+def _student_in_class() -> ColumnElement[bool]:
+    """The grade's student is still enrolled in its assignment's class (not someone who left)."""
+    return (
+        select(Enrollment.user_id)
+        .join(Assignment, Assignment.class_id == Enrollment.class_id)
+        .where(Assignment.id == Grade.assignment_id, Enrollment.user_id == Grade.student_id)
+        .exists()
+    )
+
+
 def graded_count(assignment_id: int) -> int:
-    """Grades of an assignment marked graded and not yet released (what "release all" releases)."""
+    """Grades of an assignment marked graded and not yet released (what "release all" releases):
+    of students still in the class."""
     return (
         db.session.scalar(
             select(func.count())
             .select_from(Grade)
-            .where(Grade.assignment_id == assignment_id, Grade.state == GradeState.GRADED)
+            .where(
+                Grade.assignment_id == assignment_id,
+                Grade.state == GradeState.GRADED,
+                _student_in_class(),
+            )
         )
         or 0
     )
-
-
-def student_number(assignment: Assignment, student_id: int) -> int | None:
-    """The student's number in the class for blind grading ("Student 3"), as the queue counts."""
-    numbered = (
-        select(
-            Enrollment.user_id,
-            func.row_number()
-            .over(order_by=(Enrollment.joined_at, Enrollment.user_id))
-            .label("position"),
-        )
-        .where(Enrollment.class_id == assignment.class_id)
-        .subquery()
-    )
-    return db.session.scalar(select(numbered.c.position).where(numbered.c.user_id == student_id))
 
 
 # --- the grading page ---------------------------------------------------------------------------
@@ -461,20 +473,20 @@ class SavedGrade:
     replaced_audio: str | None  # a spoken comment nobody refers to any more (delete it)
 
 
-def save_grade(
-    submission: Submission, grader: User, expected_version: int, data: GradeInput
-) -> SavedGrade:
-    """Save a draft or a finished grade, refusing it if the grade changed since the form was
-    loaded (`expected_version`, 0 for no grade yet).
+@dataclass(frozen=True)
+class _GradeValues:
+    """What a save writes into the grade (besides the grader and the spoken comment)."""
 
-    Three guards: the version read now is compared first; the UPDATE itself carries
-    "WHERE version = ?" (SQLAlchemy's version column: no row matched is StaleDataError); and
-    a first grade racing another first grade hits the unique submission_id (IntegrityError).
-    """
+    state: str
+    points: float | None
+    levels: dict[str, int]
+    feedback: str
+    graded_version: int | None
+
+
+def _grade_values(submission: Submission, grade: Grade | None, data: GradeInput) -> _GradeValues:
+    """The grade's new values from the form; raises IncompleteGrade or PointsOutOfRange."""
     assignment = submission.assignment
-    grade = submission.grade
-    if (grade.version if grade is not None else 0) != expected_version:
-        raise StaleGrade()
     rubric = assignment.rubric
     levels: dict[str, int] = {}
     if rubric is not None and rubric.criteria:
@@ -497,6 +509,30 @@ def save_grade(
         state = GradeState.RELEASED  # the student already sees it: changes show at once
     else:
         state = GradeState.GRADED if data.finished else GradeState.DRAFT
+    return _GradeValues(
+        state=state,
+        points=points,
+        levels=levels,
+        feedback=data.feedback.strip(),
+        graded_version=data.graded_version or submission.version_count or None,
+    )
+
+
+def save_grade(
+    submission: Submission, grader: User, expected_version: int, data: GradeInput
+) -> SavedGrade:
+    """Save a draft or a finished grade, refusing it if the grade changed since the form was
+    loaded (`expected_version`, 0 for no grade yet).
+
+    Three guards: the version read now is compared first; the UPDATE itself carries
+    "WHERE version = ?" (SQLAlchemy's version column: no row matched is StaleDataError); and
+    a first grade racing another first grade hits the unique submission_id (IntegrityError).
+    """
+    assignment = submission.assignment
+    grade = submission.grade
+    if (grade.version if grade is not None else 0) != expected_version:
+        raise StaleGrade()
+    values = _grade_values(submission, grade, data)
     replaced: str | None = None
     try:
         with db.session.begin_nested():
@@ -508,11 +544,11 @@ def save_grade(
                 )
                 db.session.add(grade)
             grade.grader_id = grader.id
-            grade.state = state
-            grade.points = points
-            grade.rubric_levels = levels
-            grade.feedback = data.feedback.strip()
-            grade.graded_version = data.graded_version or submission.version_count or None
+            grade.state = values.state
+            grade.points = values.points
+            grade.rubric_levels = values.levels
+            grade.feedback = values.feedback
+            grade.graded_version = values.graded_version
             if data.new_audio is not None or data.remove_audio:
                 replaced = grade.feedback_audio_file
                 name, mimetype = data.new_audio or (None, None)
@@ -522,6 +558,52 @@ def save_grade(
     except (StaleDataError, IntegrityError) as error:
         raise StaleGrade() from error
     return SavedGrade(grade=grade, replaced_audio=replaced)
+
+
+def is_repeated_save(
+    submission: Submission, newer: Grade | None, grader: User, data: GradeInput
+) -> bool:
+    """After a refused save: whether the newer grade is this very save made a moment earlier by
+    the same grader (a double click on Save, a form sent twice) — then there is no conflict.
+
+    Compares everything the save would write: state, points, rubric levels, feedback, the
+    version graded, and the spoken comment (a new one by its bytes: each request stores its own
+    copy of the file)."""
+    if newer is None or newer.grader_id != grader.id:
+        return False
+    try:
+        values = _grade_values(submission, newer, data)
+    except GradingError:
+        return False
+    same = (
+        newer.state == values.state
+        and newer.points == values.points
+        and (newer.rubric_levels or {}) == values.levels
+        and newer.feedback == values.feedback
+        and newer.graded_version == values.graded_version
+    )
+    if not same:
+        return False
+    if data.new_audio is not None:
+        return _same_feedback_audio(newer.feedback_audio_file, data.new_audio[0])
+    if data.remove_audio:
+        return not newer.feedback_audio_file
+    return True
+
+
+def _same_feedback_audio(a: str | None, b: str | None) -> bool:
+    """Two stored spoken comments with the same bytes."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    try:
+        first, second = (audio_path(name, FEEDBACK_AUDIO_FOLDER) for name in (a, b))
+        return first.stat().st_size == second.stat().st_size and (
+            first.read_bytes() == second.read_bytes()
+        )
+    except (NotAudio, OSError):
+        return False
 
 
 def current_grade(submission_id: int) -> Grade | None:
@@ -602,5 +684,7 @@ def release_grade(submission: Submission, now: datetime | None = None) -> Grade:
 
 
 def release_assignment(assignment: Assignment, now: datetime | None = None) -> int:
-    """Release every graded grade of an assignment at once; returns how many were released."""
-    return len(_release(Grade.assignment_id == assignment.id, now or utcnow()))
+    """Release every graded grade of an assignment at once, to the students still in the class
+    (someone who left is neither shown nor e-mailed); returns how many were released."""
+    where = and_(Grade.assignment_id == assignment.id, _student_in_class())
+    return len(_release(where, now or utcnow()))

@@ -30,6 +30,7 @@ from app.lessons.media import NotAudio, audio_path, store_audio
 from app.lessons.notes import render_notes
 from app.progress import grading
 from app.progress.access import is_student_of, taught_assignment_or_404, teaches
+from app.progress.blind import blind_number
 from app.progress.grading import (
     FEEDBACK_AUDIO_FOLDER,
     MAX_FEEDBACK_AUDIO_BYTES,
@@ -168,7 +169,7 @@ def render_grade_page(
     version = next((v for v in versions if v.number == number), versions[-1] if versions else None)
     name_hidden = assignment.blind and not (grade is not None and grade.released)
     if name_hidden:
-        number_in_class = grading.student_number(assignment, submission.student_id)
+        number_in_class = blind_number(assignment, submission.student_id)
         student_label = (
             _("Student %(number)d", number=number_in_class) if number_in_class else _("A student")
         )
@@ -272,8 +273,11 @@ def grade(submission_id: int) -> ResponseReturnValue:
     try:
         saved = grading.save_grade(submission, current_user, expected, data)
     except grading.StaleGrade:
-        discard_feedback_audio(stored[0] if stored else None)
         newer = grading.current_grade(submission.id)
+        repeated = grading.is_repeated_save(submission, newer, current_user, data)
+        discard_feedback_audio(stored[0] if stored else None)
+        if repeated and newer is not None:  # a double click: the first click saved it all
+            return saved_redirect(submission, newer, number)
         return render_grade_page(submission, form, number=number, conflict=newer, status=409)
     except grading.IncompleteGrade as error:
         discard_feedback_audio(stored[0] if stored else None)
@@ -292,9 +296,14 @@ def grade(submission_id: int) -> ResponseReturnValue:
         discard_feedback_audio(stored[0] if stored else None)
         raise
     discard_feedback_audio(saved.replaced_audio)
-    if saved.grade.released:
+    return saved_redirect(submission, saved.grade, number)
+
+
+def saved_redirect(submission: Submission, grade: Grade, number: int | None) -> ResponseReturnValue:
+    """Back to the grading page with the message of a successful save."""
+    if grade.released:
         flash(_("Saved. The student sees the change."), "success")
-    elif saved.grade.state == GradeState.GRADED:
+    elif grade.state == GradeState.GRADED:
         flash(_("Saved as graded. Release it when you are ready."), "success")
     else:
         flash(_("Draft saved."), "success")

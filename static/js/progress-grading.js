@@ -12,6 +12,11 @@
  * into the form's file input, so it is saved (or refused, on a stale save) with the grade in one
  * request. Without MediaRecorder or DataTransfer the recorder stays hidden; the file input,
  * which works without JavaScript, is all there is.
+ *
+ * Sent once: a <form data-submit-once> disables its buttons as it is sent, so a double click on
+ * Save doesn't send the grade twice (the second would meet the first as "changed by someone
+ * else"). A disabled button's name and value are not sent, so the clicked one's travel in a
+ * hidden input. Back in the browser's history (bfcache), the form works again.
  */
 (function () {
   "use strict";
@@ -176,7 +181,56 @@
     root.hidden = false;
   }
 
+  function submitButtons(form) {
+    return form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+  }
+
+  function setUpSubmitOnce(form) {
+    var clicked = null;
+    var sending = false;
+    var carried = null;
+    form.addEventListener("click", function (event) {
+      var target = event.target;
+      var button = target && target.closest ? target.closest('button, input[type="submit"]') : null;
+      if (button && button.form === form && button.type === "submit") {
+        clicked = button;
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      if (sending) {
+        event.preventDefault();
+        return;
+      }
+      sending = true;
+      var button = event.submitter || clicked;
+      if (button && button.name) {
+        carried = document.createElement("input");
+        carried.type = "hidden";
+        carried.name = button.name;
+        carried.value = button.value;
+        form.appendChild(carried);
+      }
+      Array.prototype.forEach.call(submitButtons(form), function (each) {
+        each.disabled = true;
+      });
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) {
+        return;
+      }
+      sending = false;
+      if (carried && carried.parentNode) {
+        carried.parentNode.removeChild(carried);
+      }
+      carried = null;
+      Array.prototype.forEach.call(submitButtons(form), function (each) {
+        each.disabled = false;
+      });
+    });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-submit-once]"), setUpSubmitOnce);
     Array.prototype.forEach.call(document.querySelectorAll("[data-rubric]"), setUpRubric);
     if (recorderSupported()) {
       Array.prototype.forEach.call(document.querySelectorAll("[data-feedback-recorder]"), setUpRecorder);

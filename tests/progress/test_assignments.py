@@ -14,6 +14,7 @@ from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.lessons.media import store_audio
 from app.lessons.models import Lesson
+from app.progress.blind import blind_numbers
 from app.progress.models import Assignment, GradeState, Rubric, Submission
 from tests.helpers import queries_for, visible_text, wav_bytes
 
@@ -171,9 +172,10 @@ def test_edit_saves_the_changes(app, client, auth, progress_class, make_assignme
     [
         ({"kind": "spoken"}, "kind", "the kind of answer can no longer change"),
         ({"rubric_id": "0"}, "rubric_id", "the rubric can no longer change"),
+        ({"max_points": "20"}, "max_points", "the maximum points can no longer change"),
     ],
 )
-def test_kind_and_rubric_are_fixed_once_work_is_graded(
+def test_kind_rubric_and_max_points_are_fixed_once_work_is_graded(
     app,
     client,
     auth,
@@ -198,13 +200,49 @@ def test_kind_and_rubric_are_fixed_once_work_is_graded(
     assert response.status_code == 200
     assert f'id="{field}-error"' in body and message in body
     assert "変えた題" in body  # the input is kept
+    if field == "max_points":
+        assert re.search(r"<input[^>]*name=\"max_points\"[^>]*value=\"20\"", body)
     assignment = get_assignment(app, assignment_id)
     assert assignment is not None
-    assert (assignment.kind, assignment.rubric_id, assignment.title) == (
-        "written",
-        rubric,
-        "自己紹介 Өзүм жөнүндө",
-    )
+    assert (
+        assignment.kind,
+        assignment.rubric_id,
+        assignment.max_points,
+        assignment.title,
+    ) == ("written", rubric, 10, "自己紹介 Өзүм жөнүндө")
+
+
+def test_max_points_can_change_while_nothing_is_graded(
+    app, client, auth, progress_class, make_assignment, make_submission
+):
+    cls = progress_class()
+    assignment_id = make_assignment(cls.id)
+    make_submission(assignment_id, cls.students[0].id)  # submitted, not graded
+    auth.login(user=cls.teacher)
+    data = FORM | {"max_points": "20"}
+    assert client.post(f"/progress/assignments/{assignment_id}/edit", data=data).status_code == 302
+    assignment = get_assignment(app, assignment_id)
+    assert assignment is not None and assignment.max_points == 20
+
+
+@pytest.mark.parametrize("due_at", ["0001-01-01T00:00", "1999-12-31T23:59", "2101-01-01T00:00"])
+def test_a_due_date_out_of_range_is_a_field_error(
+    app, client, auth, progress_class, make_assignment, due_at
+):
+    cls = progress_class()
+    assignment_id = make_assignment(cls.id)
+    auth.login(user=cls.teacher)
+    for url in (
+        f"/progress/classes/{cls.id}/assignments/new",
+        f"/progress/assignments/{assignment_id}/edit",
+    ):
+        response = client.post(url, data=FORM | {"title": "年の確認", "due_at": due_at})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert 'id="due_at-error"' in body and "Enter a date from 2000 to 2100." in body
+        assert f'value="{due_at}"' in body and "年の確認" in body  # the input is kept
+    with app.app_context():
+        assert db.session.scalars(select(Assignment.title)).all() == ["自己紹介 Өзүм жөнүндө"]
 
 
 def test_delete_needs_confirmation_and_no_submissions(
@@ -307,8 +345,11 @@ def test_blind_grading_hides_names_on_the_overview_until_released(
     assert cls.students[0].display_name in text  # released: the name is shown
     assert cls.students[1].display_name not in text
     assert cls.students[2].display_name not in text
-    # numbered by the order they joined the class, as in the grading queue and grading page
-    assert re.findall(r"Student \d+", text) == ["Student 2", "Student 3"]
+    # numbered in the assignment's secret order, as in the grading queue and grading page
+    with app.app_context():
+        numbers = blind_numbers(assignment_id, [s.id for s in cls.students])
+    hidden = sorted(numbers[s.id] for s in cls.students[1:])
+    assert re.findall(r"Student \d+", text) == [f"Student {n}" for n in hidden]
 
 
 def test_the_overview_runs_a_fixed_number_of_queries(
@@ -367,6 +408,24 @@ def test_reopen_errors_are_shown_in_the_students_row(
     assert f'id="until-{student.id}-error"' in body and message in body
     if until:
         assert f'value="{until}"' in body  # kept
+    with app.app_context():
+        assert db.session.scalar(select(Submission)) is None
+
+
+@pytest.mark.parametrize("until", ["0001-01-01T00:00", "2101-01-01T00:00"])
+def test_reopen_until_a_year_out_of_range_is_a_field_error(
+    app, client, auth, progress_class, make_assignment, until
+):
+    cls = progress_class()
+    assignment_id = make_assignment(cls.id, due_at=utcnow() - timedelta(days=1))
+    student = cls.students[0]
+    auth.login(user=cls.teacher)
+    url = f"/progress/assignments/{assignment_id}/students/{student.id}/reopen"
+    response = client.post(url, data={"until": until})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="until-{student.id}-error"' in body
+    assert "Enter a date from 2000 to 2100." in body and f'value="{until}"' in body
     with app.app_context():
         assert db.session.scalar(select(Submission)) is None
 

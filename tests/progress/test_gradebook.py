@@ -224,16 +224,61 @@ def test_blind_grades_stay_hidden_until_released(
     auth.login(user=info.teacher)
     html = client.get(gradebook_url(info)).get_data(as_text=True)
     cells = re.sub(r"</?a\b[^>]*>", "", html)
-    assert '<td class="cell cell-hidden"><small class="mark">blind</small></td>' in cells
+    assert (
+        '<td class="cell cell-hidden"><span class="mark-submitted">submitted</span> '
+        '<small class="mark">blind</small></td>'
+    ) in cells
     assert "<em>7</em>" not in cells and ">7<" not in cells
     assert '<td class="cell cell-released">9</td>' in cells
     assert "9 graded" not in visible_text(html)
     assert "1 graded, 2 submitted" in visible_text(html)  # the average is of the released one
     rows = read_csv(client.get(gradebook_url(info, ".csv")))
     by_header = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-    assert by_header[0]["Blind Сокур: state"] == "graded blind, hidden until released"
+    assert by_header[0]["Blind Сокур: state"] == "submitted, blind grading"
     assert by_header[0]["Blind Сокур (out of 10)"] == "" and by_header[0]["Total points"] == ""
     assert by_header[1]["Blind Сокур (out of 10)"] == "9"
+
+
+def test_blind_cells_do_not_tell_graded_from_ungraded_nor_link_to_a_name(
+    client, auth, progress_class, make_assignment, make_submission
+):
+    """Before release, a blind assignment's submitted cells all look alike, graded or not, and
+    lead to the assignment's queue (numbers, no names), not to a named student's grading page."""
+    info = progress_class(students=6)
+    blind = make_assignment(info.id, title="Blind Сокур", blind=True, max_points=10)
+    s1, s2, s3, s4, s5, s6 = (s.id for s in info.students)
+    make_submission(blind, s1, grade_state=GradeState.GRADED, points=7)
+    make_submission(blind, s2)  # submitted, not graded
+    make_submission(blind, s3, grade_state=GradeState.DRAFT, points=3)
+    make_submission(blind, s4, grade_state=GradeState.RELEASED, points=9)
+    make_submission(blind, s5, versions=0, grade_state=GradeState.DRAFT, points=1)  # no work
+    auth.login(user=info.teacher)  # s6: nothing at all
+    html = client.get(gradebook_url(info)).get_data(as_text=True)
+    cells = re.findall(r'<td class="(cell[^"]*)">(.*?)</td>', html, re.S)[:6]  # rows by name
+    submitted = [cells[0], cells[1], cells[2]]
+    assert submitted[0] == submitted[1] == submitted[2], submitted
+    assert cells[4] == cells[5], (cells[4], cells[5])  # nothing submitted, graded or not
+    assert "9" in cells[3][1]  # released: shown as usual
+    queue = f'href="/progress/grading?assignment={blind}&amp;state=all"'
+    for n in (0, 1, 2, 4, 5):
+        assert queue in cells[n][1]
+    assert f'href="/progress/grading/assignments/{blind}/students/{s4}"' in cells[3][1]
+    for student in (s1, s2, s3, s5, s6):
+        assert f'/students/{student}"' not in html
+
+    rows = read_csv(client.get(gradebook_url(info, ".csv")))
+    by_header = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    states = [r["Blind Сокур: state"] for r in by_header]
+    points = [r["Blind Сокур (out of 10)"] for r in by_header]
+    assert states[0] == states[1] == states[2] == "submitted, blind grading"
+    assert states[4] == states[5] == "not submitted"
+    assert points == ["", "", "", "9", "", ""]
+    sheet = load_workbook(io.BytesIO(client.get(gradebook_url(info, ".xlsx")).get_data())).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("Blind Сокур: state")
+    assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)][:3] == [
+        "submitted, blind grading"
+    ] * 3
 
 
 def test_formula_injection_is_defused(app, client, auth, progress_class, make_assignment):

@@ -18,7 +18,9 @@ from app.auth.models import User
 from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.lessons.media import audio_path, store_audio
+from app.lessons.models import ClassTeacher
 from app.progress import grading
+from app.progress.blind import blind_numbers
 from app.progress.models import (
     Assignment,
     AssignmentKind,
@@ -188,11 +190,18 @@ def test_queue_filters_by_class_and_assignment(
     assert "0 rows" in text
 
 
+def numbers_of(app: Flask, assignment_id: int, students: Any) -> dict[int, int]:
+    """The blind numbers of an assignment for the class's students."""
+    with app.app_context():
+        return blind_numbers(assignment_id, [s.id for s in students])
+
+
 def test_blind_assignment_shows_numbers_until_release(
     app, client, auth, setup, make_assignment, make_submission
 ):
     blind = make_assignment(setup.class_id, title="匿名 Жашыруун", blind=True)
-    s1, s2, _s3 = setup.students
+    s1, s2, s3 = setup.students
+    numbers = numbers_of(app, blind, setup.students)
     make_submission(blind, s1.id)
     make_submission(blind, s2.id, grade_state=GradeState.RELEASED, points=5)
     auth.login(user=setup.teacher)
@@ -201,10 +210,72 @@ def test_blind_assignment_shows_numbers_until_release(
         client.get(f"/progress/grading?assignment={blind}&state=all").get_data(as_text=True)
     )
     assert s1.display_name not in text
-    assert "Student 1" in text and "Student 3" in text  # enrolment order, for every filter
+    # numbered among the whole class, whatever the filter
+    assert f"Student {numbers[s1.id]}" in text and f"Student {numbers[s3.id]}" in text
     assert s2.display_name in text  # released: the name shows
     text = visible_text(client.get(f"/progress/grading?assignment={blind}").get_data(as_text=True))
-    assert "Student 1" in text and s1.display_name not in text
+    assert f"Student {numbers[s1.id]}" in text and s1.display_name not in text
+
+
+def test_blind_numbers_are_a_secret_shuffle_of_the_class_per_assignment(app):
+    students = [11, 12, 13, 14, 15, 16]
+    with app.app_context():
+        first = blind_numbers(7, students)
+        assert blind_numbers(7, reversed(students)) == first  # the same, however they come
+        assert sorted(first.values()) == [1, 2, 3, 4, 5, 6]
+        others = [blind_numbers(assignment_id, students) for assignment_id in (8, 9, 10)]
+        app.secret_key = "another-secret"
+        with_another_key = blind_numbers(7, students)
+    assert any(other != first for other in others)  # each assignment its own order
+    roster = {student: n for n, student in enumerate(students, start=1)}
+    assert any(numbers != roster for numbers in [first, *others])  # not the class list
+    assert with_another_key != first  # the order follows from the secret key
+
+
+def queue_numbers(html: str) -> dict[int, int]:
+    """{submission id: N} from the queue's "Student N" rows."""
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        number = re.search(r'class="queue-student">\s*Student (\d+)', row)
+        link = re.search(r'href="/progress/grading/(\d+)"', row)
+        if number and link:
+            found[int(link.group(1))] = int(number.group(1))
+    return found
+
+
+def test_queue_grading_page_and_overview_agree_on_each_students_number(
+    app, client, auth, progress_class, make_assignment, make_submission
+):
+    info = progress_class(students=6)
+    assignments = [make_assignment(info.id, title=f"匿名 {n}", blind=True) for n in range(4)]
+    first = assignments[0]
+    submissions = {s.id: make_submission(first, s.id) for s in info.students}
+    auth.login(user=info.teacher)
+
+    in_queue = queue_numbers(
+        client.get(f"/progress/grading?assignment={first}&state=all").get_data(as_text=True)
+    )
+    overview = client.get(f"/progress/assignments/{first}/overview").get_data(as_text=True)
+    in_overview = {
+        int(user): int(n)
+        for user, n in re.findall(r'<tr id="s(\d+)">\s*<th scope="row">Student (\d+)<', overview)
+    }
+    expected = numbers_of(app, first, info.students)
+    assert in_overview == expected
+    assert in_queue == {submissions[user]: n for user, n in expected.items()}
+    for student in info.students:
+        page = client.get(f"/progress/grading/{submissions[student.id]}").get_data(as_text=True)
+        assert re.search(rf"<h1>Student {expected[student.id]}\b", page), student
+        assert student.display_name not in page
+
+    # another assignment of the same class numbers the students in another order
+    def overview_numbers(assignment_id: int) -> dict[str, str]:
+        html = client.get(f"/progress/assignments/{assignment_id}/overview").get_data(as_text=True)
+        return dict(re.findall(r'<tr id="s(\d+)">\s*<th scope="row">Student (\d+)<', html))
+
+    numbered = [overview_numbers(a) for a in assignments]
+    assert all(len(n) == 6 for n in numbered)
+    assert any(n != numbered[0] for n in numbered[1:])
 
 
 def test_queue_paginates_and_keeps_the_filters(
@@ -320,7 +391,7 @@ def test_queue_runs_a_fixed_number_of_queries_for(app, client, auth, setup, make
     add_bulk_work(app, setup.class_id, students=40, assignments=12)
     large = [queries_for(app, client, url) for url in urls]
     assert small == large, (small, large)
-    assert max(large) <= 9
+    assert max(large) <= 10  # one of them the blind numbers of the page's assignments
 
 
 # --- getting to the grading page ------------------------------------------------------------------
@@ -420,7 +491,7 @@ def test_blind_grading_page_hides_the_name(
     html = client.get(f"/progress/grading/{submission_id}").get_data(as_text=True)
     assert student.display_name not in html
     assert student.email not in html
-    assert "Student 2" in html
+    assert f"Student {numbers_of(app, blind, setup.students)[student.id]}" in html
     if "progress.submission_audio" in app.view_functions:
         assert f"/progress/submissions/{submission_id}/versions/1/audio" in html
         audio_tag = re.search(r"<audio[^>]*work-audio[^>]*>", html)
@@ -643,6 +714,86 @@ def test_race_through_the_view_is_refused_too(
     html = response.get_data(as_text=True)
     assert "割り込み" in html and "私" in html
     assert grade_of(app, submission_id).feedback == "割り込み"  # type: ignore[union-attr]
+
+
+def test_the_grade_forms_are_sent_once(app, client, auth, setup, make_submission):
+    """static/js/progress-grading.js disables the buttons of a form[data-submit-once] as it is
+    sent (a double click would otherwise send the grade twice)."""
+    submission_id = make_submission(
+        setup.assignment_id, setup.students[0].id, grade_state=GradeState.GRADED, points=4
+    )
+    auth.login(user=setup.teacher)
+    html = client.get(f"/progress/grading/{submission_id}").get_data(as_text=True)
+    assert "js/progress-grading.js" in html
+    assert re.search(r'<form [^>]*id="grade-form"[^>]*data-submit-once', html)
+    assert re.search(r'<form [^>]*class="release-form"[^>]*data-submit-once', html)
+
+
+def test_a_double_click_on_save_is_no_conflict(app, client, auth, setup, make_submission):
+    """The same form sent twice by the same grader: the second finds the first's grade, exactly
+    what it would save, and is a success rather than "someone else changed this grade"."""
+    submission_id = make_submission(setup.assignment_id, setup.students[0].id)
+    auth.login(user=setup.teacher)
+    form = {"save_graded": "x", "feedback": "よくできました", **rubric_data(setup, [2, 1])}
+    first = post_grade(client, submission_id, 0, **form)
+    second = post_grade(client, submission_id, 0, **form)  # still says version 0
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    grade = grade_of(app, submission_id)
+    assert grade is not None and grade.version == 1  # saved once
+    assert (grade.state, grade.points, grade.feedback) == (GradeState.GRADED, 14, "よくできました")
+    page = visible_text(client.get(second.headers["Location"]).get_data(as_text=True))
+    assert "Saved as graded." in page and "someone else changed" not in page
+
+    # but the same grader sending something else on an old version is still refused
+    changed = post_grade(client, submission_id, 0, **(form | {"feedback": "別の講評"}))
+    assert changed.status_code == 409
+    assert grade_of(app, submission_id).feedback == "よくできました"  # type: ignore[union-attr]
+
+
+def test_the_same_save_by_another_teacher_is_still_a_conflict(
+    app, client, auth, setup, make_user, make_submission
+):
+    submission_id = make_submission(setup.assignment_id, setup.students[0].id)
+    colleague = make_user(display_name="佐藤 先生", roles=("teacher",))
+    auth.login(user=colleague)
+    with app.app_context():
+        db.session.add(ClassTeacher(class_id=setup.class_id, user_id=colleague.id))
+        db.session.commit()
+    form = {"save_draft": "x", "feedback": "同じ講評"}
+    assert post_grade(client, submission_id, 0, **form).status_code == 302
+    auth.logout()
+    auth.login(user=setup.teacher)
+    response = post_grade(client, submission_id, 0, **form)
+    assert response.status_code == 409
+    assert "佐藤 先生 saved this grade" in visible_text(response.get_data(as_text=True))
+
+
+def test_a_double_click_with_a_spoken_comment_keeps_one_file(
+    app, client, auth, setup, make_submission
+):
+    submission_id = make_submission(setup.assignment_id, setup.students[0].id)
+    auth.login(user=setup.teacher)
+
+    def send() -> Any:
+        return client.post(
+            f"/progress/grading/{submission_id}",
+            data={
+                "version": "0",
+                "graded_version": "1",
+                "feedback": "",
+                "save_draft": "x",
+                "feedback_audio": (io.BytesIO(wav_bytes()), "comment.wav"),
+            },
+            content_type="multipart/form-data",
+        )
+
+    assert send().status_code == send().status_code == 302
+    grade = grade_of(app, submission_id)
+    assert grade is not None and grade.version == 1 and grade.feedback_audio_file
+    with app.app_context():
+        folder = audio_path(grade.feedback_audio_file, "feedback").parent
+        assert [p.name for p in folder.iterdir()] == [grade.feedback_audio_file]
 
 
 # --- the spoken comment ---------------------------------------------------------------------------

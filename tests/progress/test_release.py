@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from app.core.models import OutboxMessage
 from app.extensions import db
 from app.lessons.media import store_audio
+from app.lessons.models import Enrollment
 from app.progress import grading
 from app.progress.models import Assignment, Grade, GradeState, Rubric, Submission
 from tests.helpers import visible_text, wav_bytes
@@ -137,6 +138,34 @@ def test_release_all_releases_the_graded_ones_once(
     again = client.post(f"/progress/assignments/{aid}/release", follow_redirects=True)
     assert "There were no graded grades to release." in again.get_data(as_text=True)
     assert len(mails(app)) == 2
+
+
+def test_release_all_leaves_out_students_who_left_the_class(
+    app, client, auth, released_setup, make_submission
+):
+    info = released_setup["info"]
+    aid = released_setup["assignment_id"]
+    stays, leaves, _other = info.students
+    kept = make_submission(aid, stays.id, grade_state=GradeState.GRADED, points=10)
+    gone = make_submission(aid, leaves.id, grade_state=GradeState.GRADED, points=12)
+    with app.app_context():
+        db.session.execute(
+            Enrollment.__table__.delete().where(
+                Enrollment.class_id == info.id, Enrollment.user_id == leaves.id
+            )
+        )
+        db.session.commit()
+    auth.login(user=info.teacher)
+
+    queue = client.get(f"/progress/grading?assignment={aid}").get_data(as_text=True)
+    assert "Release 1 graded grade" in queue and "Release all 2" not in queue
+    with app.app_context():
+        assert grading.graded_count(aid) == 1
+    response = client.post(f"/progress/assignments/{aid}/release", follow_redirects=True)
+    assert "Released 1 grade." in response.get_data(as_text=True)
+    assert state_of(app, kept) == GradeState.RELEASED
+    assert state_of(app, gone) == GradeState.GRADED  # not shown to someone who left
+    assert [m.recipient for m in mails(app)] == [stays.email]  # nor mailed
 
 
 def test_release_service_claims_each_grade_once(app, released_setup, make_submission):

@@ -218,3 +218,24 @@ def test_the_rubric_list_runs_a_fixed_number_of_queries(app, client, auth, make_
     many = queries_for(app, client, "/progress/rubrics")
     assert few == many
     assert many <= 10, many
+
+
+def test_rubrics_of_other_owners_load_their_owners_at_once(
+    app, client, auth, make_rubric, make_user, progress_class, make_assignment
+):
+    """The list names each shared rubric's owner: 1 or 5 owners, the same queries."""
+    cls = progress_class(students=0)
+    auth.login(user=cls.teacher)
+
+    def share_rubrics(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            owner = make_user(roles="teacher", display_name=f"持ち主 {n}")
+            make_assignment(cls.id, rubric_id=make_rubric(owner_id=owner.id, title=f"共有 {n}"))
+
+    share_rubrics(0, 1)
+    one = queries_for(app, client, "/progress/rubrics")
+    share_rubrics(1, 4)
+    five = queries_for(app, client, "/progress/rubrics")
+    text = visible_text(client.get("/progress/rubrics").get_data(as_text=True))
+    assert all(f"by 持ち主 {n}" in text for n in range(5))
+    assert one == five, (one, five)

@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.lessons.media import audio_dir
+from app.progress import assignments
 from app.progress.models import GradeState, Submission, SubmissionVersion
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import queries_for, visible_text, wav_bytes
@@ -373,6 +374,60 @@ def test_a_new_recording_replaces_the_draft_file_but_keeps_submitted_ones(
         folder = audio_dir("submissions")
     assert not (folder / first).exists()  # an unsubmitted draft recording is replaced
     assert (folder / second).exists()  # version 1 keeps its recording
+
+
+def test_a_replaced_draft_recording_submitted_meanwhile_is_kept(
+    app, client, auth, spoken, monkeypatch
+):
+    """A new recording replaces the draft's; the old file looked unused before this request's
+    commit, but a submit in another tab copied it into a version meanwhile: it must stay."""
+    cls, assignment_id = spoken
+    student = cls.students[0]
+    auth.login(user=student)
+    post = {"content_type": "multipart/form-data"}
+    client.post(url(assignment_id), data=upload(wav_bytes(0.1), "a.wav", intent="save"), **post)
+    old = submission_of(app, assignment_id, student.id).draft_audio_file
+    real_check = assignments._used_by_a_version
+
+    def submitted_meanwhile(submission, name):
+        used = real_check(submission, name)  # not yet: the draft was never submitted
+        # ...and now the other tab's submit of the old draft goes in (and is committed
+        # along with this request, before the old file is deleted)
+        db.session.execute(
+            update(Submission).where(Submission.id == submission.id).values(version_count=1)
+        )
+        db.session.add(
+            SubmissionVersion(
+                submission_id=submission.id,
+                number=1,
+                text="",
+                audio_file=name,
+                audio_mimetype="audio/wav",
+                submitted_at=utcnow(),
+                late=False,
+            )
+        )
+        return used
+
+    monkeypatch.setattr(assignments, "_used_by_a_version", submitted_meanwhile)
+    response = client.post(
+        url(assignment_id), data=upload(wav_bytes(0.2), "b.wav", intent="save"), **post
+    )
+    assert response.status_code == 302
+    submission = submission_of(app, assignment_id, student.id)
+    assert submission is not None and submission.draft_audio_file != old
+    assert submission.versions[0].audio_file == old
+    with app.app_context():
+        assert (audio_dir("submissions") / old).exists()  # version 1 still has its recording
+    with client.get(f"/progress/submissions/{submission.id}/versions/1/audio") as audio:
+        assert audio.status_code == 200
+
+
+def test_the_spoken_page_disables_submit_while_the_recorder_saves(client, auth, spoken):
+    cls, assignment_id = spoken
+    auth.login(user=cls.students[0])
+    page = client.get(url(assignment_id)).get_data(as_text=True)
+    assert "js/recorder.js" in page and "js/progress-assignment.js" in page
 
 
 def test_submitting_a_spoken_answer_needs_a_recording(app, client, auth, spoken):
