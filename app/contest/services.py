@@ -649,17 +649,7 @@ def email_division(division: Division, subject: str, body: str, statuses: Iterab
 
 def judging_started(division: Division) -> bool:
     """A judge has begun a score sheet in the division (a draft counts), or results are out."""
-    if division.results_published_at is not None:
-        return True
-    return (
-        db.session.scalar(
-            select(ScoreSheet.id)
-            .join(Registration, Registration.id == ScoreSheet.registration_id)
-            .where(Registration.division_id == division.id)
-            .limit(1)
-        )
-        is not None
-    )
+    return division.results_published_at is not None or _sheet_exists(division)
 
 
 @dataclass(frozen=True)
@@ -1143,15 +1133,19 @@ def set_judging(
 
 
 def _any_submitted(division: Division) -> bool:
-    return (
-        db.session.scalar(
-            select(ScoreSheet.id)
-            .join(Registration, Registration.id == ScoreSheet.registration_id)
-            .where(Registration.division_id == division.id, ScoreSheet.submitted.is_(True))
-            .limit(1)
-        )
-        is not None
+    return _sheet_exists(division, submitted_only=True)
+
+
+def _sheet_exists(division: Division, *, submitted_only: bool = False) -> bool:
+    """One cheap query: has any judge started (or submitted) a score sheet in the division?"""
+    query = (
+        select(ScoreSheet.id)
+        .join(Registration, Registration.id == ScoreSheet.registration_id)
+        .where(Registration.division_id == division.id)
     )
+    if submitted_only:
+        query = query.where(ScoreSheet.submitted.is_(True))
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def has_scores(division: Division) -> bool:

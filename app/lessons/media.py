@@ -66,3 +66,18 @@ def audio_path(name: str, folder: str = "audio") -> Path:
     if "/" in name or "\\" in name or name.startswith("."):
         raise NotAudio("bad file name")
     return audio_dir(folder) / name
+
+
+def same_audio(a: str | None, b: str | None, folder: str = "audio") -> bool:
+    """Two stored recordings are the same: one file (or none), or equal bytes (a re-sent upload)."""
+    if a == b:
+        return True
+    if not a or not b:
+        return False
+    try:
+        first, second = (audio_path(name, folder) for name in (a, b))
+        return first.stat().st_size == second.stat().st_size and (
+            first.read_bytes() == second.read_bytes()
+        )
+    except (NotAudio, OSError):
+        return False

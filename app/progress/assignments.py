@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.models import Role, User
 from app.extensions import db
-from app.lessons.media import NotAudio, audio_path, store_audio
+from app.lessons.media import NotAudio, audio_path, same_audio, store_audio
 from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Lesson
 from app.progress.blind import blind_numbers
 from app.progress.models import (
@@ -545,7 +545,7 @@ def save_work(
             and submission is not None
             and latest is not None
             and latest.text == _draft_after(submission, text)
-            and _same_audio(latest.audio_file, submission.draft_audio_file)
+            and same_audio(latest.audio_file, submission.draft_audio_file, AUDIO_FOLDER)
         ):  # a second click on Submit after a late submission: nothing to refuse
             return WorkSaved(submission, result=SubmitResult(latest.number, latest.late, True))
         raise SubmissionClosed()
@@ -599,21 +599,6 @@ def _used_by_a_version(submission: Submission, name: str) -> bool:
     )
 
 
-def _same_audio(a: str | None, b: str | None) -> bool:
-    """Two stored recordings are the same: one file, or equal bytes (a re-sent upload)."""
-    if a == b:
-        return True
-    if not a or not b:
-        return False
-    try:
-        first, second = (audio_path(name, AUDIO_FOLDER) for name in (a, b))
-        return first.stat().st_size == second.stat().st_size and (
-            first.read_bytes() == second.read_bytes()
-        )
-    except (NotAudio, OSError):
-        return False
-
-
 def _latest_version(submission: Submission) -> SubmissionVersion | None:
     if not submission.version_count:
         return None
@@ -651,7 +636,7 @@ def submit(assignment: Assignment, submission: Submission, *, now: datetime) -> 
         if (
             latest is not None
             and latest.text == submission.draft_text
-            and _same_audio(latest.audio_file, submission.draft_audio_file)
+            and same_audio(latest.audio_file, submission.draft_audio_file, AUDIO_FOLDER)
         ):
             return SubmitResult(number=latest.number, late=latest.late, duplicate=True)
         if not submission_window(assignment, submission, now).open:

@@ -24,7 +24,7 @@ from app.auth.models import Role, User
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
 from app.extensions import db
-from app.lessons.media import NotAudio, audio_path
+from app.lessons.media import same_audio
 from app.lessons.models import ClassTeacher, CourseClass, Enrollment
 from app.progress.blind import numbers_for_assignments
 from app.progress.models import (
@@ -585,25 +585,10 @@ def is_repeated_save(
     if not same:
         return False
     if data.new_audio is not None:
-        return _same_feedback_audio(newer.feedback_audio_file, data.new_audio[0])
+        return same_audio(newer.feedback_audio_file, data.new_audio[0], FEEDBACK_AUDIO_FOLDER)
     if data.remove_audio:
         return not newer.feedback_audio_file
     return True
-
-
-def _same_feedback_audio(a: str | None, b: str | None) -> bool:
-    """Two stored spoken comments with the same bytes."""
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    try:
-        first, second = (audio_path(name, FEEDBACK_AUDIO_FOLDER) for name in (a, b))
-        return first.stat().st_size == second.stat().st_size and (
-            first.read_bytes() == second.read_bytes()
-        )
-    except (NotAudio, OSError):
-        return False
 
 
 def current_grade(submission_id: int) -> Grade | None:
