@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.core.dates import spoken_date
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
@@ -45,6 +46,9 @@ def register_navigation(state: BlueprintSetupState) -> None:
     add_nav_item(
         state.app, NavItem("core.typing", lambda: _("Typing Kyrgyz"), public=True, order=80)
     )
+
+
+bp.add_app_template_filter(spoken_date, "spoken_date")
 
 
 @bp.app_context_processor

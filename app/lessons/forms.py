@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -30,6 +30,14 @@ class ClassForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         filters=[strip],
         description=_l("e.g. Tuesdays 19:00–20:30 at the Embassy, or online"),
+    )
+    latin_input = BooleanField(
+        _l("Accept answers typed in Latin letters"),
+        default=True,
+        description=_l(
+            "Turn off for contest preparation: students of this class must type Cyrillic in "
+            "quizzes (a student in several classes types Cyrillic if any of them turns this off)."
+        ),
     )
 
     def set_courses(self, courses: list[tuple[int, str]]) -> None:

@@ -152,6 +152,8 @@ class CourseClass(Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     schedule: Mapped[str] = mapped_column(String(500), default="")
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # Off (contest preparation): the class's students must answer in Cyrillic, not Latin.
+    latin_input: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship()

@@ -157,6 +157,7 @@ class ClassDetails:
     starts_on: date | None
     ends_on: date | None
     schedule: str
+    latin_input: bool = True
 
 
 def create_class(course: Course, details: ClassDetails, *, teacher: User) -> CourseClass:
@@ -167,6 +168,7 @@ def create_class(course: Course, details: ClassDetails, *, teacher: User) -> Cou
         starts_on=details.starts_on,
         ends_on=details.ends_on,
         schedule=details.schedule.strip(),
+        latin_input=details.latin_input,
     )
     course_class.teacher_links = [ClassTeacher(user_id=teacher.id)]
     _with_unique_code(course_class)
@@ -178,6 +180,7 @@ def update_class(course_class: CourseClass, details: ClassDetails) -> None:
     course_class.starts_on = details.starts_on
     course_class.ends_on = details.ends_on
     course_class.schedule = details.schedule.strip()
+    course_class.latin_input = details.latin_input
     db.session.flush()
 
 

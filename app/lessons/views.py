@@ -256,6 +256,7 @@ def class_details(form: ClassForm) -> services.ClassDetails:
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
         schedule=form.schedule.data or "",
+        latin_input=bool(form.latin_input.data),
     )
 
 

@@ -32,6 +32,7 @@ class SessionSource(StrEnum):
     COURSE = "course"
     REVIEW = "review"
     MISTAKES = "mistakes"
+    WEAK = "weak"  # the student's most often forgotten words
 
 
 class QuizSession(Model):
@@ -82,6 +83,8 @@ class Question(Model):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # When the student first saw it (server time): how long the answer took.
     shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 0, or how many times the word was asked again after a wrong answer in this session
+    retry: Mapped[int] = mapped_column(default=0)
 
     session: Mapped[QuizSession] = relationship(back_populates="questions")
     item: Mapped[Item] = relationship()

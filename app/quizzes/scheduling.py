@@ -1,9 +1,10 @@
-"""FSRS (the `fsrs` package) behind a small interface: ratings, one counted review a day, days.
+"""FSRS (the `fsrs` package) behind a small interface: ratings, learning steps, what is due.
 
-A student practises a word many times in a lesson; only the first review of a card on a given
-day (in the student's time zone) reaches the scheduler, later ones are logged with
-counted=False. With one counted review a day, FSRS's minute-long learning steps make no sense,
-so cards go straight to day intervals. Fuzzing is off: the same answers give the same dates.
+A new word goes through FSRS's learning steps (1 and 10 minutes) and a forgotten one through a
+relearning step (10 minutes), as in Anki: a word answered wrong comes back within minutes, the
+same day. Cards in those steps move at every answer. A card in the review state is scheduled in
+days, so only its first review of a day (in the student's time zone) reaches the scheduler;
+later ones are logged with counted=False. Fuzzing is off: the same answers give the same dates.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ DEFAULT_TIMEZONE = "Asia/Tokyo"
 QUICK_TYPED_MS = 8_000
 QUICK_CHOICE_MS = 4_000
 
-SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+REVIEW_STATE = int(State.Review)
+SCHEDULER = Scheduler(
+    learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=False
+)
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -42,11 +48,17 @@ def end_of_day(now: datetime, timezone: str | None) -> datetime:
     return datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC)
 
 
-def rating_for(status: str, *, duration_ms: int | None, typed: bool) -> Rating:
-    """wrong → Again, almost → Hard, correct → Good, correct and quick → Easy."""
+def rating_for(
+    status: str, *, duration_ms: int | None, typed: bool, latin: bool = False
+) -> Rating:
+    """wrong → Again; almost, or right but typed in Latin → Hard; correct → Good; quick → Easy.
+
+    A Latin answer is accepted but not full credit: a learner who never types Cyrillic would
+    otherwise collect mastered words they can't write.
+    """
     if status == "wrong":
         return Rating.Again
-    if status == "almost":
+    if status == "almost" or latin:
         return Rating.Hard
     quick = QUICK_TYPED_MS if typed else QUICK_CHOICE_MS
     if duration_ms is not None and duration_ms < quick:
@@ -68,9 +80,14 @@ def new_card(user_id: int, item_id: int, now: datetime) -> ReviewCard:
     )
 
 
+def in_steps(card: ReviewCard) -> bool:
+    """Whether the card is in a learning or relearning step (due in minutes, not days)."""
+    return card.state != REVIEW_STATE
+
+
 def counts_today(card: ReviewCard, now: datetime, timezone: str | None) -> bool:
-    """Whether a review now reaches the scheduler: not if the card was already reviewed today."""
-    if card.last_review is None:
+    """Whether a review now reaches the scheduler: a card in the review state only once a day."""
+    if card.last_review is None or in_steps(card):
         return True
     return local_day(card.last_review, timezone) != local_day(now, timezone)
 

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.extensions import db
 from app.kyrgyz.answers import MESSAGES, Verdict, check
 from app.kyrgyz.i18n import N_
-from app.lessons.models import Course, Item, Lesson
+from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
 from app.lessons.services import ITEM_PROGRESS_CHECKS
 from app.quizzes import scheduling
 from app.quizzes.exercises import QuestionSpec, Word, generate
@@ -31,6 +31,9 @@ from app.quizzes.models import (
 SESSION_LENGTH = 10
 REVIEW_LIMIT = 20
 MISTAKES_LIMIT = 10
+WEAK_LIMIT = 10
+# A word answered wrong is asked again at the end of the session, at most this many times.
+MAX_RETRIES = 2
 
 MATCH_MESSAGE = N_("%(right)s of %(total)s pairs are right.")
 ACCEPTED_KIND = "accepted_on_report"  # the verdict kind of an answer a teacher accepted
@@ -47,6 +50,10 @@ class QuizError(Exception):
 
 class NothingToPractise(QuizError):
     """There are no words to make questions from."""
+
+
+class CyrillicRequired(QuizError):
+    """A Latin answer where the student's class asks for Cyrillic: not judged, asked again."""
 
 
 def new_seed() -> int:
@@ -176,16 +183,23 @@ def start_course_session(
     )
 
 
+def is_due(user: User, now: datetime) -> ColumnElement[bool]:
+    """Due now: a card in the review state due today, a card in a (re)learning step due by now."""
+    return or_(
+        and_(
+            ReviewCard.state == scheduling.REVIEW_STATE,
+            ReviewCard.due < scheduling.end_of_day(now, user.timezone),
+        ),
+        and_(ReviewCard.state != scheduling.REVIEW_STATE, ReviewCard.due <= now),
+    )
+
+
 def due_cards_query(user: User, now: datetime) -> Select[ReviewCard]:
-    """The student's cards due today, most overdue first."""
+    """The student's cards due now, most overdue first."""
     return (
         select(ReviewCard)
         .join(Item, Item.id == ReviewCard.item_id)
-        .where(
-            ReviewCard.user_id == user.id,
-            ReviewCard.due < scheduling.end_of_day(now, user.timezone),
-            Item.retired.is_(False),
-        )
+        .where(ReviewCard.user_id == user.id, is_due(user, now), Item.retired.is_(False))
         .order_by(ReviewCard.due, ReviewCard.id)
     )
 
@@ -246,6 +260,48 @@ def start_mistakes_session(
         course_id=session.course_id,
         lesson_id=session.lesson_id,
         parent_id=session.id,
+        with_match=False,
+    )
+
+
+def weakest_cards(user: User, limit: int = WEAK_LIMIT) -> list[ReviewCard]:
+    """The student's most often forgotten words (most lapses, then least stable), with the word."""
+    return list(
+        db.session.scalars(
+            select(ReviewCard)
+            .join(Item, Item.id == ReviewCard.item_id)
+            .join(Lesson, Lesson.id == Item.lesson_id)
+            .where(
+                ReviewCard.user_id == user.id,
+                ReviewCard.lapses > 0,
+                Item.retired.is_(False),
+                Lesson.retired.is_(False),
+                Lesson.published.is_(True),
+            )
+            .order_by(
+                ReviewCard.lapses.desc(), ReviewCard.stability.asc().nulls_first(), ReviewCard.id
+            )
+            .options(joinedload(ReviewCard.item))
+            .limit(limit)
+        )
+    )
+
+
+def start_weak_session(
+    user: User, *, now: datetime, seed: int | None = None, limit: int = WEAK_LIMIT
+) -> QuizSession:
+    """One session on the student's weakest words, each once, typed or chosen."""
+    cards = weakest_cards(user, limit)
+    words = [_word(card.item) for card in cards]
+    pool = course_words(card.item.course_id for card in cards)
+    return _start(
+        user,
+        words,
+        pool or words,
+        source=SessionSource.WEAK,
+        now=now,
+        count=len(words),
+        seed=seed,
         with_match=False,
     )
 
@@ -371,16 +427,45 @@ def _judge_match(
     return verdict, given_text, {"chosen": chosen}
 
 
+def latin_allowed(user: User) -> bool:
+    """Whether Latin answers count for the student: not if any of their classes turned it off.
+
+    The strictest class wins: a student preparing for the contest in one class types Cyrillic
+    in every quiz, since the words are the same ones.
+    """
+    return not db.session.scalar(
+        select(
+            exists().where(
+                Enrollment.user_id == user.id,
+                Enrollment.class_id == CourseClass.id,
+                CourseClass.latin_input.is_(False),
+            )
+        )
+    )
+
+
 def submit_answer(
-    question: Question, given: GivenAnswer, *, user: User, now: datetime, language: str = "ja"
+    question: Question,
+    given: GivenAnswer,
+    *,
+    user: User,
+    now: datetime,
+    language: str = "ja",
 ) -> AnswerResult:
-    """Judge and store the answer, update the FSRS cards; a second answer returns the first."""
+    """Judge and store the answer, update the FSRS cards; a second answer returns the first.
+
+    A word answered wrong is asked again at the end of the session (at most MAX_RETRIES times).
+    """
     if question.answer is not None:
         return AnswerResult(question.answer, verdict_of(question.answer), repeated=True)
     session = question.session
     if question.position != session.answered_count:
         raise QuizError("questions are answered in order")
     verdict, given_text, extra = judge(question, given, language)
+    # converted: the answer was typed in Latin letters and read as Cyrillic
+    latin = verdict.converted is not None
+    if latin and not latin_allowed(user):
+        raise CyrillicRequired()
     duration_ms = None
     if question.shown_at is not None:
         duration_ms = max(0, int((now - question.shown_at).total_seconds() * 1000))
@@ -410,17 +495,35 @@ def submit_answer(
     else:
         ratings = {
             question.item_id: scheduling.rating_for(
-                verdict.status, duration_ms=duration_ms, typed=typed
+                verdict.status, duration_ms=duration_ms, typed=typed, latin=latin
             )
         }
     record_reviews(user, ratings, now=now, duration_ms=duration_ms, answer=answer)
     session.answered_count += 1
     if verdict.status == "correct":
         session.correct_count += 1
+    elif verdict.status == "wrong" and question.retry < MAX_RETRIES:
+        ask_again(question)
     if session.answered_count >= session.question_count:
         session.finished_at = now
     db.session.flush()
     return AnswerResult(answer, verdict, repeated=False)
+
+
+def ask_again(question: Question) -> Question:
+    """Append the same exercise to the end of its session: the word comes back before the end."""
+    session = question.session
+    again = Question(
+        session=session,
+        position=session.question_count,
+        kind=question.kind,
+        item_id=question.item_id,
+        params=dict(question.params),
+        retry=question.retry + 1,
+    )
+    db.session.add(again)
+    session.question_count += 1
+    return again
 
 
 def record_reviews(
@@ -431,7 +534,7 @@ def record_reviews(
     duration_ms: int | None,
     answer: Answer | None = None,
 ) -> list[ReviewCard]:
-    """Log a review of each word's card (creating it); only the day's first review schedules."""
+    """Log a review of each word's card (creating it); see scheduling.counts_today for which count."""
     cards = {
         card.item_id: card
         for card in db.session.scalars(
@@ -467,32 +570,51 @@ def record_reviews(
 
 
 def due_count(user: User, now: datetime) -> int:
-    """How many of the student's cards are due today (one COUNT query)."""
+    """How many of the student's cards are due now (one COUNT query)."""
     return (
         db.session.scalar(
             select(func.count())
             .select_from(ReviewCard)
             .join(Item, Item.id == ReviewCard.item_id)
-            .where(
-                ReviewCard.user_id == user.id,
-                ReviewCard.due < scheduling.end_of_day(now, user.timezone),
-                Item.retired.is_(False),
-            )
+            .where(ReviewCard.user_id == user.id, is_due(user, now), Item.retired.is_(False))
         )
         or 0
     )
 
 
-def next_due(user: User, now: datetime) -> datetime | None:
-    """When the student's next card falls due after today, if any."""
-    return db.session.scalar(
-        select(func.min(ReviewCard.due))
+@dataclass(frozen=True)
+class Upcoming:
+    """The student's cards that aren't due now: how many, and when the first falls due."""
+
+    count: int
+    first_due: datetime | None
+
+
+def upcoming(user: User, now: datetime) -> Upcoming:
+    """When the next card not due now falls due (one query); count 0: the student has no cards."""
+    count, first_due = db.session.execute(
+        select(func.count(), func.min(ReviewCard.due))
+        .select_from(ReviewCard)
         .join(Item, Item.id == ReviewCard.item_id)
+        .where(ReviewCard.user_id == user.id, ~is_due(user, now), Item.retired.is_(False))
+    ).one()
+    return Upcoming(count or 0, first_due)
+
+
+def first_lesson(user: User) -> Lesson | None:
+    """The first lesson of the student's first class: where a student with no cards starts."""
+    return db.session.scalar(
+        select(Lesson)
+        .join(CourseClass, CourseClass.course_id == Lesson.course_id)
+        .join(Enrollment, Enrollment.class_id == CourseClass.id)
         .where(
-            ReviewCard.user_id == user.id,
-            ReviewCard.due >= scheduling.end_of_day(now, user.timezone),
-            Item.retired.is_(False),
+            Enrollment.user_id == user.id,
+            Lesson.published.is_(True),
+            Lesson.retired.is_(False),
         )
+        .order_by(Enrollment.joined_at, Lesson.position)
+        .options(joinedload(Lesson.course))
+        .limit(1)
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_datetime
 from flask import (
     Blueprint,
     abort,
@@ -20,6 +19,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import Role
+from app.core.dates import minutes_until
 from app.core.dbtypes import utcnow
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
@@ -34,7 +35,7 @@ from app.extensions import db
 from app.kyrgyz.morphology import FORM_LABELS
 from app.lessons.models import Course, Lesson
 from app.lessons.services import can_view_course
-from app.quizzes import reports, scheduling, services
+from app.quizzes import hub, reports, scheduling, services
 from app.quizzes.exercises import JA_MARKERS, short_gloss
 from app.quizzes.forms import (
     ChoiceAnswerForm,
@@ -46,6 +47,11 @@ from app.quizzes.forms import (
 from app.quizzes.models import ExerciseKind, Question, QuizSession, SessionSource
 
 bp = Blueprint("quizzes", __name__)
+
+CYRILLIC_REQUIRED = _l(
+    "Your class answers in Cyrillic letters, not Latin. Switch your keyboard to Russian or "
+    "Kyrgyz (see “Typing Kyrgyz”) and type ң ө ү with the keys under the field."
+)
 
 
 def language() -> str:
@@ -72,8 +78,9 @@ def home_panel() -> dict[str, object] | None:
     if not current_user.has_role(Role.STUDENT):
         return None
     return {
-        "due": due_today(),
+        **review_status(),
         "form": StartForm(),
+        "limit": services.REVIEW_LIMIT,
         "reports": reports.student_report_counts(current_user),
     }
 
@@ -83,8 +90,8 @@ def register_navigation(state: BlueprintSetupState) -> None:
     add_nav_item(
         state.app,
         NavItem(
-            "quizzes.review",
-            lambda: _("Daily review"),
+            "quizzes.index",
+            lambda: _("Practice"),
             roles=frozenset({Role.STUDENT}),
             badge=due_today,
             order=15,
@@ -197,21 +204,58 @@ def practise_course(course_slug: str) -> ResponseReturnValue:
     )
 
 
+def review_status() -> dict[str, Any]:
+    """What the review offers now: the due count; else when to come back, or where to start."""
+    moment = now()
+    due = due_today()
+    status: dict[str, Any] = {
+        "due": due,
+        "now": moment,
+        "soon": None,
+        "next_due": None,
+        "new_student": False,
+        "first_lesson": None,
+    }
+    if due:
+        return status
+    upcoming = services.upcoming(current_user, moment)
+    if upcoming.first_due is None:
+        # a student with no cards yet is sent to a lesson, not congratulated
+        status["first_lesson"] = services.first_lesson(current_user)
+        status["new_student"] = True
+    elif upcoming.first_due < scheduling.end_of_day(moment, current_user.timezone):
+        # only words in their learning steps are pending today: minutes away
+        status["soon"] = minutes_until(upcoming.first_due, moment)
+    else:
+        status["next_due"] = upcoming.first_due
+    return status
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """The practice hub: today's review, mastery per lesson and course, weak words, scores."""
+    return render_template(
+        "quizzes/index.html",
+        hub=hub.practice_hub(current_user),
+        form=StartForm(),
+        language=language(),
+        limit=services.REVIEW_LIMIT,
+        **review_status(),
+    )
+
+
 @bp.get("/review")
 @login_required
 def review() -> ResponseReturnValue:
     """Today's review: how many words are due, and a button to start; or when the next is due."""
-    moment = now()
-    due = due_today()
-    next_due = None if due else services.next_due(current_user, moment)
     unfinished = services.unfinished_session(current_user, SessionSource.REVIEW, course_id=None)
     return render_template(
         "quizzes/review.html",
-        due=due,
         limit=services.REVIEW_LIMIT,
-        next_due=local_time(next_due) if next_due else None,
         unfinished=unfinished,
         form=StartForm(),
+        **review_status(),
     )
 
 
@@ -231,6 +275,22 @@ def start_review() -> ResponseReturnValue:
     return redirect(session_url(session))
 
 
+@bp.post("/weak")
+@login_required
+def practise_weak() -> ResponseReturnValue:
+    """A session on the student's most often forgotten words."""
+    form = StartForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        session = services.start_weak_session(current_user, now=now())
+    except services.NothingToPractise:
+        flash(_("You have no weak words yet."), "info")
+        return redirect(url_for("quizzes.index"))
+    db.session.commit()
+    return redirect(session_url(session))
+
+
 @bp.post("/<int:session_id>/mistakes")
 @login_required
 def practise_mistakes(session_id: int) -> ResponseReturnValue:
@@ -246,12 +306,6 @@ def practise_mistakes(session_id: int) -> ResponseReturnValue:
         return redirect(url_for("quizzes.results", session_id=session_id))
     db.session.commit()
     return redirect(session_url(session))
-
-
-def local_time(moment: datetime) -> str:
-    """A date and time in the student's time zone and language."""
-    tz = scheduling.zone(current_user.timezone)
-    return format_datetime(moment, "medium", tzinfo=tz, locale=str(get_locale() or "ja"))
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -324,6 +378,10 @@ def question_context(question: Question, form: Any, result: Any = None) -> dict[
         ),
         "is_last": number >= quiz.question_count,
         "language": lang,
+        # typed answers: a class may ask for Cyrillic, and then the Latin toggle goes too
+        "latin": services.latin_allowed(current_user)
+        if question.exercise.typed and shown is None
+        else True,
     }
 
 
@@ -361,9 +419,13 @@ def answer(session_id: int, number: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_question(question_context(question, form))
     given = form.chosen() if question.exercise == ExerciseKind.MATCH else (form.answer.data or "")
-    result = services.submit_answer(
-        question, given, user=current_user, now=now(), language=language()
-    )
+    try:
+        result = services.submit_answer(
+            question, given, user=current_user, now=now(), language=language()
+        )
+    except services.CyrillicRequired:
+        form.answer.errors = [str(CYRILLIC_REQUIRED)]
+        return render_question(question_context(question, form))
     if is_htmx():
         # Rendered before the commit, which would expire (and so reload) what it shows.
         response = render_question(

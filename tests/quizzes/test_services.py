@@ -34,57 +34,84 @@ def review(student, item_id, rating, at):
     )
 
 
-def test_good_answers_grow_the_interval_and_again_resets_it(student, quiz_course):
+MINUTE = timedelta(minutes=1)
+
+
+def graduated(student, item_id, at):
+    """A card taken through both learning steps at `at`: in the review state, due in 2 days."""
+    review(student, item_id, Rating.Good, at)
+    return review(student, item_id, Rating.Good, at + 10 * MINUTE)
+
+
+def test_a_new_word_goes_through_the_learning_steps(student, quiz_course):
     item = quiz_course.items["көл"]
-    steps = [
-        (Rating.Good, datetime(2027, 4, 16, 1, tzinfo=UTC)),  # 2 days
-        (Rating.Good, datetime(2027, 4, 27, 1, tzinfo=UTC)),  # 11 days
-        (Rating.Good, datetime(2027, 6, 12, 1, tzinfo=UTC)),  # 46 days
-        (Rating.Again, datetime(2027, 6, 15, 1, tzinfo=UTC)),  # forgotten: back to 3 days
-        (Rating.Good, datetime(2027, 6, 23, 1, tzinfo=UTC)),  # 8 days
-    ]
-    at = NOW
-    intervals = []
-    for rating, due in steps:
-        card = review(student, item, rating, at)
-        assert card.due == due
-        intervals.append((card.due - at).days)
-        at = card.due
-    assert intervals == [2, 11, 46, 3, 8]
-    assert card.reps == 5 and card.lapses == 1
+    card = review(student, item, Rating.Again, NOW)  # wrong the first time: back in a minute
+    assert (card.state, card.step, card.due) == (1, 0, NOW + MINUTE)
+    card = review(student, item, Rating.Good, NOW + MINUTE)  # the second step: 10 minutes
+    assert (card.state, card.step, card.due) == (1, 1, NOW + 11 * MINUTE)
+    card = review(student, item, Rating.Good, NOW + 11 * MINUTE)  # learnt: days from now
+    assert (card.state, card.step) == (scheduling.REVIEW_STATE, None)
+    assert card.due == NOW + 11 * MINUTE + timedelta(days=1)
+    assert card.reps == 3 and card.lapses == 0  # not yet learnt, so not forgotten
     logs = db.session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)).all()
-    assert [log.rating for log in logs] == [3, 3, 3, 1, 3]
-    assert all(log.counted for log in logs)
+    assert [(log.rating, log.counted) for log in logs] == [(1, True), (3, True), (3, True)]
 
 
-def test_repeats_on_the_same_day_are_logged_but_do_not_change_the_card(student, quiz_course):
+def test_hard_stays_in_the_step_and_easy_skips_the_steps(student, quiz_course):
+    hard = review(student, quiz_course.items["кол"], Rating.Hard, NOW)
+    assert (hard.state, hard.step, hard.due) == (1, 0, NOW + timedelta(minutes=5, seconds=30))
+    easy = review(student, quiz_course.items["үй"], Rating.Easy, NOW)
+    assert easy.state == scheduling.REVIEW_STATE and easy.due == NOW + timedelta(days=8)
+
+
+def test_a_forgotten_word_relearns_in_ten_minutes_the_same_day(student, quiz_course):
     item = quiz_course.items["көл"]
-    card = review(student, item, Rating.Good, NOW)
-    first = (card.due, card.stability, card.difficulty, card.reps)
+    card = graduated(student, item, NOW)
+    at = card.due
+    card = review(student, item, Rating.Good, at)
+    assert (card.due - at).days == 11
+    at = card.due
+    card = review(student, item, Rating.Again, at)  # forgotten: relearning, back in 10 minutes
+    assert (card.state, card.step, card.due) == (3, 0, at + 10 * MINUTE)
+    assert card.lapses == 1
+    # the relearning card moves at each answer, the same day
+    card = review(student, item, Rating.Again, at + 11 * MINUTE)
+    assert (card.state, card.due) == (3, at + 21 * MINUTE)
+    card = review(student, item, Rating.Good, at + 21 * MINUTE)
+    assert card.state == scheduling.REVIEW_STATE
+    assert card.due == at + 21 * MINUTE + timedelta(days=1)
+    logs = db.session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)).all()
+    assert all(log.counted for log in logs) and card.lapses == 2
+
+
+def test_repeats_on_the_same_day_are_logged_but_do_not_change_a_review_card(student, quiz_course):
+    item = quiz_course.items["көл"]
+    card = review(student, item, Rating.Easy, NOW)  # straight to the review state
+    first = (card.state, card.due, card.stability, card.difficulty, card.reps)
     for rating, minutes in [(Rating.Good, 5), (Rating.Easy, 30), (Rating.Again, 600)]:
         card = review(student, item, rating, NOW + timedelta(minutes=minutes))
-        assert (card.due, card.stability, card.difficulty, card.reps) == first
+        assert (card.state, card.due, card.stability, card.difficulty, card.reps) == first
     logs = db.session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)).all()
     assert [log.counted for log in logs] == [True, False, False, False]
-    assert [log.rating for log in logs] == [3, 3, 4, 1]
+    assert [log.rating for log in logs] == [4, 3, 4, 1]
 
 
 def test_the_day_ends_at_midnight_in_tokyo(student, quiz_course):
     item = quiz_course.items["кол"]
     before_midnight = datetime(2027, 4, 14, 23, 59, tzinfo=JST).astimezone(UTC)
     after_midnight = datetime(2027, 4, 15, 0, 1, tzinfo=JST).astimezone(UTC)
-    card = review(student, item, Rating.Good, before_midnight)
+    card = review(student, item, Rating.Easy, before_midnight)
     due = card.due
     card = review(student, item, Rating.Again, after_midnight)  # two minutes later, a new day
     assert card.reps == 2 and card.due != due
-    assert card.due == after_midnight + timedelta(days=1)
+    assert card.due == after_midnight + 10 * MINUTE and card.state == 3
 
 
 def test_the_day_follows_the_students_time_zone(student, quiz_course):
     student.timezone = "Europe/Berlin"
     item = quiz_course.items["кол"]
     # 23:59 and 00:01 in Tokyo are both 16:59/17:01 the same afternoon in Berlin
-    card = review(student, item, Rating.Good, datetime(2027, 4, 14, 14, 59, tzinfo=UTC))
+    card = review(student, item, Rating.Easy, datetime(2027, 4, 14, 14, 59, tzinfo=UTC))
     card = review(student, item, Rating.Again, datetime(2027, 4, 14, 15, 1, tzinfo=UTC))
     assert card.reps == 1
 
@@ -97,22 +124,39 @@ def test_ratings():
     assert scheduling.rating_for("correct", duration_ms=5000, typed=False) == Rating.Good
     assert scheduling.rating_for("correct", duration_ms=3000, typed=False) == Rating.Easy
     assert scheduling.rating_for("correct", duration_ms=None, typed=False) == Rating.Good
+    # typed in Latin: accepted, but not full credit
+    assert scheduling.rating_for("correct", duration_ms=9000, typed=True, latin=True) == Rating.Hard
+    assert scheduling.rating_for("correct", duration_ms=1000, typed=True, latin=True) == Rating.Hard
+    assert scheduling.rating_for("wrong", duration_ms=1000, typed=True, latin=True) == Rating.Again
 
 
 def test_due_count_counts_today_in_tokyo_and_skips_retired_words(student, quiz_course):
     items = quiz_course.items
-    review(student, items["кол"], Rating.Good, NOW - timedelta(days=5))  # due 3 days ago
-    review(student, items["көл"], Rating.Good, NOW - timedelta(days=2, hours=-10))  # due tonight
+    graduated(student, items["кол"], NOW - timedelta(days=5))  # due 3 days ago
+    graduated(student, items["көл"], NOW - timedelta(days=2, hours=-10))  # due tonight, 20:10
     review(student, items["үй"], Rating.Easy, NOW)  # due in days
     assert services.due_count(student, NOW) == 2
     db.session.get(Item, items["кол"]).retired = True
     assert services.due_count(student, NOW) == 1
-    assert services.next_due(student, NOW) > scheduling.end_of_day(NOW, "Asia/Tokyo")
+    upcoming = services.upcoming(student, NOW)
+    assert upcoming.count == 1 and upcoming.first_due == NOW + timedelta(days=8)
+
+
+def test_learning_words_are_due_when_their_step_is_over_not_before(student, quiz_course):
+    items = quiz_course.items
+    review(student, items["кол"], Rating.Again, NOW)  # learning: due in a minute
+    review(student, items["көл"], Rating.Good, NOW)  # learning: due in 10 minutes
+    assert services.due_count(student, NOW) == 0
+    assert services.upcoming(student, NOW) == services.Upcoming(2, NOW + MINUTE)
+    assert services.due_count(student, NOW + MINUTE) == 1
+    assert services.due_count(student, NOW + 10 * MINUTE) == 2
+    session = services.start_review_session(student, now=NOW + 10 * MINUTE, seed=1)
+    assert sorted(q.item_id for q in session.questions) == [items["кол"], items["көл"]]
 
 
 def test_a_review_session_takes_the_most_overdue_first_up_to_the_limit(student, quiz_course):
     for days, ky in enumerate(["кол", "көл", "үй", "китеп", "суу"], start=3):
-        review(student, quiz_course.items[ky], Rating.Good, NOW - timedelta(days=days))
+        graduated(student, quiz_course.items[ky], NOW - timedelta(days=days))
     session = services.start_review_session(student, now=NOW, seed=1, limit=3)
     assert session.source == "review" and session.question_count == 3
     ids = {q.item_id for q in session.questions}
@@ -213,7 +257,9 @@ def test_mistakes_session_practises_each_mistake_twice(student, quiz_course):
             )
         )
         services.submit_answer(question, given, user=student, now=NOW)
-    assert session.finished and session.correct_count == 8
+    # the two wrong words were asked again at the end, and answered right then
+    assert session.finished and session.question_count == 12 and session.correct_count == 10
+    assert [q.retry for q in session.questions[10:]] == [1, 1]
     wrong = services.mistake_item_ids(session)
     assert wrong == [session.questions[0].item_id, session.questions[1].item_id]
     again = services.start_mistakes_session(student, session, now=NOW, seed=5)
