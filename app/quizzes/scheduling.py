@@ -2,9 +2,10 @@
 
 A new word goes through FSRS's learning steps (1 and 10 minutes) and a forgotten one through a
 relearning step (10 minutes), as in Anki: a word answered wrong comes back within minutes, the
-same day. Cards in those steps move at every answer. A card in the review state is scheduled in
-days, so only its first review of a day (in the student's time zone) reaches the scheduler;
-later ones are logged with counted=False. Fuzzing is off: the same answers give the same dates.
+same day. Cards in those steps move at each answer given once the step is due (and at every
+wrong answer). A card in the review state is scheduled in days, so only its first review of a
+day (in the student's time zone) reaches the scheduler. Reviews that don't reach it are logged
+with counted=False. Fuzzing is off: the same answers give the same dates.
 """
 
 from __future__ import annotations
@@ -85,10 +86,25 @@ def in_steps(card: ReviewCard) -> bool:
     return card.state != REVIEW_STATE
 
 
-def counts_today(card: ReviewCard, now: datetime, timezone: str | None) -> bool:
-    """Whether a review now reaches the scheduler: a card in the review state only once a day."""
-    if card.last_review is None or in_steps(card):
+def within_steps(card: ReviewCard, rating: Rating) -> Rating:
+    """Easy doesn't skip the learning steps: a word answered quickly the first time, or right
+    after a miss, still comes back in minutes before it is scheduled in days."""
+    return Rating.Good if rating == Rating.Easy and in_steps(card) else rating
+
+
+def counts_today(
+    card: ReviewCard, rating: Rating, now: datetime, timezone: str | None
+) -> bool:
+    """Whether a review now reaches the scheduler.
+
+    A card in the review state: its first review of the day only. A card in a learning step:
+    each answer once the step is due, and a wrong answer at any time; so a word missed and
+    answered right again in the same session still comes back in minutes.
+    """
+    if card.last_review is None:
         return True
+    if in_steps(card):
+        return rating == Rating.Again or now >= card.due
     return local_day(card.last_review, timezone) != local_day(now, timezone)
 
 

@@ -549,8 +549,9 @@ def record_reviews(
         if card is None:
             card = scheduling.new_card(user.id, item_id, now)
             db.session.add(card)
-        counted = scheduling.counts_today(card, now, user.timezone)
+        counted = scheduling.counts_today(card, rating, now, user.timezone)
         if counted:
+            rating = scheduling.within_steps(card, rating)
             scheduling.review(card, rating, now, duration_ms)
         db.session.add(
             ReviewLog(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +14,7 @@ from app.core.seed import DEMO_CLASS_CODE, seed_demo_data
 from app.extensions import db
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
 from app.quizzes import services
-from app.quizzes.models import ReviewCard
+from app.quizzes.models import Question, ReviewCard
 from app.quizzes.seed import seed_quizzes
 
 SPECIAL = "өүң"
@@ -62,7 +62,7 @@ def sign_in(page):
 
 
 def due_badge(page):
-    return int(page.locator(".main-nav a[href='/quizzes/review'] .badge").inner_text())
+    return int(page.locator(".main-nav a[href='/quizzes/'] .badge").inner_text())
 
 
 def current_question(app, url):
@@ -140,14 +140,107 @@ def test_quiz_pages_fit_a_phone(phone_page, app, demo):
     sign_in(page)
     page.goto("/quizzes/courses/kyrgyz-a1/family/practise")
     page.locator("main form button[type=submit]").first.click()
-    for number in range(1, 11):  # every exercise, with its feedback, then the results
+    # every exercise with its feedback, each missed one asked again (at most twice), the results
+    for number in range(1, 31):
         expect(page.locator(".quiz-progress")).to_contain_text(f"{number}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         page.locator("form.quiz-form button[type=submit]").click()
         expect(page.locator("[data-verdict]")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         page.locator("a[data-autofocus]").click()
+        if "/results" in page.url:
+            break
     expect(page.locator(".score")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for url in ("/quizzes/review", "/quizzes/"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+
+
+def answer_in_browser(page, app, *, right):
+    """Answer the current question, right or wrong; returns (item id, retry) of the question."""
+    session_id, number = (int(part) for part in page.url.rstrip("/").split("/")[-2:])
+    with app.app_context():
+        question = services.question_at(session_id, number - 1)
+        kind, item_id, params, ky, retry = (
+            question.kind,
+            question.item_id,
+            question.params,
+            question.item.ky,
+            question.retry,
+        )
+    if kind == "recognise":
+        ids = [c["id"] for c in params["choices"]]
+        chosen = item_id if right else next(i for i in ids if i != item_id)
+        page.locator(f"input[data-key='{ids.index(chosen) + 1}']").check()
+    elif kind == "match":
+        for pair in params["pairs"]:
+            if right:
+                page.locator(f"select[name=pair_{pair['id']}]").select_option(str(pair["id"]))
+    else:
+        answer = (params["answers"][0] if kind == "suffix" else ky) if right else "?"
+        page.locator("input[name=answer]").fill(answer)
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("[data-verdict]")).to_have_attribute(
+        "data-verdict", "correct" if right else "wrong", timeout=15_000
+    )
+    return item_id, retry
+
+
+def test_a_missed_word_comes_back_before_the_end_and_in_the_review_within_minutes(
+    page, app, make_user, monkeypatch
+):
+    clock = {"now": datetime(2027, 4, 14, 1, 0, tzinfo=UTC)}  # 10:00 in Tokyo
+    monkeypatch.setattr("app.quizzes.views.now", lambda: clock["now"])
+    monkeypatch.setattr("app.quizzes.services.new_seed", lambda: 1)
+    with app.app_context():
+        for _line in seed_demo_data(password="sabak-demo"):
+            pass
+        db.session.commit()
+    newcomer = make_user(email="newcomer@example.com", password="sabak-demo", language="en")
+    with app.app_context():
+        course_class = db.session.scalar(
+            select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
+        )
+        db.session.add(Enrollment(class_id=course_class.id, user_id=newcomer.id))
+        db.session.commit()
+    page.goto("/auth/login")
+    page.locator("input[name=email]").fill("newcomer@example.com")
+    page.locator("input[name=password]").fill("sabak-demo")
+    page.locator("main form button[type=submit]").click()
+
+    # nothing to review yet: the review sends the newcomer to the first lesson
     page.goto("/quizzes/review")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("main")).not_to_contain_text("Well done")
+    page.locator("[data-first-lesson]").click()
+    page.locator(".practise-link a").click()
+    page.get_by_role("button", name="Start").click()
+
+    missed, _retry = answer_in_browser(page, app, right=False)
+    met_again = False
+    while True:
+        page.locator("a[data-autofocus]").click()
+        expect(page.locator("form.quiz-form, .score").first).to_be_visible(timeout=15_000)
+        if page.locator(".score").count():
+            break
+        item_id, retry = answer_in_browser(page, app, right=True)
+        if item_id == missed and retry:
+            expect(page.locator("[data-again]")).to_be_visible()
+            met_again = True
+    assert met_again, "the missed word was asked again before the end"
+    expect(page.locator(".score")).to_have_text("10 of 11 correct")
+
+    # minutes later, within 15, the missed word is due in the daily review
+    page.goto("/quizzes/review")
+    expect(page.locator(".come-back")).to_contain_text("come back in 1 minute")
+    clock["now"] += timedelta(minutes=10)
+    page.goto("/quizzes/review")
+    expect(page.locator(".due-count")).to_contain_text("due today")
+    page.get_by_role("button", name="Start the review").click()
+    expect(page.locator(".quiz-progress")).to_be_visible(timeout=15_000)
+    session_id = int(page.url.rstrip("/").split("/")[-2])
+    with app.app_context():
+        reviewed = db.session.scalars(
+            select(Question.item_id).where(Question.session_id == session_id)
+        ).all()
+    assert missed in reviewed

@@ -80,7 +80,9 @@ def test_words_answered_right_come_back_after_ten_minutes(client, student, app, 
     assert "are due today." in review_text(client)
 
 
-def test_a_review_word_answered_wrong_relearns_within_minutes(client, student, app, quiz_course):
+def test_a_review_word_answered_wrong_relearns_within_minutes(
+    client, student, app, quiz_course, clock
+):
     learnt(app, student.id, [quiz_course.items["китеп"]])
     response = client.post("/quizzes/review")
     session_id = int(response.headers["Location"].rsplit("/", 1)[-1])
@@ -90,10 +92,13 @@ def test_a_review_word_answered_wrong_relearns_within_minutes(client, student, a
     client.post(f"/quizzes/{session_id}/2", data=right_answer(app, session_id, 2))
     with app.app_context():
         card = db.session.scalar(select(ReviewCard).where(ReviewCard.user_id == student.id))
-        assert card.lapses == 1
+        assert card.lapses == 1 and card.state == 3  # relearning
         logs = db.session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)).all()
-        # a card in relearning moves at each answer, even on the same day
-        assert [log.counted for log in logs][-2:] == [True, True]
+        # right again at once: logged, but the word still comes back in 10 minutes
+        assert [log.counted for log in logs][-2:] == [True, False]
+    assert "come back in 10 minutes" in review_text(client)
+    clock["now"] = NOW + timedelta(minutes=10)
+    assert "1 word is due today." in review_text(client)
 
 
 def test_a_new_student_is_invited_to_start_a_lesson(client, student, app):

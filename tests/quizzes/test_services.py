@@ -57,11 +57,21 @@ def test_a_new_word_goes_through_the_learning_steps(student, quiz_course):
     assert [(log.rating, log.counted) for log in logs] == [(1, True), (3, True), (3, True)]
 
 
-def test_hard_stays_in_the_step_and_easy_skips_the_steps(student, quiz_course):
+def test_hard_stays_in_the_step_and_easy_does_not_skip_the_steps(student, quiz_course):
     hard = review(student, quiz_course.items["кол"], Rating.Hard, NOW)
     assert (hard.state, hard.step, hard.due) == (1, 0, NOW + timedelta(minutes=5, seconds=30))
+    # a quick first answer still comes back in 10 minutes, logged as the Good it counted as
     easy = review(student, quiz_course.items["үй"], Rating.Easy, NOW)
-    assert easy.state == scheduling.REVIEW_STATE and easy.due == NOW + timedelta(days=8)
+    assert (easy.state, easy.step, easy.due) == (1, 1, NOW + 10 * MINUTE)
+    log = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == easy.id))
+    assert log.rating == Rating.Good
+    # once learnt, a quick answer is Easy
+    card = review(student, quiz_course.items["үй"], Rating.Good, NOW + 10 * MINUTE)
+    at = card.due
+    easy = review(student, quiz_course.items["үй"], Rating.Easy, at)
+    good = graduated(student, quiz_course.items["кол"], NOW + 5 * MINUTE)
+    good = review(student, quiz_course.items["кол"], Rating.Good, at)
+    assert easy.due > good.due
 
 
 def test_a_forgotten_word_relearns_in_ten_minutes_the_same_day(student, quiz_course):
@@ -84,26 +94,41 @@ def test_a_forgotten_word_relearns_in_ten_minutes_the_same_day(student, quiz_cou
     assert all(log.counted for log in logs) and card.lapses == 2
 
 
+def test_a_learning_step_moves_on_once_it_is_due_and_back_at_any_mistake(student, quiz_course):
+    item = quiz_course.items["көл"]
+    review(student, item, Rating.Again, NOW)  # missed: due in a minute
+    card = review(student, item, Rating.Good, NOW + timedelta(seconds=20))  # asked again at once
+    assert (card.step, card.due) == (0, NOW + MINUTE)  # still comes back in a minute
+    card = review(student, item, Rating.Good, NOW + 2 * MINUTE)  # the step was due: it moves on
+    assert (card.step, card.due) == (1, NOW + 12 * MINUTE)
+    card = review(student, item, Rating.Again, NOW + 3 * MINUTE)  # a mistake counts at any time
+    assert (card.step, card.due) == (0, NOW + 4 * MINUTE)
+    logs = db.session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)).all()
+    assert [log.counted for log in logs] == [True, False, True, True]
+
+
 def test_repeats_on_the_same_day_are_logged_but_do_not_change_a_review_card(student, quiz_course):
     item = quiz_course.items["көл"]
-    card = review(student, item, Rating.Easy, NOW)  # straight to the review state
+    card = graduated(student, item, NOW - timedelta(days=2))
+    assert card.due == NOW + 10 * MINUTE
+    card = review(student, item, Rating.Easy, NOW)  # the day's first review
     first = (card.state, card.due, card.stability, card.difficulty, card.reps)
     for rating, minutes in [(Rating.Good, 5), (Rating.Easy, 30), (Rating.Again, 600)]:
         card = review(student, item, rating, NOW + timedelta(minutes=minutes))
         assert (card.state, card.due, card.stability, card.difficulty, card.reps) == first
     logs = db.session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)).all()
-    assert [log.counted for log in logs] == [True, False, False, False]
-    assert [log.rating for log in logs] == [4, 3, 4, 1]
+    assert [log.counted for log in logs][2:] == [True, False, False, False]
+    assert [log.rating for log in logs][2:] == [4, 3, 4, 1]
 
 
 def test_the_day_ends_at_midnight_in_tokyo(student, quiz_course):
     item = quiz_course.items["кол"]
     before_midnight = datetime(2027, 4, 14, 23, 59, tzinfo=JST).astimezone(UTC)
     after_midnight = datetime(2027, 4, 15, 0, 1, tzinfo=JST).astimezone(UTC)
-    card = review(student, item, Rating.Easy, before_midnight)
+    card = graduated(student, item, before_midnight - 10 * MINUTE)
     due = card.due
     card = review(student, item, Rating.Again, after_midnight)  # two minutes later, a new day
-    assert card.reps == 2 and card.due != due
+    assert card.reps == 3 and card.due != due
     assert card.due == after_midnight + 10 * MINUTE and card.state == 3
 
 
@@ -111,9 +136,9 @@ def test_the_day_follows_the_students_time_zone(student, quiz_course):
     student.timezone = "Europe/Berlin"
     item = quiz_course.items["кол"]
     # 23:59 and 00:01 in Tokyo are both 16:59/17:01 the same afternoon in Berlin
-    card = review(student, item, Rating.Easy, datetime(2027, 4, 14, 14, 59, tzinfo=UTC))
+    card = graduated(student, item, datetime(2027, 4, 14, 14, 49, tzinfo=UTC))
     card = review(student, item, Rating.Again, datetime(2027, 4, 14, 15, 1, tzinfo=UTC))
-    assert card.reps == 1
+    assert card.reps == 2 and card.state == scheduling.REVIEW_STATE
 
 
 def test_ratings():
@@ -134,12 +159,12 @@ def test_due_count_counts_today_in_tokyo_and_skips_retired_words(student, quiz_c
     items = quiz_course.items
     graduated(student, items["кол"], NOW - timedelta(days=5))  # due 3 days ago
     graduated(student, items["көл"], NOW - timedelta(days=2, hours=-10))  # due tonight, 20:10
-    review(student, items["үй"], Rating.Easy, NOW)  # due in days
+    graduated(student, items["үй"], NOW)  # due in 2 days
     assert services.due_count(student, NOW) == 2
     db.session.get(Item, items["кол"]).retired = True
     assert services.due_count(student, NOW) == 1
     upcoming = services.upcoming(student, NOW)
-    assert upcoming.count == 1 and upcoming.first_due == NOW + timedelta(days=8)
+    assert upcoming.count == 1 and upcoming.first_due == NOW + 10 * MINUTE + timedelta(days=2)
 
 
 def test_learning_words_are_due_when_their_step_is_over_not_before(student, quiz_course):
