@@ -1,4 +1,5 @@
-"""Demo quiz history: two weeks of quizzes and reviews (some words due today), answer reports."""
+"""Demo quiz history: two weeks of quizzes and reviews (some words due today, some in their
+learning steps, a few forgotten and relearning from a review earlier today), answer reports."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ HISTORY: tuple[tuple[int, str], ...] = (
     (4, "lesson"),
     (2, "lesson"),
     (1, "review"),
+    (0, "review"),  # 25 minutes ago: missed words are relearning, back in minutes
 )
 
 
@@ -56,10 +58,12 @@ def seed_quizzes(
         skill = rng.uniform(0.6, 0.9)
         lesson_index = 0
         for days_ago, what in HISTORY:
-            # evenings, Tokyo time (10:30 UTC is 19:30 JST)
+            # evenings, Tokyo time (10:30 UTC is 19:30 JST); today's review a moment ago
             start = (now - timedelta(days=days_ago)).replace(
                 hour=10, minute=30, second=0, microsecond=0
             ) + timedelta(minutes=rng.randint(0, 90))
+            if days_ago == 0:
+                start = now - timedelta(minutes=25)
             try:
                 if what == "lesson":
                     lesson = lessons[min(lesson_index, len(lessons) - 1)]
