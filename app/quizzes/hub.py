@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -100,9 +101,7 @@ def _word_counts(user: User, lesson_ids: list[int]) -> dict[int, tuple[int, int,
             func.count(ReviewCard.id),
             func.sum(case((known, 1), else_=0)),
         )
-        .outerjoin(
-            ReviewCard, and_(ReviewCard.item_id == Item.id, ReviewCard.user_id == user.id)
-        )
+        .outerjoin(ReviewCard, and_(ReviewCard.item_id == Item.id, ReviewCard.user_id == user.id))
         .where(Item.lesson_id.in_(lesson_ids), Item.retired.is_(False))
         .group_by(Item.lesson_id)
     )

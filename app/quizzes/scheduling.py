@@ -49,9 +49,7 @@ def end_of_day(now: datetime, timezone: str | None) -> datetime:
     return datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC)
 
 
-def rating_for(
-    status: str, *, duration_ms: int | None, typed: bool, latin: bool = False
-) -> Rating:
+def rating_for(status: str, *, duration_ms: int | None, typed: bool, latin: bool = False) -> Rating:
     """wrong → Again; almost, or right but typed in Latin → Hard; correct → Good; quick → Easy.
 
     A Latin answer is accepted but not full credit: a learner who never types Cyrillic would
@@ -92,9 +90,7 @@ def within_steps(card: ReviewCard, rating: Rating) -> Rating:
     return Rating.Good if rating == Rating.Easy and in_steps(card) else rating
 
 
-def counts_today(
-    card: ReviewCard, rating: Rating, now: datetime, timezone: str | None
-) -> bool:
+def counts_today(card: ReviewCard, rating: Rating, now: datetime, timezone: str | None) -> bool:
     """Whether a review now reaches the scheduler.
 
     A card in the review state: its first review of the day only. A card in a learning step:

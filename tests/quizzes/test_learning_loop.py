@@ -130,7 +130,9 @@ def test_a_latin_answer_is_accepted_says_correct_once_and_counts_as_hard(client,
     session_id = start(client)
     number, ky = typed_latin_question(app, client, session_id)
     html = client.post(
-        f"/quizzes/{session_id}/{number}", data={"answer": LATIN[ky]}, headers={"HX-Request": "true"}
+        f"/quizzes/{session_id}/{number}",
+        data={"answer": LATIN[ky]},
+        headers={"HX-Request": "true"},
     ).get_data(as_text=True)
     verdict = visible_text(html.split('data-verdict="correct">', 1)[1].split("</div>", 1)[0])
     assert verdict.count("Correct") == 1 and ky in verdict
@@ -187,7 +189,9 @@ def test_a_teacher_turns_latin_answers_off_in_the_class_settings(client, auth, a
 # --- the practice hub ------------------------------------------------------------------------------
 
 
-def test_the_hub_shows_the_review_lessons_weak_words_and_sessions(client, student, app, quiz_course):
+def test_the_hub_shows_the_review_lessons_weak_words_and_sessions(
+    client, student, app, quiz_course
+):
     make_due_cards(app, student.id, list(quiz_course.items.values())[:3])
     session_id = start(client)
     client.post(f"/quizzes/{session_id}/1", data={"answer": "?"})
