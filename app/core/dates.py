@@ -1,4 +1,4 @@
-"""Dates the way people say them: today, tomorrow, in 3 days, 9 Dec; never with seconds."""
+"""Dates the way people say them: today, tomorrow, in 3 days, 2 days ago, Dec 9; never seconds."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ def spoken_date(moment: datetime | None, now: datetime, zone: tzinfo | None = No
     zone = zone or get_timezone()
     day = moment.astimezone(zone).date()
     days = (day - now.astimezone(zone).date()).days
-    if days <= 0:
+    if days == 0:
         return _("today")
     if days == 1:
         return _("tomorrow")
-    if days < NAMED_DAYS_UNTIL:
+    if days == -1:
+        return _("yesterday")
+    if 0 < days < NAMED_DAYS_UNTIL:
         return ngettext("in %(num)d day", "in %(num)d days", days)
+    if 0 < -days < NAMED_DAYS_UNTIL:
+        return ngettext("%(num)d day ago", "%(num)d days ago", -days)
     skeleton = "MMMd" if day.year == now.astimezone(zone).year else "yMMMd"
     return format_skeleton(skeleton, day, locale=str(get_locale() or "ja"))
 
