@@ -181,6 +181,8 @@ def test_a_teacher_turns_latin_answers_off_in_the_class_settings(client, auth, a
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(CourseClass, class_id).latin_input is False
+    page = client.get(f"/lessons/classes/{class_id}").get_data(as_text=True)
+    assert "Not accepted: Cyrillic only" in visible_text(page)
     client.post(f"/lessons/classes/{class_id}/edit", data={"name": "入門", "latin_input": "y"})
     with app.app_context():
         assert db.session.get(CourseClass, class_id).latin_input is True
