@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
@@ -584,22 +584,28 @@ def due_count(user: User, now: datetime) -> int:
 
 
 @dataclass(frozen=True)
-class Upcoming:
-    """The student's cards that aren't due now: how many, and when the first falls due."""
+class ReviewCounts:
+    """The student's cards: how many are due now, how many not, and when the next falls due."""
 
-    count: int
-    first_due: datetime | None
+    due: int
+    waiting: int
+    next_due: datetime | None
 
 
-def upcoming(user: User, now: datetime) -> Upcoming:
-    """When the next card not due now falls due (one query); count 0: the student has no cards."""
-    count, first_due = db.session.execute(
-        select(func.count(), func.min(ReviewCard.due))
+def review_counts(user: User, now: datetime) -> ReviewCounts:
+    """Due and waiting cards and the next due time, in one aggregate query (the navigation's)."""
+    due = is_due(user, now)
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((due, 1), else_=0)), 0),
+            func.count(),
+            func.min(case((~due, ReviewCard.due))),
+        )
         .select_from(ReviewCard)
         .join(Item, Item.id == ReviewCard.item_id)
-        .where(ReviewCard.user_id == user.id, ~is_due(user, now), Item.retired.is_(False))
+        .where(ReviewCard.user_id == user.id, Item.retired.is_(False))
     ).one()
-    return Upcoming(count or 0, first_due)
+    return ReviewCounts(int(row[0]), int(row[1]) - int(row[0]), row[2])
 
 
 def first_lesson(user: User) -> Lesson | None:

@@ -67,18 +67,24 @@ def now() -> datetime:
 # --- navigation and home ---------------------------------------------------------------------
 
 
+def review_counts() -> services.ReviewCounts:
+    """The signed-in student's due and waiting cards, queried once per request."""
+    if "quizzes_counts" not in g:
+        g.quizzes_counts = services.review_counts(current_user, now())
+    counts: services.ReviewCounts = g.quizzes_counts
+    return counts
+
+
 def due_today() -> int:
-    """The signed-in student's due count, queried once per request."""
-    if "quizzes_due" not in g:
-        g.quizzes_due = services.due_count(current_user, now())
-    return int(g.quizzes_due)
+    """The navigation's badge: words due now."""
+    return review_counts().due
 
 
 def home_panel() -> dict[str, object] | None:
     if not current_user.has_role(Role.STUDENT):
         return None
     return {
-        **review_status(),
+        **review_status(with_first_lesson=False),
         "form": StartForm(),
         "limit": services.REVIEW_LIMIT,
         "reports": reports.student_report_counts(current_user),
@@ -204,30 +210,30 @@ def practise_course(course_slug: str) -> ResponseReturnValue:
     )
 
 
-def review_status() -> dict[str, Any]:
+def review_status(*, with_first_lesson: bool = True) -> dict[str, Any]:
     """What the review offers now: the due count; else when to come back, or where to start."""
     moment = now()
-    due = due_today()
+    counts = review_counts()
     status: dict[str, Any] = {
-        "due": due,
+        "due": counts.due,
         "now": moment,
         "soon": None,
         "next_due": None,
         "new_student": False,
         "first_lesson": None,
     }
-    if due:
+    if counts.due:
         return status
-    upcoming = services.upcoming(current_user, moment)
-    if upcoming.first_due is None:
+    if counts.next_due is None:
         # a student with no cards yet is sent to a lesson, not congratulated
-        status["first_lesson"] = services.first_lesson(current_user)
         status["new_student"] = True
-    elif upcoming.first_due < scheduling.end_of_day(moment, current_user.timezone):
+        if with_first_lesson:
+            status["first_lesson"] = services.first_lesson(current_user)
+    elif counts.next_due < scheduling.end_of_day(moment, current_user.timezone):
         # only words in their learning steps are pending today: minutes away
-        status["soon"] = minutes_until(upcoming.first_due, moment)
+        status["soon"] = minutes_until(counts.next_due, moment)
     else:
-        status["next_due"] = upcoming.first_due
+        status["next_due"] = counts.next_due
     return status
 
 

@@ -163,8 +163,8 @@ def test_due_count_counts_today_in_tokyo_and_skips_retired_words(student, quiz_c
     assert services.due_count(student, NOW) == 2
     db.session.get(Item, items["кол"]).retired = True
     assert services.due_count(student, NOW) == 1
-    upcoming = services.upcoming(student, NOW)
-    assert upcoming.count == 1 and upcoming.first_due == NOW + 10 * MINUTE + timedelta(days=2)
+    counts = services.review_counts(student, NOW)
+    assert counts == services.ReviewCounts(1, 1, NOW + 10 * MINUTE + timedelta(days=2))
 
 
 def test_learning_words_are_due_when_their_step_is_over_not_before(student, quiz_course):
@@ -172,7 +172,7 @@ def test_learning_words_are_due_when_their_step_is_over_not_before(student, quiz
     review(student, items["кол"], Rating.Again, NOW)  # learning: due in a minute
     review(student, items["көл"], Rating.Good, NOW)  # learning: due in 10 minutes
     assert services.due_count(student, NOW) == 0
-    assert services.upcoming(student, NOW) == services.Upcoming(2, NOW + MINUTE)
+    assert services.review_counts(student, NOW) == services.ReviewCounts(0, 2, NOW + MINUTE)
     assert services.due_count(student, NOW + MINUTE) == 1
     assert services.due_count(student, NOW + 10 * MINUTE) == 2
     session = services.start_review_session(student, now=NOW + 10 * MINUTE, seed=1)
