@@ -17,7 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from app.auth import limits, services
 from app.auth.forms import (
@@ -31,6 +31,7 @@ from app.auth.forms import (
     role_labels,
 )
 from app.auth.models import Role, User
+from app.auth.signin import sign_in
 from app.core.decorators import roles_required
 from app.core.errors import render_error
 from app.core.urls import safe_next
@@ -78,8 +79,7 @@ def login() -> ResponseReturnValue:
             form.password.errors.append(_("The e-mail address or password is incorrect."))
         else:
             limits.forget_login_failures(email)
-            services.start_session(user)
-            login_user(user, remember=bool(form.remember.data))
+            sign_in(user, remember=bool(form.remember.data))
             db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
@@ -150,9 +150,8 @@ def signup() -> ResponseReturnValue:
                 )
             )
         else:
-            services.start_session(user)
+            sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Your account has been created. Welcome to Sabak!"), "success")
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     return render_template("auth/signup.html", form=form)
