@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.auth.models import AuthAttempt
-from app.core.dbtypes import utcnow
 from app.extensions import db
 
 
