@@ -96,7 +96,6 @@ def login_refused(form: LoginForm, retry_after: timedelta) -> ResponseReturnValu
         "and try again, or reset your password.",
         minutes,
     )
-    form.password.data = None
     body = render_template("auth/login.html", form=form, rate_limited=message)
     return body, 429, retry_after_header(retry_after)
 
