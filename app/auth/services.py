@@ -107,6 +107,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def session_max_age() -> timedelta:
+    """How long a sign-in lasts on the server at most, kept signed in or not."""
     return timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
 
 

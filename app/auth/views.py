@@ -107,6 +107,7 @@ def too_many_attempts(retry_after: timedelta) -> ResponseReturnValue:
 
 
 def retry_after_header(retry_after: timedelta) -> dict[str, str]:
+    """Tells clients (and well-behaved scripts) when to try again."""
     return {"Retry-After": str(max(1, math.ceil(retry_after.total_seconds())))}
 
 
