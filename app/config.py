@@ -31,14 +31,21 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    SESSION_MAX_AGE_DAYS = 30  # a sign-in ends on the server after this, even if kept signed in
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 6 * 3600
 
-    # Login limits: failed attempts per e-mail address and per client address.
+    # Limits counted in the database (app/auth/limits.py), so every worker and host shares them:
+    # failed sign-ins per e-mail address and per client address, reset requests, sign-ups.
     LOGIN_LIMIT_PER_EMAIL = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
-    RATELIMIT_ENABLED = True
-    REDIS_URL: str | None = None  # SABAK_REDIS_URL: shared limiter storage for several workers
+    RESET_LIMIT_PER_EMAIL = "3 per hour"
+    RESET_LIMIT_PER_ADDRESS = "10 per hour"
+    SIGNUP_LIMIT_PER_ADDRESS = "20 per hour"
+    RATELIMIT_ENABLED = True  # off: no limit at all, these nor Flask-Limiter's (tests, benchmarks)
+    # SABAK_REDIS_URL: storage for Flask-Limiter's other limits (contest registration, speech),
+    # shared by several workers; without it each worker counts those alone.
+    REDIS_URL: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # a Redis outage must not turn logins into 500s
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

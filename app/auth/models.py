@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,8 +32,13 @@ def fold(text: str) -> str:
 
 
 def new_session_token() -> str:
-    """A random token; changing it signs the user out everywhere."""
+    """A random token; changing it makes the user's reset links unusable."""
     return secrets.token_urlsafe(16)
+
+
+def new_session_id() -> str:
+    """The random, unguessable id of one signed-in browser."""
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, Model):
@@ -41,6 +46,7 @@ class User(UserMixin, Model):
 
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __allow_unmapped__ = True  # for login_session_id, which is not a column
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -60,6 +66,9 @@ class User(UserMixin, Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The UserSession this request is signed in with (set when it is started or loaded).
+    login_session_id: str | None = None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
@@ -68,7 +77,8 @@ class User(UserMixin, Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the session and remember-me cookies: user and session id."""
+        return f"{self.id}:{self.login_session_id or ''}"
 
     @property
     def roles(self) -> frozenset[str]:
@@ -103,3 +113,33 @@ class UserRole(Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_links")
+
+
+class UserSession(Model):
+    """One signed-in browser; signing out deletes it, so a copy of its cookies stops working."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_session_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuthAttempt(Model):
+    """One counted attempt to sign in, reset a password or sign up, for the limits every worker shares.
+
+    Sign-in rows are failures (a success deletes the e-mail's rows); rows older than the longest
+    window are pruned, so e-mail and client addresses are kept no longer than they count.
+    """
+
+    __tablename__ = "auth_attempts"
+    __table_args__ = (
+        Index("ix_auth_attempts_action_email_created_at", "action", "email", "created_at"),
+        Index("ix_auth_attempts_action_address_created_at", "action", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(10))  # "login", "reset" or "signup"
+    email: Mapped[str] = mapped_column(String(254))  # normalised
+    address: Mapped[str] = mapped_column(String(64))  # the client's, as ProxyFix says
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import Role, User, UserRole, fold, new_session_token
+from app.auth.models import Role, User, UserRole, UserSession, fold, new_session_token
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
 from app.extensions import db
@@ -97,10 +99,62 @@ def update_profile(
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; other sessions are signed out."""
+    """Change a password after checking the current one; the user's other sessions end."""
     if not user.check_password(current):
         raise WrongPassword()
     user.set_password(new)
+    end_sessions(user, keep=user.login_session_id)
+
+
+def session_max_age() -> timedelta:
+    """How long a sign-in lasts on the server at most, kept signed in or not."""
+    return timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
+
+
+def start_session(user: User) -> UserSession:
+    """A new server-side session for `user` (call before login_user); their expired ones go."""
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.created_at < utcnow() - session_max_age()
+        )
+    )
+    login_session = UserSession(user_id=user.id)
+    db.session.add(login_session)
+    db.session.flush()
+    user.login_session_id = login_session.id
+    return login_session
+
+
+def user_for_session(key: str) -> User | None:
+    """The active user of the session named by a cookie's "<user id>:<session id>", or None."""
+    user_id, _sep, session_id = key.partition(":")
+    if not session_id:
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.id == session_id,
+            UserSession.created_at >= utcnow() - session_max_age(),
+            User.active.is_(True),
+        )
+    )
+    if user is None or str(user.id) != user_id:
+        return None
+    user.login_session_id = session_id
+    return user
+
+
+def end_session(session_id: str) -> None:
+    """Sign one session out on the server: its cookies, and any copy of them, stop working."""
+    db.session.execute(delete(UserSession).where(UserSession.id == session_id))
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> None:
+    """Sign out every session of `user` except `keep`."""
+    db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.id != (keep or ""))
+    )
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -126,26 +180,38 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def request_password_reset(email: str) -> None:
-    """Queue a reset e-mail if the address has an active account (silently nothing otherwise)."""
-    user = get_user_by_email(email)
-    if user is None or not user.active:
-        return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
-    queue_template_mail(
-        user.email,
-        "password_reset",
-        language=user.language,
-        topic="password_reset",
-        user=user,
-        link=link,
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+def request_password_reset(email: str, *, language: str) -> None:
+    """Mail a reset link to an active account, or to any other address a note that it has none.
+
+    Both ways do the same work (one lookup, one rendered mail, one outbox row), so neither the
+    answer nor its timing tells the requester whether an account exists; `language` is theirs.
+    """
+    address = normalize_email(email)
+    # the roles aren't needed: loading them would be one query more when the account exists
+    user = db.session.scalar(
+        select(User).where(User.email == address).options(lazyload(User.role_links))
     )
+    if user is not None and user.active:
+        link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+        queue_template_mail(
+            user.email,
+            "password_reset",
+            language=user.language,
+            user=user,
+            link=link,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
+    else:
+        link = url_for("auth.signup", _external=True)
+        queue_template_mail(
+            address, "password_reset_no_account", language=language, email=address, link=link
+        )
 
 
 def reset_password(user: User, new: str) -> None:
-    """Set a new password from a reset link; the link can't be used again."""
+    """Set a new password from a reset link; the link can't be used again, every session ends."""
     user.set_password(new)
+    end_sessions(user)
 
 
 def update_roles(user: User, roles: Iterable[str], *, acting: User) -> None:
@@ -165,6 +231,7 @@ def set_active(user: User, active: bool, *, acting: User) -> None:
         raise ForbiddenChange("own-account")
     if user.active and not active:
         user.session_token = new_session_token()
+        end_sessions(user)
     user.active = active
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import time
+from datetime import timedelta
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,10 +17,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.exceptions import TooManyRequests
+from flask_login import current_user, login_required, logout_user
 
-from app.auth import services
+from app.auth import limits, services
 from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -33,33 +31,19 @@ from app.auth.forms import (
     role_labels,
 )
 from app.auth.models import Role, User
+from app.auth.signin import sign_in
 from app.core.decorators import roles_required
+from app.core.errors import render_error
 from app.core.urls import safe_next
-from app.extensions import db, limiter, login_manager
+from app.extensions import client_address, db, login_manager
 
 bp = Blueprint("auth", __name__)
 
 
-def login_email_key() -> str:
-    """Failed logins are counted per e-mail address as well as per client address."""
-    return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
-
-
-def failed_login(response) -> bool:
-    """Only attempts that didn't sign in count towards the limit."""
-    return response.status_code != 302
-
-
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The session holds "<id>:<session token>"; a changed token signs the session out."""
-    ident, _sep, token = user_id.partition(":")
-    if not ident.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+    """The cookies hold "<user id>:<session id>"; a session ended on the server loads nobody."""
+    return services.user_for_session(user_id)
 
 
 @bp.record_once
@@ -72,7 +56,6 @@ def configure_login(state) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
-    state.app.extensions.setdefault("sabak_rate_limit_pages", {})["auth.login"] = login_rate_limited
     add_nav_item(
         state.app,
         NavItem("auth.admin_users", lambda: _("Users"), roles=frozenset({Role.ADMIN}), order=90),
@@ -80,42 +63,32 @@ def configure_login(state) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"],
-    key_func=login_email_key,
-    methods=["POST"],
-    deduct_when=failed_login,
-    scope="login-email",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=failed_login,
-    scope="login-address",
-)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        try:
+            # counted as a failure until it succeeds; refused before the password is even checked
+            limits.count_attempt("login", email=email, address=client_address())
+        except limits.TooManyAttempts as refused:
+            return login_refused(form, refused.retry_after)
+        user = services.authenticate(email, form.password.data or "")
         if user is None:
             form.password.errors.append(_("The e-mail address or password is incorrect."))
         else:
-            login_user(user, remember=bool(form.remember.data))
+            limits.forget_login_failures(email)
+            sign_in(user, remember=bool(form.remember.data))
             db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     return render_template("auth/login.html", form=form)
 
 
-def login_rate_limited(error: TooManyRequests) -> ResponseReturnValue:
+def login_refused(form: LoginForm, retry_after: timedelta) -> ResponseReturnValue:
     """The login form again, with a clear message instead of a bare 429 page."""
-    limit = limiter.current_limit
-    minutes = 15
-    if limit is not None:
-        minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60))
-    form = LoginForm()
+    minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
     message = ngettext(
         "Too many unsuccessful sign-in attempts. For your security, please wait %(num)d minute "
         "and try again, or reset your password.",
@@ -123,11 +96,26 @@ def login_rate_limited(error: TooManyRequests) -> ResponseReturnValue:
         "and try again, or reset your password.",
         minutes,
     )
-    return render_template("auth/login.html", form=form, rate_limited=message), 429
+    body = render_template("auth/login.html", form=form, rate_limited=message)
+    return body, 429, retry_after_header(retry_after)
+
+
+def too_many_attempts(retry_after: timedelta) -> ResponseReturnValue:
+    """The 429 page for a refused reset request or sign-up."""
+    body, status = render_error(429)
+    return body, status, retry_after_header(retry_after)
+
+
+def retry_after_header(retry_after: timedelta) -> dict[str, str]:
+    """Tells clients (and well-behaved scripts) when to try again."""
+    return {"Retry-After": str(max(1, math.ceil(retry_after.total_seconds())))}
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated and current_user.login_session_id:
+        services.end_session(current_user.login_session_id)
+        db.session.commit()
     logout_user()
     # messages meant for the signed-out user must not greet the next one on this browser
     session.pop("_flashes", None)
@@ -136,7 +124,6 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"], scope="signup")
 def signup() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -144,6 +131,10 @@ def signup() -> ResponseReturnValue:
     if request.method == "GET":
         form.language.data = _current_language()
     if form.validate_on_submit():
+        try:
+            limits.count_attempt("signup", email=form.email.data or "", address=client_address())
+        except limits.TooManyAttempts as refused:
+            return too_many_attempts(refused.retry_after)
         try:
             user = services.create_user(
                 email=form.email.data or "",
@@ -159,8 +150,8 @@ def signup() -> ResponseReturnValue:
                 )
             )
         else:
+            sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Your account has been created. Welcome to Sabak!"), "success")
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     return render_template("auth/signup.html", form=form)
@@ -204,8 +195,6 @@ def change_password() -> ResponseReturnValue:
             form.current.errors.append(_("Your current password is not correct."))
         else:
             db.session.commit()
-            # the session token changed; sign this session in again with the new one
-            login_user(current_user._get_current_object())
             flash(
                 _("Your password has been changed. Other devices have been signed out."), "success"
             )
@@ -214,11 +203,15 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"], scope="reset")
 def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data or "")
+        email = form.email.data or ""
+        try:
+            limits.count_attempt("reset", email=email, address=client_address())
+        except limits.TooManyAttempts as refused:
+            return too_many_attempts(refused.retry_after)
+        services.request_password_reset(email, language=_current_language())
         db.session.commit()
         flash(
             _(

@@ -22,12 +22,13 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from app.auth import services as accounts
 from app.auth.models import Role, User
+from app.auth.signin import sign_in
 from app.contest import exports, services
 from app.contest.forms import (
     ActionForm,
@@ -230,9 +231,9 @@ def register(year: int) -> ResponseReturnValue:
             flash(_("Registration for this contest has closed."), "warning")
             return redirect(url_for("contest.edition", year=year))
         else:
-            db.session.commit()
             if not current_user.is_authenticated:
-                login_user(user)
+                sign_in(user)
+            db.session.commit()
             flash(_registered_message(registration), "success")
             return redirect(url_for("contest.my_registration", year=year))
     counts = services.division_counts(edition)

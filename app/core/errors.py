@@ -74,10 +74,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        if code == 429:
-            handler = app.extensions.get("sabak_rate_limit_pages", {}).get(request.endpoint)
-            if handler is not None:
-                return handler(error)
         if code not in PAGES:
             return error
         return render_error(code)

@@ -60,12 +60,16 @@ def test_reset_token_works_once_and_expires(app_ctx, make_user):
 def test_reset_request_queues_mail_in_the_users_language(app_ctx, make_user):
     info = make_user(language="ja", display_name="山田")
     with app_ctx.test_request_context():
-        services.request_password_reset(info.email.upper())
-        services.request_password_reset("unknown@example.org")
-    [message] = db.session.scalars(select(OutboxMessage)).all()
+        services.request_password_reset(info.email.upper(), language="en")
+        services.request_password_reset("Unknown@example.org", language="en")
+    message, note = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert message.recipient == info.email
     assert "パスワード" in message.subject
     assert "/auth/reset/" in message.body_text
+    # an address without an account is told so, in the requester's language, with no reset link
+    assert note.recipient == "unknown@example.org"
+    assert "no active account uses it" in note.body_text
+    assert "/auth/reset/" not in note.body_text and "/auth/signup" in note.body_text
 
 
 def test_roles_can_be_changed_but_not_the_admins_own(app_ctx, make_user):
