@@ -48,6 +48,9 @@ def seed_demo_data(*, password: str) -> Iterator[str]:
         for email, name, katakana in DEMO_CLASSMATES
     ]
     yield f"classmates: {len(classmates)}"
+    from app.privacy.seed import seed_privacy
+
+    yield from seed_privacy(users["admin@example.com"], [*users.values(), *classmates])
     yield from _seed_lessons(users["teacher@example.com"], classmates)
     from app.contest.seed import seed_contest
 
