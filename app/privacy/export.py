@@ -78,9 +78,7 @@ def _submissions(zip_file: zipfile.ZipFile, user: User) -> list[dict[str, Any]]:
         for version in submission.versions:
             arcname = f"{prefix}-version-{version.number}"
             file = version.audio_file
-            recording = _audio(
-                zip_file, file, AUDIO_FOLDER, f"{arcname}.{_extension(file or '')}"
-            )
+            recording = _audio(zip_file, file, AUDIO_FOLDER, f"{arcname}.{_extension(file or '')}")
             versions.append(row(version, recording=recording))
         draft = submission.draft_audio_file
         data = row(

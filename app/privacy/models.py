@@ -36,7 +36,9 @@ class Consent(Model):
     """A person agreed to a version of the policy: when, and where (sign-up, contest, prompt)."""
 
     __tablename__ = "privacy_consents"
-    __table_args__ = (Index("ix_privacy_consents_user_id_policy_version", "user_id", "policy_version"),)
+    __table_args__ = (
+        Index("ix_privacy_consents_user_id_policy_version", "user_id", "policy_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -234,7 +234,10 @@ def admin_new_version() -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(
-                _("Version %(version)d of the privacy policy has been saved.", version=policy.version),
+                _(
+                    "Version %(version)d of the privacy policy has been saved.",
+                    version=policy.version,
+                ),
                 "success",
             )
             return redirect(url_for("privacy.admin_versions"))
@@ -281,7 +284,9 @@ def purge_edition(year: int) -> ResponseReturnValue:
                 done = erasure.purge_edition(edition, current_user, now=now())
             except erasure.EditionNotOver:
                 db.session.rollback()
-                flash(_("The personal data can be erased once the contest day has passed."), "warning")
+                flash(
+                    _("The personal data can be erased once the contest day has passed."), "warning"
+                )
             else:
                 db.session.commit()
                 flash(

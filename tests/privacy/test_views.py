@@ -43,7 +43,9 @@ def agree(app, user_id: int, version: int) -> None:
 
 
 def test_the_policy_is_public_in_both_languages_and_linked_from_the_footer(client, make_policy):
-    assert "まだ公開されていません" in client.get("/privacy/", headers={"Accept-Language": "ja"}).text
+    assert (
+        "まだ公開されていません" in client.get("/privacy/", headers={"Accept-Language": "ja"}).text
+    )
     make_policy()
     ja = client.get("/privacy/", headers={"Accept-Language": "ja"}).text
     en = client.get("/privacy/", headers={"Accept-Language": "en"}).text
