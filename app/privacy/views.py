@@ -8,7 +8,10 @@ from datetime import datetime
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -179,19 +182,36 @@ def delete_account() -> ResponseReturnValue:
             form.password.errors.append(_("Your password is not correct."))
         else:
             user = current_user._get_current_object()
+            chosen = user.language
             result = erasure.delete_account(user, now=now())
             db.session.commit()
             erasure.remove_recordings(result)
             logout_user()
             session.clear()
-            flash(_("Your account has been deleted. Thank you for studying with Sabak."), "info")
-            return redirect(url_for("core.index"))
+            return _farewell(chosen)
     return render_template(
         "privacy/delete_account.html",
         form=form,
         staff=staff,
         summary=erasure.account_summary(current_user),
     )
+
+
+def _farewell(chosen: str) -> ResponseReturnValue:
+    """The home page, signed out, still in the language the person chose."""
+    g.forced_locale = chosen
+    flash(_("Your account has been deleted. Thank you for studying with Sabak."), "info")
+    response = make_response(redirect(url_for("core.index")))
+    if chosen in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            current_app.config["LANGUAGE_COOKIE"],
+            chosen,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        )
+    return response
 
 
 # --- the admin's policy editor -----------------------------------------------------------------
