@@ -56,6 +56,9 @@ def seed_demo_data(*, password: str) -> Iterator[str]:
 
     # The demo student is left out so that they can try registering themselves.
     yield from seed_contest(users["organizer@example.com"], classmates)
+    from app.privacy.seed import seed_old_edition
+
+    yield from seed_old_edition(password)
 
 
 def _account(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import User
 from app.contest.models import Registration
 from app.core.dbtypes import utcnow
+from app.core.models import OutboxMessage
 from app.extensions import Model, db
 from app.lessons.media import NotAudio, audio_path
 from app.lessons.models import Enrollment, LessonProgress
@@ -142,6 +143,7 @@ def collect(zip_file: zipfile.ZipFile, user: User) -> dict[str, Any]:
             row(r, contest=r.edition.title_en, year=r.edition.year, division=r.division.name_en)
             for r in registrations
         ],
+        "emails": _rows(OutboxMessage, OutboxMessage.recipient == user.email),
     }
 
 

@@ -207,6 +207,8 @@ def test_the_archive_holds_everything_about_the_person_and_their_recordings(
     registrations = data["contest_registrations"]
     assert {r["phone"] for r in registrations} == {"090-1234-5678", "080-0000-1111"}
     assert all("ticket_secret" not in r for r in registrations)
+    # the contest's confirmation e-mails went to this address
+    assert data["emails"] and all(m["recipient"] == user.email for m in data["emails"])
     by_title = {s["assignment"]: s for s in data["submissions"]}
     assert by_title["Саламдашуу"]["grade"]["points"] == 8
     # a grade still being written is the teacher's, not yet the student's
