@@ -31,7 +31,6 @@ from app.contest.services import event_over
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx
-from app.core.nav import NavItem, add_nav_item
 from app.core.urls import safe_next
 from app.extensions import db, limiter
 from app.lessons.notes import render_notes
@@ -48,16 +47,7 @@ SESSION_KEY = "privacy_agreed"  # [user id, version]: spares a query on every pa
 
 
 @bp.record_once
-def register_navigation(state: BlueprintSetupState) -> None:
-    add_nav_item(
-        state.app,
-        NavItem(
-            "privacy.admin_versions",
-            lambda: _("Privacy policy"),
-            roles=frozenset({Role.ADMIN}),
-            order=95,
-        ),
-    )
+def register_template_global(state: BlueprintSetupState) -> None:
     state.app.add_template_global(purge_reminder, "privacy_purge_reminder")
 
 

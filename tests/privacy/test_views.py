@@ -358,3 +358,19 @@ def test_privacy_pages_speak_japanese(app, client, auth, make_policy, student_wi
     agree(app, student.id, 1)
     html = client.get("/auth/profile", headers={"Accept-Language": "ja"}).text
     assert english_words(visible_text(html), allowed) == []
+
+
+def test_a_new_student_is_told_nothing_stays(client, auth):
+    auth.login("student")
+    page = client.get("/privacy/delete-account", headers={"Accept-Language": "en"}).text
+    assert "Nothing: you have no graded work and no contest results." in page
+    assert "pieces of work that have not been graded" not in page
+
+
+def test_admins_reach_the_editor_from_the_policy(client, auth, make_policy):
+    make_policy()
+    auth.login("student")
+    assert 'href="/privacy/admin/"' not in client.get("/privacy/").text
+    auth.logout()
+    auth.login("admin")
+    assert 'href="/privacy/admin/"' in client.get("/privacy/").text
