@@ -69,6 +69,9 @@ def ask_for_consent() -> ResponseReturnValue | None:
     """A signed-in person who hasn't agreed to the version in force is asked before going on."""
     if request.method != "GET" or is_htmx() or not current_user.is_authenticated:
         return None
+    accept = request.accept_mimetypes
+    if accept and not accept.accept_html:  # audio, images, JSON: not a page to stop at
+        return None
     endpoint = request.endpoint or ""
     if endpoint in CONSENT_EXEMPT or endpoint.startswith("privacy."):
         return None

@@ -374,3 +374,11 @@ def test_admins_reach_the_editor_from_the_policy(client, auth, make_policy):
     auth.logout()
     auth.login("admin")
     assert 'href="/privacy/admin/"' in client.get("/privacy/").text
+
+
+def test_only_pages_stop_at_the_question_not_audio_or_fragments(app, client, auth, make_policy):
+    make_policy()
+    auth.login("student")
+    assert client.get("/", headers={"Accept": "text/html,*/*;q=0.8"}).status_code == 302
+    assert client.get("/", headers={"Accept": "audio/webm,audio/*;q=0.9"}).status_code == 200
+    assert client.get("/", headers={"HX-Request": "true"}).status_code == 200
