@@ -52,10 +52,6 @@ def erased_email(kind: str, ident: int) -> str:
     return f"{kind}-{ident}@{ERASED_DOMAIN}"
 
 
-def is_erased(user: User) -> bool:
-    return user.email.endswith("@" + ERASED_DOMAIN)
-
-
 def anonymise_registration(registration: Registration, name: str) -> None:
     """Erase what the registrant told us; number, division, status, scores and prizes stay."""
     registration.full_name = name[:100]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -113,15 +112,3 @@ def consents_of(user: User) -> list[Consent]:
             select(Consent).where(Consent.user_id == user.id).order_by(Consent.given_at, Consent.id)
         )
     )
-
-
-@dataclass(frozen=True)
-class ConsentState:
-    """Whether a signed-in person has agreed to the version in force."""
-
-    current: int | None
-    agreed: int | None
-
-    @property
-    def needed(self) -> bool:
-        return self.current is not None and (self.agreed is None or self.agreed < self.current)
