@@ -251,9 +251,13 @@ def purge_of(edition: Edition) -> EditionPurge | None:
     return db.session.get(EditionPurge, edition.id)
 
 
-def purge_due(edition: Edition, today: date) -> bool:
-    """The retention period is over and the data is still there: remind the organizers."""
-    return today > retention_ends(edition) and purge_of(edition) is None
+def editions_due(today: date) -> list[Edition]:
+    """Editions past the retention period whose data is still there, oldest first."""
+    purged = select(EditionPurge.edition_id)
+    editions = db.session.scalars(
+        select(Edition).where(Edition.id.not_in(purged)).order_by(Edition.year)
+    )
+    return [edition for edition in editions if today > retention_ends(edition)]
 
 
 def purge_edition(edition: Edition, by: User, *, now: datetime | None = None) -> EditionPurge:

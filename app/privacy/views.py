@@ -260,20 +260,12 @@ def admin_new_version() -> ResponseReturnValue:
 # --- purging a past contest edition ------------------------------------------------------------
 
 
-def purge_reminder(edition: Edition | None) -> dict[str, object] | None:
-    """For the organizer console: when the edition's data is due for erasure, or was erased."""
-    if edition is None:
-        return None
-    purge = erasure.purge_of(edition)
+def purge_reminder(edition: Edition | None) -> dict[str, object]:
+    """For the organizer console: the editions due for erasure, and whether this one was erased."""
     today = services.today_in_tokyo()
-    due = purge is None and today > erasure.retention_ends(edition)
-    if purge is None and not due:
-        return None
     return {
-        "edition": edition,
-        "purge": purge,
-        "due": due,
-        "retention_ends": erasure.retention_ends(edition),
+        "due": erasure.editions_due(today),
+        "purge": erasure.purge_of(edition) if edition is not None else None,
         "years": erasure.retention_years(),
     }
 

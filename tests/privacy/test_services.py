@@ -162,8 +162,9 @@ def test_purging_a_past_edition_keeps_numbers_and_prizes(app_ctx, student_with_w
     assert erasure.retention_ends(edition) == edition.event_date.replace(
         year=edition.event_date.year + 3
     )
-    assert not erasure.purge_due(edition, date.today())
-    assert erasure.purge_due(edition, date.today() + timedelta(days=3 * 366))
+    later = date.today() + timedelta(days=3 * 366)
+    assert erasure.editions_due(date.today()) == []
+    assert [e.year for e in erasure.editions_due(later)] == [2025]
     purge = erasure.purge_edition(edition, organizer)
     db.session.commit()
     entry = registration(work.result_registration)
@@ -173,7 +174,7 @@ def test_purging_a_past_edition_keeps_numbers_and_prizes(app_ctx, student_with_w
     assert db.session.scalar(select(func.count()).where(Prize.registration_id == entry.id)) == 1
     # the account itself is not touched by a purge
     assert person(work.student.id).active
-    assert not erasure.purge_due(edition, date.today() + timedelta(days=3 * 366))
+    assert erasure.editions_due(later) == []
     with pytest.raises(erasure.AlreadyPurged):
         erasure.purge_edition(edition, organizer)
 
