@@ -100,7 +100,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature under its URL prefix."""
-    from app import auth, contest, core, lessons, progress, quizzes
+    from app import auth, contest, core, lessons, privacy, progress, quizzes
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes.bp, url_prefix="/quizzes")
     app.register_blueprint(contest.bp, url_prefix="/contest")
     app.register_blueprint(progress.bp, url_prefix="/progress")
+    app.register_blueprint(privacy.bp, url_prefix="/privacy")
 
 
 def register_errorhandlers(app: Flask) -> None:

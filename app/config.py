@@ -71,6 +71,8 @@ class Config:
     SPEECH_TIMEOUT = 5  # seconds espeak-ng may take for one word or phrase
     SITE_URL: str | None = None  # e.g. https://sabak.example; links in e-mails
     LOG_JSON = True
+    # The privacy policy's promise: contest registrants' details are erased this long after the day.
+    CONTEST_DATA_RETENTION_YEARS = 3
 
 
 def _coerce(value: str, default: Any) -> Any:

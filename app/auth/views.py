@@ -150,6 +150,10 @@ def signup() -> ResponseReturnValue:
                 )
             )
         else:
+            # imported here: privacy's models build on the account models this package defines
+            from app.privacy.services import record_consent
+
+            record_consent(user, "signup")
             sign_in(user)
             db.session.commit()
             flash(_("Your account has been created. Welcome to Sabak!"), "success")

@@ -66,6 +66,7 @@ from app.core.decorators import roles_required
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db, limiter
 from app.lessons.notes import render_notes
+from app.privacy import services as privacy
 
 bp = Blueprint("contest", __name__)
 
@@ -211,6 +212,7 @@ def register(year: int) -> ResponseReturnValue:
             registration = services.register(
                 edition, division, user, details, language=lang, now=now
             )
+            privacy.record_consent(user, f"contest-{edition.year}")
         except accounts.EmailTaken:
             db.session.rollback()
             form.email.errors.append(

@@ -48,11 +48,17 @@ def seed_demo_data(*, password: str) -> Iterator[str]:
         for email, name, katakana in DEMO_CLASSMATES
     ]
     yield f"classmates: {len(classmates)}"
+    from app.privacy.seed import seed_privacy
+
+    yield from seed_privacy(users["admin@example.com"], [*users.values(), *classmates])
     yield from _seed_lessons(users["teacher@example.com"], classmates)
     from app.contest.seed import seed_contest
 
     # The demo student is left out so that they can try registering themselves.
     yield from seed_contest(users["organizer@example.com"], classmates)
+    from app.privacy.seed import seed_old_edition
+
+    yield from seed_old_edition(password)
 
 
 def _account(

@@ -1,0 +1,168 @@
+"""Factories for privacy tests: policy versions, and a student with work of every kind
+(graded and ungraded submissions with recordings, quiz answers, cards, contest entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.contest import services as contest
+from app.contest.models import Edition, Prize, Registration, ScoreSheet
+from app.core.dbtypes import utcnow
+from app.extensions import db
+from app.lessons.media import store_audio
+from app.privacy import services
+from app.progress.models import AssignmentKind, GradeState
+from tests.conftest import UserInfo
+from tests.contest.conftest import details, make_edition  # noqa: F401  (fixtures)
+from tests.helpers import wav_bytes
+from tests.progress.conftest import (  # noqa: F401  (fixtures)
+    ClassInfo,
+    activity,
+    make_assignment,
+    make_class,
+    make_course,
+    make_submission,
+    progress_class,
+)
+
+
+@pytest.fixture
+def make_policy(app: Flask) -> Callable[..., int]:
+    """A new policy version (in force since yesterday unless told); returns its number."""
+
+    def factory(
+        body_ja: str = "### 個人情報\n電話番号を集めます。",
+        body_en: str = "### Personal data\nWe collect phone numbers.",
+        published_on: date | None = None,
+        changes: str = "",
+    ) -> int:
+        with app.app_context():
+            policy = services.create_version(
+                body_ja=body_ja,
+                body_en=body_en,
+                changes=changes,
+                published_on=published_on or services.today_in_tokyo() - timedelta(days=1),
+                by=None,
+            )
+            db.session.commit()
+            number = policy.version
+            db.session.remove()
+        return number
+
+    return factory
+
+
+@dataclass(frozen=True)
+class StudentWork:
+    """What `student_with_work` made: ids and the recordings on disk."""
+
+    course_class: ClassInfo
+    student: UserInfo
+    graded: int  # submission ids
+    ungraded: int
+    draft_graded: int
+    graded_audio: str
+    ungraded_audio: str
+    result_registration: int  # a past contest entry with a prize
+    open_registration: int  # a confirmed seat in an open edition
+    waiting: int  # someone else's registration on that division's waiting list
+
+
+@pytest.fixture
+def student_with_work(
+    app: Flask,
+    progress_class: Callable[..., ClassInfo],  # noqa: F811
+    make_assignment: Callable[..., int],  # noqa: F811
+    make_submission: Callable[..., int],  # noqa: F811
+    make_edition: Callable[..., dict[str, int]],  # noqa: F811
+    activity: Any,  # noqa: F811
+    make_user: Callable[..., UserInfo],
+) -> StudentWork:
+    course_class = progress_class(students=2)
+    student = course_class.students[0]
+    spoken = make_assignment(course_class.id, title="Саламдашуу", kind=AssignmentKind.SPOKEN)
+    written = make_assignment(course_class.id, title="Өзүм жөнүндө")
+    family = make_assignment(course_class.id, title="Үй-бүлөм")
+    with app.app_context():
+        graded_audio, _kind = store_audio(wav_bytes(), folder="submissions")
+        ungraded_audio, _kind = store_audio(wav_bytes(0.3), folder="submissions")
+    graded = make_submission(
+        spoken,
+        student.id,
+        audio_file=graded_audio,
+        audio_mimetype="audio/wav",
+        grade_state=GradeState.RELEASED,
+        points=8,
+        grader_id=course_class.teacher.id,
+    )
+    ungraded = make_submission(
+        family, student.id, audio_file=ungraded_audio, audio_mimetype="audio/wav"
+    )
+    draft_graded = make_submission(
+        written, student.id, grade_state=GradeState.DRAFT, points=3, feedback="下書き"
+    )
+    activity.answers(student.id, course_class.course_id, "cwa")
+    activity.cards(student.id, course_class.course_id, [(1, 3.0), (0, None)])
+    activity.lessons_done(student.id, course_class.course_id, 1)
+    # last year's contest, where the student won a prize
+    past = make_edition(year=2025, capacities=(5,))
+    current = make_edition(year=2027, capacities=(1,))
+    other = make_user(display_name="他の 人", email="other@example.org")
+    with app.app_context():
+        from app.auth.models import User
+
+        person = db.session.get(User, student.id)
+        assert person is not None
+        past_edition = db.session.get(Edition, past["edition"])
+        assert past_edition is not None
+        opens = past_edition.registration_opens_at
+        past_edition.registration_opens_at = utcnow() - timedelta(days=400)
+        entry = contest.register(
+            past_edition,
+            past_edition.divisions[0],
+            person,
+            details(),
+            now=utcnow() - timedelta(days=1),
+        )
+        past_edition.registration_opens_at = opens
+        past_edition.registration_closes_at = utcnow() - timedelta(days=300)
+        past_edition.event_date = date.today() - timedelta(days=290)
+        db.session.add(ScoreSheet(judge_id=course_class.teacher.id, registration_id=entry.id))
+        db.session.add(Prize(division_id=entry.division_id, registration_id=entry.id, kind="first"))
+        current_edition = db.session.get(Edition, current["edition"])
+        assert current_edition is not None
+        seat = contest.register(
+            current_edition, current_edition.divisions[0], person, details(phone="080-0000-1111")
+        )
+        someone = db.session.get(User, other.id)
+        assert someone is not None
+        waiting = contest.register(
+            current_edition, current_edition.divisions[0], someone, details(full_name="他の 人")
+        )
+        db.session.commit()
+        ids = (entry.id, seat.id, waiting.id)
+        db.session.remove()
+    return StudentWork(
+        course_class=course_class,
+        student=student,
+        graded=graded,
+        ungraded=ungraded,
+        draft_graded=draft_graded,
+        graded_audio=graded_audio,
+        ungraded_audio=ungraded_audio,
+        result_registration=ids[0],
+        open_registration=ids[1],
+        waiting=ids[2],
+    )
+
+
+def registration(registration_id: int) -> Registration:
+    found = db.session.get(Registration, registration_id)
+    assert found is not None
+    return found
