@@ -135,6 +135,12 @@ _HYPHENS = frozenset("-‐‑‒–")
 _JAPANESE_SCRIPTS = ("HIRAGANA", "KATAKANA", "CJK UNIFIED IDEOGRAPH")
 
 
+def _is_japanese(char: str) -> bool:
+    """Kana (half-width too) and kanji: what a Japanese input method types when left on."""
+    name = unicodedata.name(char, "")
+    return any(script in name for script in _JAPANESE_SCRIPTS)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The result of checking one answer, with a translatable explanation."""
@@ -283,8 +289,10 @@ class _Judge:
         for key, answer in self.answers:
             if given == key:
                 return _verdict("correct", answer, "exact", {})
-        if any(unicodedata.name(char, "").startswith(_JAPANESE_SCRIPTS) for char in given):
-            return self.verdict("wrong", self.answers[0][1], "kana", {"expected": self.answers[0][1]})
+        if any(_is_japanese(char) for char in given):
+            return self.verdict(
+                "wrong", self.answers[0][1], "kana", {"expected": self.answers[0][1]}
+            )
         if has_latin(given):
             vocabulary = [answer for _, answer in self.answers]
             cyrillic = answer_key(to_cyrillic(given, vocabulary, restore_special=False))
@@ -306,7 +314,9 @@ class _Judge:
         for key, answer in self.answers:
             russian = _russian_spelling(given, key)
             if russian is not None:
-                return self.verdict("almost", answer, "russian_spelling", russian | {"expected": answer})
+                return self.verdict(
+                    "almost", answer, "russian_spelling", russian | {"expected": answer}
+                )
         if self.converted is not None:
             latin_i = self.i_for_y(given)
             if latin_i is not None:
@@ -324,7 +334,9 @@ class _Judge:
             if self.lexicon is not None:
                 word = _other_word(given, key, self.lexicon)
                 if word is not None:
-                    return self.verdict("wrong", answer, "other_word", {"given": word, "expected": answer})
+                    return self.verdict(
+                        "wrong", answer, "other_word", {"given": word, "expected": answer}
+                    )
         for key, answer in self.answers:
             if _is_typo(given, key):
                 return self.verdict("almost", answer, "typo", {"expected": answer})
@@ -351,7 +363,9 @@ class _Judge:
             return None
         known = self.lexicon.knows if self.lexicon is not None else None
         rule = broken_rule(given_word, expected_word, known)
-        relation = None if rule and rule.kind == "linking_n" else _other_form(given_word, expected_word)
+        relation = (
+            None if rule and rule.kind == "linking_n" else _other_form(given_word, expected_word)
+        )
         if relation is not None:
             kind, params = "other_form", relation
         elif rule is not None:
@@ -488,11 +502,8 @@ def _lemma_candidates(given: str, expected: str) -> list[tuple[str, bool]]:
         if length <= shared:
             candidates.append(stem + "ь")
     plain = [stem for stem in dict.fromkeys(candidates) if _plausible_stem(stem)]
-    possessed = [
-        word
-        for word in dict.fromkeys([*plain, given, expected])
-        if possessed_head(word) is not None
-    ]
+    prefixes = [word[:length] for word in (given, expected) for length in range(3, len(word) + 1)]
+    possessed = [word for word in dict.fromkeys(prefixes) if possessed_head(word) is not None]
     return [(stem, False) for stem in plain] + [(word, True) for word in possessed]
 
 

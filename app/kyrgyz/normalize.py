@@ -31,7 +31,9 @@ _ALWAYS = str.maketrans(
     }
 )
 # Full-width ASCII (U+FF01-U+FF5E) and the ideographic space, from Japanese input methods.
-_FULL_WIDTH = str.maketrans({**{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}, "\u3000": " "})
+_FULL_WIDTH = str.maketrans(
+    {**{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}, "\u3000": " "}
+)
 # Capitals whose lower-case forms are not look-alikes (b, h, t), applied before case-folding.
 _UPPER_IN_CYRILLIC = str.maketrans({"B": "В", "H": "Н", "T": "Т", "M": "М", "K": "К"})
 _LOWER_IN_CYRILLIC = str.maketrans(

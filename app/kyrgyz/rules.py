@@ -114,36 +114,44 @@ def spell(form: str, suffix: str) -> str | None:
     return letters
 
 
-@lru_cache(maxsize=4096)
 def parses(expected: str, known: Callable[[str], bool] | None = None) -> tuple[Parse, ...]:
     """Every reading of `expected` (lower case) as a stem and up to three suffixes, longest stem
-    first (китеб-им before ките-би-м).
+    first (китеб-им before ките-би-м), stems in `known` before the others.
 
     A one-letter suffix ends the word (китеб-и-м is no reading), and a word whose only suffix is
     one letter (жылк-ы) is only read so after a stem in `known` or a voiced one (китеб-и): most
-    words end in such a letter. Stems in `known` come first."""
-    found: list[Parse] = []
+    words end in such a letter."""
+    found = [
+        parse
+        for parse, guarded in _parses(expected)
+        if not guarded or (known is not None and known(parse.stem))
+    ]
+    if known is not None:
+        found.sort(key=lambda parse: not known(parse.stem))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _parses(expected: str) -> tuple[tuple[Parse, bool], ...]:
+    """The readings of `expected`, each with whether it needs a known stem (a one-letter suffix)."""
+    found: list[tuple[Parse, bool]] = []
     for cut in range(len(expected) - 1, 1, -1):
         written = expected[:cut]
         if not any(char in VOWELS for char in written):
             continue
-        stems = [(written, None)]
+        stems: list[tuple[str, bool | None]] = [(written, None)]
         if written[-1] in _UNVOICED and written[-2] in VOWELS:
             stems.append((written[:-1] + _UNVOICED[written[-1]], True))
         for stem, must_voice in stems:
             for slots in _suffix_chains(expected, cut, stem, MAX_SUFFIXES):
                 letters = expected[cut:]
                 starts_with_vowel = letters[0] in VOWELS
-                if must_voice is None and written[-1] in _VOICED and written[-2] in VOWELS:
-                    if starts_with_vowel:
-                        continue  # китеп + и is китеби
+                voicing = must_voice is None and written[-1] in _VOICED and written[-2] in VOWELS
+                if voicing and starts_with_vowel:
+                    continue  # китеп + и is китеби
                 if must_voice and not starts_with_vowel:
                     continue
-                if len(letters) == 1 and not must_voice and not (known and known(stem)):
-                    continue
-                found.append(Parse(stem, cut, slots))
-    if known is not None:  # a stem the learner knows is the likelier reading
-        found.sort(key=lambda parse: not known(parse.stem))
+                found.append((Parse(stem, cut, slots), len(letters) == 1 and not must_voice))
     return tuple(dict.fromkeys(found))
 
 
@@ -170,7 +178,9 @@ def broken_rule(
         return linking
     if len(given) != len(expected) or given == expected:
         return None
-    differences = [index for index, (a, b) in enumerate(zip(given, expected, strict=True)) if a != b]
+    differences = [
+        index for index, (a, b) in enumerate(zip(given, expected, strict=True)) if a != b
+    ]
     for parse in parses(expected, known):
         error = _explain(given, expected, parse, differences)
         if error is not None:
