@@ -19,14 +19,16 @@ space, 。！？) never make an answer wrong. When several kinds apply, the firs
 | 11    | stem_voicing       | wrong   | китепим → китебим                                       |
 |       | suffix_consonant   | wrong   | китеплер → китептер (9-11: the first broken rule wins)  |
 |       | vowel_harmony      | wrong   | жапонмын → жапонмун, кыргызчо → кыргызча                |
-| 12    | latin_i, i_for_y   | almost  | salamatsizbi, саламатсизби → саламатсызбы               |
+| 12    | latin_i, i_for_y   | almost  | salamatsizbi → саламатсызбы, кизил → кызыл (**)         |
 | 13    | other_word         | wrong   | сүйлөм → сүйлөйм (a real word one edit away)            |
 | 14    | typo               | almost  | китпе → китеп; in short words only a doubled or dropped |
 |       |                    |         | letter: сөзз → сөз, тооо → тоо                          |
 | 15    | different          | wrong   | anything else                                           |
 
-(*) A learner who typed ң ө ү elsewhere in the answer has the keys, so a folded letter there
-(көлдо → көлдө) is first tried as a rule (harmony), and only then called a special letter.
+(*) A learner who typed ң ө ү in the answer has the keys, so a folded letter there is first
+tried as a rule (көлдо → көлдө: harmony) and as another word (көлгө "to the lake" for колго "to
+the hand"), and only then called a special letter.
+(**) In Latin input, i for ы comes before rules 9-11: it is the Latin scheme, not the grammar.
 Rules 9-15 look at the one word that differs when the answer has several. The words a learner
 knows (`Lexicon`: a course's vocabulary and the forms of its nouns) decide `other_word` and help
 find a stem; without one, `other_word` is never given.
@@ -325,18 +327,20 @@ class _Judge:
             grammar = self.grammar(given, key, answer)
             if grammar is not None:
                 return grammar
-        if special is not None:
-            return self.verdict("almost", special[0], "special_letter", special[1])
         i_for_y = self.i_for_y(given)
         if i_for_y is not None:
             return i_for_y
         for key, answer in self.answers:
             if self.lexicon is not None:
-                word = _other_word(given, key, self.lexicon)
+                # With ң ө ү typed, a word equal but for them is as deliberate as one edit.
+                folded = special is not None and special[0] == answer
+                word = _other_word(given, key, self.lexicon, any_distance=folded)
                 if word is not None:
                     return self.verdict(
                         "wrong", answer, "other_word", {"given": word, "expected": answer}
                     )
+        if special is not None:
+            return self.verdict("almost", special[0], "special_letter", special[1])
         for key, answer in self.answers:
             if _is_typo(given, key):
                 return self.verdict("almost", answer, "typo", {"expected": answer})
@@ -422,14 +426,13 @@ def _i_for_y(given: str, key: str) -> bool:
     )
 
 
-def _other_word(given: str, key: str, known: Lexicon) -> str | None:
+def _other_word(given: str, key: str, known: Lexicon, *, any_distance: bool = False) -> str | None:
     """The real word one edit away from the expected one that the answer has instead, if any."""
     pair = _differing_word(given, key)
-    if pair is None:
+    if pair is None or pair[0] not in known:
         return None
-    given_word, expected_word = pair
-    if given_word in known and OSA.distance(given_word, expected_word, score_cutoff=1) <= 1:
-        return given_word
+    if any_distance or OSA.distance(pair[0], pair[1], score_cutoff=1) <= 1:
+        return pair[0]
     return None
 
 

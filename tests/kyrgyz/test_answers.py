@@ -256,7 +256,9 @@ def test_every_message_is_marked_for_extraction(module, name):
         assert isinstance(value, ast.Call) and getattr(value.func, "id", None) == "N_"
 
 
-KNOWN = lexicon(["сүйлөм", "сүйлөйм", "ат", "ата", "эт", "ит", "баш", "беш", "тамак"], ["китеп"])
+KNOWN = lexicon(
+    ["сүйлөм", "сүйлөйм", "ат", "ата", "эт", "ит", "баш", "беш", "тамак", "уй"], ["китеп", "көл"]
+)
 
 VERDICT_EXAMPLES = {
     "exact": ("кол", ["кол"]),
@@ -580,6 +582,8 @@ def test_an_answer_in_japanese_script_is_told_to_type_cyrillic(given):
         ("колдо", ["көлдө"], "special_letter"),  # no special letter typed: the keyboard
         ("көлдо", ["көлдө"], "vowel_harmony"),  # ө typed: the rule
         ("уй", ["үй"], "special_letter"),  # beats other_word (уй "cow")
+        ("көлгө", ["колго"], "other_word"),  # ө typed: the learner has the key
+        ("көлго", ["колго"], "special_letter"),  # ... but no word көлго
         ("kirgiz", ["кыргыз"], "russian_spelling"),  # beats latin_i
         ("колдо", ["колго"], "other_form"),  # beats any rule
         ("китеби", ["китебим"], "other_form"),  # beats other_word and typo
