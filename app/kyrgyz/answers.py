@@ -12,12 +12,13 @@ space, 。！？) never make an answer wrong. When several kinds apply, the firs
 | 4     | kana               | wrong   | サラム → салам: type Cyrillic, and how                   |
 | 5     | latin_input        | correct | salam, ｓａｌａｍ → салам (Latin is converted)           |
 | 6     | ng_digraph         | almost  | чонг → чоң                                              |
-| 7     | special_letter     | almost  | кол → көл, kosh keliniz → Кош келиңиз (*)              |
+| 7     | special_letter     | almost  | кол → көл; kosh keliniz → Кош келиңиз (*), with the    |
+|       |                    |         | special_letter_latin message                            |
 | 8     | russian_spelling   | almost  | киргиз → кыргыз, япон → жапон                           |
 | 9     | linking_n          | wrong   | аба ырайыга → аба ырайына                               |
 | 10    | other_form         | wrong   | колдо → колго (another form of the same word)           |
 | 11    | stem_voicing       | wrong   | китепим → китебим                                       |
-|       | suffix_consonant   | wrong   | китеплер → китептер (9-11: the first broken rule wins)  |
+|       | suffix_consonant   | wrong   | китеплер → китептер (the rule of the first difference)  |
 |       | vowel_harmony      | wrong   | жапонмын → жапонмун, кыргызчо → кыргызча                |
 | 12    | latin_i, i_for_y   | almost  | salamatsizbi → саламатсызбы, кизил → кызыл (**)         |
 | 13    | other_word         | wrong   | сүйлөм → сүйлөйм (a real word one edit away)            |
@@ -29,7 +30,7 @@ space, 。！？) never make an answer wrong. When several kinds apply, the firs
 tried as a rule (көлдо → көлдө: harmony) and as another word (көлгө "to the lake" for колго "to
 the hand"), and only then called a special letter.
 (**) In Latin input, i for ы comes before rules 9-11: it is the Latin scheme, not the grammar.
-Rules 9-15 look at the one word that differs when the answer has several. The words a learner
+Kinds 9-11 and 13 look at the one word that differs when the answer has several words. The words a learner
 knows (`Lexicon`: a course's vocabulary and the forms of its nouns) decide `other_word` and help
 find a stem; without one, `other_word` is never given.
 
