@@ -30,7 +30,11 @@ from app.kyrgyz.alphabet import (
 )
 from app.kyrgyz.morphology import CASES, inflect, possessed_head
 
-CONSONANT_SLOTS: dict[str, str] = {"L": "лдт", "N": "ндт", "G": "гк", "D": "дт", "B": "бп"}
+# The first consonant of a suffix after (a vowel, й or р, another voiced, a voiceless consonant),
+# as in KYRGYZ.md's table; B is the б/п of the question particle -бы and the negative -ба.
+_ONSETS: dict[str, str] = {"L": "ллдт", "N": "нддт", "G": "гггк", "D": "дддт", "B": "бббп"}
+_SOUNDS = ("vowel", "sonorant", "voiced", "voiceless")
+CONSONANT_SLOTS: dict[str, str] = {slot: "".join(dict.fromkeys(o)) for slot, o in _ONSETS.items()}
 VOWEL_SLOTS: dict[str, str] = {"A": "аеоө", "I": "ыиуү", "U": "уү"}
 
 SUFFIXES: tuple[str, ...] = (
@@ -84,17 +88,9 @@ def _letter(slot: str, previous: str, vowel: str) -> str:
         return high_vowel(vowel)
     if slot == "U":
         return "ү" if harmony_vowel(vowel) in FRONT_VOWELS else "у"
-    if slot not in CONSONANT_SLOTS:
+    if slot not in _ONSETS:
         return slot
-    sound = sound_class(previous)
-    voiced, voiceless = {"G": ("г", "к"), "D": ("д", "д"), "B": ("б", "п")}.get(slot, ("", ""))
-    if sound == "voiceless":
-        return voiceless if slot in "GB" else "т"
-    if slot == "L":
-        return "д" if sound == "voiced" else "л"
-    if slot == "N":
-        return "н" if sound == "vowel" else "д"
-    return voiced
+    return _ONSETS[slot][_SOUNDS.index(sound_class(previous))]
 
 
 def spell(form: str, suffix: str) -> str | None:
@@ -140,8 +136,8 @@ def _parses(expected: str) -> tuple[tuple[Parse, bool], ...]:
         if not any(char in VOWELS for char in written):
             continue
         stems: list[tuple[str, bool | None]] = [(written, None)]
-        if written[-1] in _UNVOICED and written[-2] in VOWELS:
-            stems.append((written[:-1] + _UNVOICED[written[-1]], True))
+        if written[-1] in _UNVOICED and written[-2] in VOWELS:  # китеб-им is китеп + им first
+            stems.insert(0, (written[:-1] + _UNVOICED[written[-1]], True))
         for stem, must_voice in stems:
             for slots in _suffix_chains(expected, cut, stem, MAX_SUFFIXES):
                 letters = expected[cut:]
