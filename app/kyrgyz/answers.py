@@ -1,18 +1,38 @@
 """Answer checking with teaching feedback: what was wrong, not only that it was.
 
-The rules, in order (issue 3):
+Answers are compared in `answer_key` form: case, white space, punctuation (hyphens aside),
+look-alike letters and what a Japanese input method adds (full-width Latin, the ideographic
+space, 。！？) never make an answer wrong. When several kinds apply, the first in this table wins:
 
-1. normalised equality with an accepted answer → correct. Case, white space, punctuation
-   (except hyphens) and look-alike letters never make an answer wrong;
-2. equal once ң ө ү are folded to н о у → almost, `special_letter`, naming the letters;
-3. Latin input is converted with the accepted answers as vocabulary and judged by 1 and 2; the
-   conversion does not restore ө ү ң itself, so "kosh keliniz" is almost, like "кош келиниз";
-4. another inflected form of the expected noun → wrong, `other_form`, naming both forms; a
-   suffix whose harmony vowel is wrong → wrong, `vowel_harmony`, stating the rule. These two are
-   recognised at any edit distance, since the answer is wrong either way;
-5. one edit (insert, delete, substitute, transpose) from an accepted answer of 4+ letters →
-   almost, `typo`;
-6. anything else → wrong, `different`; nothing typed → wrong, `empty`.
+| order | kind               | status  | example (given → accepted)                              |
+| ----- | ------------------ | ------- | ------------------------------------------------------- |
+| 1     | no_accepted_answer | wrong   | the question has no answer                              |
+| 2     | empty              | wrong   | nothing typed                                           |
+| 3     | exact              | correct | «Кош　келиңиз！» → Кош келиңиз!                          |
+| 4     | kana               | wrong   | サラム → салам: type Cyrillic, and how                   |
+| 5     | latin_input        | correct | salam, ｓａｌａｍ → салам (Latin is converted)           |
+| 6     | ng_digraph         | almost  | чонг → чоң                                              |
+| 7     | special_letter     | almost  | кол → көл; kosh keliniz → Кош келиңиз (*), with the    |
+|       |                    |         | special_letter_latin message                            |
+| 8     | russian_spelling   | almost  | киргиз → кыргыз, япон → жапон                           |
+| 9     | linking_n          | wrong   | аба ырайыга → аба ырайына                               |
+| 10    | other_form         | wrong   | колдо → колго (another form of the same word)           |
+| 11    | stem_voicing       | wrong   | китепим → китебим                                       |
+|       | suffix_consonant   | wrong   | китеплер → китептер (the rule of the first difference)  |
+|       | vowel_harmony      | wrong   | жапонмын → жапонмун, кыргызчо → кыргызча                |
+| 12    | latin_i, i_for_y   | almost  | salamatsizbi → саламатсызбы, кизил → кызыл (**)         |
+| 13    | other_word         | wrong   | сүйлөм → сүйлөйм (a real word one edit away)            |
+| 14    | typo               | almost  | китпе → китеп; in short words only a doubled or dropped |
+|       |                    |         | letter: сөзз → сөз, тооо → тоо                          |
+| 15    | different          | wrong   | anything else                                           |
+
+(*) A learner who typed ң ө ү in the answer has the keys, so a folded letter there is first
+tried as a rule (көлдо → көлдө: harmony) and as another word (көлгө "to the lake" for колго "to
+the hand"), and only then called a special letter.
+(**) In Latin input, i for ы comes before rules 9-11: it is the Latin scheme, not the grammar.
+Kinds 9-11 and 13 look at the one word that differs when the answer has several words. The words a learner
+knows (`Lexicon`: a course's vocabulary and the forms of its nouns) decide `other_word` and help
+find a stem; without one, `other_word` is never given.
 
 `strict` (the contest) reports almost as wrong and keeps kind and message.
 """
@@ -20,7 +40,7 @@ The rules, in order (issue 3):
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -28,29 +48,41 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from app.kyrgyz.alphabet import (
-    ALL_LETTERS,
-    HIGH_SUFFIX_VOWELS,
-    LOW_SUFFIX_VOWELS,
-    VOWELS,
-    harmony_vowel,
-)
+from app.kyrgyz.alphabet import ALL_LETTERS, SPECIAL_LETTERS, VOWELS
 from app.kyrgyz.i18n import N_
 from app.kyrgyz.latin import APOSTROPHES, to_cyrillic
-from app.kyrgyz.morphology import FORM_LABELS, POSSESSIVE_STEMS, PRONOUNS, forms
-from app.kyrgyz.normalize import fold_special, has_latin, normalize
+from app.kyrgyz.morphology import FORM_LABELS, POSSESSIVE_STEMS, PRONOUNS, forms, possessed_head
+from app.kyrgyz.normalize import fold_special, has_cyrillic, has_latin, normalize
+from app.kyrgyz.rules import broken_rule
 
-__all__ = ["FORM_LABELS", "MESSAGES", "Verdict", "check"]
+__all__ = ["FORM_LABELS", "MESSAGES", "SOUND_LABELS", "Lexicon", "Verdict", "check", "lexicon"]
 
 Status = Literal["correct", "almost", "wrong"]
 
 MESSAGES: dict[str, str] = {
     "exact": N_("Correct."),
-    "latin_input": N_("Correct. In Cyrillic it is written %(converted)s."),
+    "latin_input": N_("In Cyrillic it is written %(converted)s."),
     "special_letter": N_("Mind the special letters (%(letters)s): it is written %(expected)s."),
     "special_letter_latin": N_(
         "In Cyrillic you wrote %(converted)s. Mind the special letters (%(letters)s): "
         "it is written %(expected)s."
+    ),
+    "ng_digraph": N_(
+        "ң is one letter, not нг: type it with the on-screen key (or ng in Latin). "
+        "It is written %(expected)s."
+    ),
+    "russian_spelling": N_(
+        "That is the Russian spelling: Kyrgyz writes %(kyrgyz)s, not %(russian)s. "
+        "It is written %(expected)s."
+    ),
+    "latin_i": N_(
+        "In Latin letters ы is typed y (i is и): it is written %(expected)s, "
+        "and you wrote %(converted)s."
+    ),
+    "i_for_y": N_("ы and и are different letters: it is written %(expected)s."),
+    "kana": N_(
+        "Please type the answer in Kyrgyz Cyrillic: use the on-screen keys under the answer "
+        "box, or type it in Latin letters (salam becomes салам). The answer is %(expected)s."
     ),
     "typo": N_("There is a small typing mistake: it is written %(expected)s."),
     "other_form": N_(
@@ -61,14 +93,55 @@ MESSAGES: dict[str, str] = {
         "Vowel harmony: after the vowel %(vowel)s the suffix takes %(suffix_vowel)s, "
         "so %(expected)s, not %(given)s."
     ),
+    "suffix_consonant": N_(
+        "The suffix's first consonant: after %(letter)s (%(letter_sound)s) the suffix begins "
+        "with %(consonant)s, so %(expected)s, not %(given)s."
+    ),
+    "stem_voicing": N_(
+        "The end of the stem: %(voiceless)s becomes %(voiced)s before a vowel and stays "
+        "%(voiceless)s before a consonant, so %(expected)s, not %(given)s."
+    ),
+    "linking_n": N_(
+        "%(word)s already ends in a possessive suffix, so the case ending takes a linking н: "
+        "%(expected)s, not %(given)s."
+    ),
+    "other_word": N_("%(given)s is another word. The answer is %(expected)s."),
     "empty": N_("No answer was given. The answer is %(expected)s."),
     "different": N_("The answer is %(expected)s."),
     "no_accepted_answer": N_("This question has no accepted answer yet."),
 }
 """The English msgid of each verdict kind; `Verdict.message` is one of these."""
 
+SOUND_LABELS: dict[str, str] = {
+    "vowel": N_("a vowel"),
+    "sonorant": N_("й or р"),
+    "voiced": N_("a voiced consonant"),
+    "voiceless": N_("a voiceless consonant"),
+}
+"""What a suffix's first consonant depends on, named in the suffix_consonant message."""
+
+# Russian spellings of Kyrgyz words (Киргизия, Иссык-Куль) and their Kyrgyz spelling, longest first.
+RUSSIAN_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("иссык-куль", "ысык-көл"),
+    ("киргизия", "кыргызстан"),
+    ("киргиз", "кыргыз"),
+    ("иссык", "ысык"),
+    ("навруз", "нооруз"),
+    ("кумыс", "кымыз"),
+    ("куль", "көл"),
+    ("япон", "жапон"),
+    ("дж", "ж"),
+)
+
 TYPO_MIN_LETTERS = 4
 _HYPHENS = frozenset("-‐‑‒–")
+_JAPANESE_SCRIPTS = ("HIRAGANA", "KATAKANA", "CJK UNIFIED IDEOGRAPH")
+
+
+def _is_japanese(char: str) -> bool:
+    """Kana (half-width too) and kanji: what a Japanese input method types when left on."""
+    name = unicodedata.name(char, "")
+    return any(script in name for script in _JAPANESE_SCRIPTS)
 
 
 @dataclass(frozen=True)
@@ -88,14 +161,50 @@ class Verdict:
         return self.status == "correct"
 
     def render(self, gettext: Callable[[str], str]) -> str:
-        """Translate the message; parameters ending in `_form` are form keys, translated too."""
-        params = {
-            name: gettext(FORM_LABELS[value])
-            if name.endswith("_form") and value in FORM_LABELS
-            else value
-            for name, value in self.params.items()
-        }
+        """Translate the message; parameters ending in `_form` or `_sound` are keys, translated."""
+        params = {name: _label(gettext, name, value) for name, value in self.params.items()}
         return gettext(self.message) % params
+
+
+def _label(gettext: Callable[[str], str], name: str, value: str) -> str:
+    if name.endswith("_form") and value in FORM_LABELS:
+        return gettext(FORM_LABELS[value])
+    if name.endswith("_sound") and value in SOUND_LABELS:
+        return gettext(SOUND_LABELS[value])
+    return value
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The Kyrgyz words a learner may know, in `answer_key` form (lower case)."""
+
+    words: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def knows(self, word: str) -> bool:
+        """True if `word` (in answer_key form) is a word of the lexicon."""
+        return word in self.words
+
+
+def lexicon(texts: Iterable[str], nouns: Iterable[str] = ()) -> Lexicon:
+    """The words of `texts` (words, phrases, examples) and every form of each of `nouns`."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(_words(text))
+    for noun in nouns:
+        try:
+            table = forms(noun)
+        except ValueError:
+            continue
+        for form in table.values():
+            words.update(_words(form))
+    return Lexicon(frozenset(words))
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in answer_key(text).split() if has_cyrillic(word)]
 
 
 def answer_key(text: str) -> str:
@@ -121,8 +230,12 @@ def answer_key(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def check(given: str, accepted: Sequence[str], *, strict: bool = False) -> Verdict:
-    """Judge `given` against the accepted answers; never raises on any string."""
+def check(
+    given: str, accepted: Sequence[str], *, strict: bool = False, lexicon: Lexicon | None = None
+) -> Verdict:
+    """Judge `given` against the accepted answers; never raises on any string.
+
+    `lexicon`: the words the learner may know (see `lexicon()`), for `other_word`."""
     answers = [(answer_key(answer), answer) for answer in accepted if isinstance(answer, str)]
     answers = [(key, answer) for key, answer in answers if key]
     if not answers:
@@ -130,7 +243,7 @@ def check(given: str, accepted: Sequence[str], *, strict: bool = False) -> Verdi
     given_key = answer_key(given) if isinstance(given, str) else ""
     if not given_key:
         return _verdict("wrong", answers[0][1], "empty", {"expected": answers[0][1]})
-    return _judge(given_key, answers, strict)
+    return _Judge(answers, strict, lexicon).judge(given_key)
 
 
 def _verdict(
@@ -152,58 +265,134 @@ def _verdict(
     return Verdict(status, expected, kind, message or MESSAGES[kind], params, converted)
 
 
-def _judge(given: str, answers: list[tuple[str, str]], strict: bool) -> Verdict:
-    for key, answer in answers:
-        if given == key:
-            return _verdict("correct", answer, "exact", {})
-    special = _special_letters(given, answers)
-    if special is not None:
-        answer, letters = special
-        params = {"letters": letters, "expected": answer}
-        return _verdict("almost", answer, "special_letter", params, strict=strict)
+@dataclass
+class _Judge:
+    """One answer being judged by the table in the module docstring, in its order."""
 
+    answers: list[tuple[str, str]]
+    strict: bool
+    lexicon: Lexicon | None
     converted: str | None = None
-    if has_latin(given):
-        cyrillic = answer_key(to_cyrillic(given, [a for _, a in answers], restore_special=False))
-        if cyrillic != given:
-            converted, given = cyrillic, cyrillic
-            for key, answer in answers:
-                if given == key:
-                    params = {"converted": converted}
-                    return _verdict("correct", answer, "latin_input", params, converted=converted)
-            special = _special_letters(given, answers)
-            if special is not None:
-                answer, letters = special
-                params = {"letters": letters, "expected": answer, "converted": converted}
-                return _verdict(
-                    "almost",
-                    answer,
-                    "special_letter",
-                    params,
-                    strict=strict,
-                    converted=converted,
-                    message=MESSAGES["special_letter_latin"],
+
+    def verdict(self, status: Status, answer: str, kind: str, params: dict[str, str]) -> Verdict:
+        if self.converted is not None and kind == "special_letter":
+            params["converted"] = self.converted
+            return _verdict(
+                status,
+                answer,
+                kind,
+                params,
+                strict=self.strict,
+                converted=self.converted,
+                message=MESSAGES["special_letter_latin"],
+            )
+        return _verdict(status, answer, kind, params, strict=self.strict, converted=self.converted)
+
+    def judge(self, given: str) -> Verdict:
+        for key, answer in self.answers:
+            if given == key:
+                return _verdict("correct", answer, "exact", {})
+        if any(_is_japanese(char) for char in given):
+            return self.verdict(
+                "wrong", self.answers[0][1], "kana", {"expected": self.answers[0][1]}
+            )
+        if has_latin(given):
+            vocabulary = [answer for _, answer in self.answers]
+            cyrillic = answer_key(to_cyrillic(given, vocabulary, restore_special=False))
+            if cyrillic != given:
+                self.converted = given = cyrillic
+                for key, answer in self.answers:
+                    if given == key:
+                        return self.verdict("correct", answer, "latin_input", {"converted": given})
+        return self.explain(given)
+
+    def explain(self, given: str) -> Verdict:
+        for key, answer in self.answers:
+            if "ң" in key and given.replace("нг", "ң") == key:
+                return self.verdict("almost", answer, "ng_digraph", {"expected": answer})
+        special = _special_letters(given, self.answers)
+        has_keys = any(char in SPECIAL_LETTERS for char in given)
+        if special is not None and not has_keys:
+            return self.verdict("almost", special[0], "special_letter", special[1])
+        for key, answer in self.answers:
+            russian = _russian_spelling(given, key)
+            if russian is not None:
+                return self.verdict(
+                    "almost", answer, "russian_spelling", russian | {"expected": answer}
                 )
+        if self.converted is not None:
+            latin_i = self.i_for_y(given)
+            if latin_i is not None:
+                return latin_i
+        for key, answer in self.answers:
+            grammar = self.grammar(given, key, answer)
+            if grammar is not None:
+                return grammar
+        i_for_y = self.i_for_y(given)
+        if i_for_y is not None:
+            return i_for_y
+        for key, answer in self.answers:
+            if self.lexicon is not None:
+                # With ң ө ү typed, a word equal but for them is as deliberate as one edit.
+                folded = special is not None and special[0] == answer
+                word = _other_word(given, key, self.lexicon, any_distance=folded)
+                if word is not None:
+                    return self.verdict(
+                        "wrong", answer, "other_word", {"given": word, "expected": answer}
+                    )
+        if special is not None:
+            return self.verdict("almost", special[0], "special_letter", special[1])
+        for key, answer in self.answers:
+            if _is_typo(given, key):
+                return self.verdict("almost", answer, "typo", {"expected": answer})
+        closest = max(self.answers, key=lambda pair: fuzz.ratio(given, pair[0]))[1]
+        return self.verdict("wrong", closest, "different", {"expected": closest})
 
-    for key, answer in answers:
-        relation = _morphological_relation(given, key)
+    def i_for_y(self, given: str) -> Verdict | None:
+        """и typed for ы: in Latin input (i for y) or in Cyrillic, the ear's confusion."""
+        for key, answer in self.answers:
+            if _i_for_y(given, key):
+                if self.converted is None:
+                    return self.verdict("almost", answer, "i_for_y", {"expected": answer})
+                params = {"expected": answer, "converted": self.converted}
+                return self.verdict("almost", answer, "latin_i", params)
+        return None
+
+    def grammar(self, given: str, key: str, answer: str) -> Verdict | None:
+        """linking_n, other_form and the rules of app.kyrgyz.rules, on the one differing word."""
+        pair = _differing_word(given, key)
+        if pair is None:
+            return None
+        given_word, expected_word = pair
+        if not _is_kyrgyz_word(given_word) or not _is_kyrgyz_word(expected_word):
+            return None
+        known = self.lexicon.knows if self.lexicon is not None else None
+        rule = broken_rule(given_word, expected_word, known)
+        relation = (
+            None if rule and rule.kind == "linking_n" else _other_form(given_word, expected_word)
+        )
         if relation is not None:
-            kind, params = relation
-            if len(answer.split()) == 1:
-                params["expected"] = answer
-            return _verdict("wrong", answer, kind, params, converted=converted)
-
-    for key, answer in answers:
-        letter_count = sum(char.isalpha() for char in key)
-        if letter_count >= TYPO_MIN_LETTERS and OSA.distance(given, key, score_cutoff=1) <= 1:
-            params = {"expected": answer}
-            return _verdict("almost", answer, "typo", params, strict=strict, converted=converted)
-
-    closest = max(answers, key=lambda pair: fuzz.ratio(given, pair[0]))[1]
-    return _verdict("wrong", closest, "different", {"expected": closest}, converted=converted)
+            kind, params = "other_form", relation
+        elif rule is not None:
+            kind, params = rule.kind, dict(rule.params)
+        else:
+            return None
+        if len(answer.split()) == 1:
+            params["expected"] = answer
+        return self.verdict("wrong", answer, kind, params)
 
 
-def _special_letters(given: str, answers: list[tuple[str, str]]) -> tuple[str, str] | None:
+def _differing_word(given: str, key: str) -> tuple[str, str] | None:
+    given_words, expected_words = given.split(), key.split()
+    if len(given_words) != len(expected_words):
+        return None
+    differing = [(g, e) for g, e in zip(given_words, expected_words, strict=True) if g != e]
+    return differing[0] if len(differing) == 1 else None
+
+
+def _special_letters(
+    given: str, answers: list[tuple[str, str]]
+) -> tuple[str, dict[str, str]] | None:
     folded = fold_special(given)
     for key, answer in answers:
         if fold_special(key) == folded:
@@ -212,45 +401,77 @@ def _special_letters(given: str, answers: list[tuple[str, str]]) -> tuple[str, s
                 for typed, meant in zip(given, key, strict=True)
                 if typed != meant
             )
-            return answer, ", ".join(pairs)
+            return answer, {"letters": ", ".join(pairs), "expected": answer}
     return None
 
 
-def _morphological_relation(given: str, expected: str) -> tuple[str, dict[str, str]] | None:
-    """Find whether `given` is another form, or a disharmonic form, of the expected noun."""
-    given_words, expected_words = given.split(), expected.split()
-    if len(given_words) != len(expected_words):
-        return None
-    differing = [(g, e) for g, e in zip(given_words, expected_words, strict=True) if g != e]
-    if len(differing) != 1:
-        return None
-    given_word, expected_word = differing[0]
-    if not _is_kyrgyz_word(given_word) or not _is_kyrgyz_word(expected_word):
-        return None
-    candidates = _lemma_candidates(given_word, expected_word)
-    for lemma in candidates:
-        table = _form_table(lemma)
-        expected_form = table.get(expected_word)
-        given_form = table.get(given_word)
-        if expected_form is not None and given_form is not None:
-            return "other_form", {
-                "given": given_word,
-                "given_form": given_form,
-                "expected": expected_word,
-                "expected_form": expected_form,
-            }
-    for lemma in candidates:
-        if expected_word in _form_table(lemma):
-            harmony = _harmony_error(given_word, expected_word, lemma)
-            if harmony is not None:
-                return "vowel_harmony", harmony
+def _russian_spelling(given: str, key: str) -> dict[str, str] | None:
+    """The Russian spelling the answer uses (киргиз for кыргыз), if undoing it gives the key."""
+    kyrgyz, used = given, []
+    for russian, native in RUSSIAN_SPELLINGS:
+        if russian in kyrgyz:
+            kyrgyz = kyrgyz.replace(russian, native)
+            used.append((russian, native))
+    if used and fold_special(kyrgyz) == fold_special(key):
+        return {"russian": used[0][0], "kyrgyz": used[0][1]}
     return None
+
+
+def _i_for_y(given: str, key: str) -> bool:
+    """True if the answer has и where ы belongs, and is otherwise right (ң ө ү folded)."""
+    if len(given) != len(key):
+        return False
+    pairs = [(typed, meant) for typed, meant in zip(given, key, strict=True) if typed != meant]
+    return ("и", "ы") in pairs and all(
+        pair == ("и", "ы") or fold_special(pair[1]) == pair[0] for pair in pairs
+    )
+
+
+def _other_word(given: str, key: str, known: Lexicon, *, any_distance: bool = False) -> str | None:
+    """The real word one edit away from the expected one that the answer has instead, if any."""
+    pair = _differing_word(given, key)
+    if pair is None or pair[0] not in known:
+        return None
+    if any_distance or OSA.distance(pair[0], pair[1], score_cutoff=1) <= 1:
+        return pair[0]
+    return None
+
+
+def _is_typo(given: str, key: str) -> bool:
+    """One edit in a long answer; in a short one, a doubled or dropped letter (сөзз, тооо, то)."""
+    if sum(char.isalpha() for char in key) >= TYPO_MIN_LETTERS:
+        return OSA.distance(given, key, score_cutoff=1) <= 1
+    longer, shorter = (given, key) if len(given) > len(key) else (key, given)
+    if len(longer) != len(shorter) + 1:
+        return False
+    for index, char in enumerate(longer):
+        if longer[:index] + longer[index + 1 :] == shorter:
+            neighbours = longer[index - 1 : index] + longer[index + 1 : index + 2]
+            if char in neighbours:
+                return True
+    return False
 
 
 def _is_kyrgyz_word(word: str) -> bool:
     return all(char in ALL_LETTERS or char == "-" for char in word) and any(
         char in VOWELS for char in word
     )
+
+
+def _other_form(given: str, expected: str) -> dict[str, str] | None:
+    """Name both forms if `given` is another inflected form of the expected noun."""
+    for lemma, possessed in _lemma_candidates(given, expected):
+        table = _form_table(lemma, possessed)
+        expected_form = table.get(expected)
+        given_form = table.get(given)
+        if expected_form is not None and given_form is not None:
+            return {
+                "given": given,
+                "given_form": given_form,
+                "expected": expected,
+                "expected_form": expected_form,
+            }
+    return None
 
 
 _VOICED_BACK = {"г": "к", "б": "п"}
@@ -266,8 +487,9 @@ def _plausible_stem(stem: str) -> bool:
     return last in VOWELS or before in VOWELS or before in _CLUSTER_FIRST
 
 
-def _lemma_candidates(given: str, expected: str) -> list[str]:
-    """Stems both words may be forms of, shortest first, undoing stem changes (дарагы → дарак)."""
+def _lemma_candidates(given: str, expected: str) -> list[tuple[str, bool]]:
+    """Stems both words may be forms of, shortest first, undoing stem changes (дарагы → дарак);
+    then the words that carry a 3rd-person possessive (ырайы of аба ырайы), read as such."""
     shared = 0
     for a, b in zip(given, expected, strict=False):
         if a != b:
@@ -283,14 +505,17 @@ def _lemma_candidates(given: str, expected: str) -> list[str]:
             candidates.append(stem[:-1] + "й")  # той → тоюм
         if length <= shared:
             candidates.append(stem + "ь")
-    return [stem for stem in dict.fromkeys(candidates) if _plausible_stem(stem)]
+    plain = [stem for stem in dict.fromkeys(candidates) if _plausible_stem(stem)]
+    prefixes = [word[:length] for word in (given, expected) for length in range(3, len(word) + 1)]
+    possessed = [word for word in dict.fromkeys(prefixes) if possessed_head(word) is not None]
+    return [(stem, False) for stem in plain] + [(word, True) for word in possessed]
 
 
 @lru_cache(maxsize=8192)
-def _form_table(lemma: str) -> dict[str, str]:
+def _form_table(lemma: str, possessed: bool) -> dict[str, str]:
     """Map each form of `lemma` to its first form key; empty if `lemma` can't be inflected."""
     try:
-        table = forms(lemma)
+        table = forms(lemma, possessed=possessed)
     except ValueError:
         return {}
     by_form: dict[str, str] = {}
@@ -309,31 +534,3 @@ def _irregular_lemmas() -> dict[str, tuple[str, ...]]:
 
 
 _IRREGULAR_LEMMAS = _irregular_lemmas()
-
-
-def _harmony_error(given: str, expected: str, lemma: str) -> dict[str, str] | None:
-    """Describe a suffix that differs from `expected` only in harmony vowels, if it does."""
-    if len(given) != len(expected):
-        return None
-    stem_length = 0
-    for a, b in zip(lemma, expected, strict=False):
-        if a != b:
-            break
-        stem_length += 1
-    positions = [index for index, (a, b) in enumerate(zip(given, expected, strict=True)) if a != b]
-    if not positions or positions[0] < stem_length:
-        return None
-    for index in positions:
-        pair = {given[index], expected[index]}
-        if not (pair <= LOW_SUFFIX_VOWELS or pair <= HIGH_SUFFIX_VOWELS):
-            return None
-    first = positions[0]
-    vowel = next((char for char in reversed(expected[:first]) if char in VOWELS), "")
-    if not vowel:
-        return None
-    return {
-        "vowel": vowel if vowel == harmony_vowel(vowel) else f"{vowel} ({harmony_vowel(vowel)})",
-        "suffix_vowel": expected[first],
-        "expected": expected,
-        "given": given,
-    }

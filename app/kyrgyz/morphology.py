@@ -12,6 +12,12 @@ letter case; the suffix is written in capitals only after an all-capital last wo
 A final ь is dropped before a suffix and the last vowel letter decides the harmony
 (медаль → медалга), as in the Apertium Kyrgyz transducer. Stem-final к/п become г/б before a
 vowel only after a vowel (китеп → китеби, but кырк → кыркы), as in Apertium's voicing rules.
+
+A compound that already carries the 3rd-person possessive (аба ырайы, жапон тамагы, мисо
+шорпосу) is inflected on its head: the case endings take the linking н (аба ырайына), the plural
+comes before the possessive (аба ырайлары) and another possessive replaces it (аба ырайым).
+Such compounds are recognised by the form of their last word (`is_possessed_compound`); callers
+that know better pass `possessed`.
 """
 
 from __future__ import annotations
@@ -146,6 +152,12 @@ POSSESSIVE_STEMS: dict[str, str] = {
 }
 """Stems that lose their second vowel before a vowel-initial possessive (мурун → мурду)."""
 
+NOT_POSSESSED: frozenset[str] = frozenset({"бөрү", "киши", "жылкы", "бугу", "тору", "кары", "сары"})
+"""Words that end like a 3rd-person possessive but are words of their own (көк бөрү, жакшы киши)."""
+
+_UNVOICED = {"г": "к", "б": "п"}
+_SHORT_STEMS = {short: full for full, short in POSSESSIVE_STEMS.items()}
+
 _WORD = re.compile(r"[^\s-]+(?:[ -][^\s-]+)*")
 
 
@@ -249,10 +261,49 @@ class _Form:
         return self.stem + (self.suffix.upper() if upper_suffix else self.suffix)
 
 
+def possessed_head(word: str) -> str | None:
+    """The noun under a 3rd-person possessive ending (ырайы → ырай, тамагы → тамак), or None."""
+    lower = word.lower()
+    if len(lower) < 3 or lower[-1] not in "ыиуү" or not all(c in ALL_LETTERS for c in word):
+        return None
+    if lower[-2] == "с" and lower[-3] in VOWELS:
+        head = lower[:-2]  # -сы after a vowel: шорпо-су
+    elif lower[-2] in VOWELS or lower[-2] in "ьъ":
+        return None
+    else:
+        head = lower[:-1]
+    vowel = last_vowel(head)
+    if vowel is None or high_vowel(vowel) != lower[-1]:
+        return None
+    if len(head) >= 2 and head[-2] in VOWELS:
+        if head[-1] in "кп":
+            return None  # it would have been voiced: китеби, not китепи
+        head = head[:-1] + _UNVOICED.get(head[-1], head[-1])
+    head = _SHORT_STEMS.get(head, head)
+    return _recase(head, word)
+
+
+def is_possessed_compound(word: str) -> bool:
+    """True for a compound of several words whose last one carries the 3rd-person possessive."""
+    text = unicodedata.normalize("NFC", word).strip() if isinstance(word, str) else ""
+    if " " not in text:
+        return False
+    last = text.rsplit(" ", 1)[1]
+    return last.lower() not in NOT_POSSESSED and possessed_head(last) is not None
+
+
 def inflect(
-    word: str, case: str = "nominative", *, plural: bool = False, person: str | None = None
+    word: str,
+    case: str = "nominative",
+    *,
+    plural: bool = False,
+    person: str | None = None,
+    possessed: bool | None = None,
 ) -> str:
-    """Return `word` with the plural, possessive and case suffixes asked for, in that order."""
+    """Return `word` with the plural, possessive and case suffixes asked for, in that order.
+
+    `possessed`: whether `word` already carries the 3rd-person possessive (аба ырайы); None
+    guesses it with `is_possessed_compound`."""
     if case not in _CASE_SUFFIX:
         raise ValueError(f"Unknown case {case!r}; expected one of {', '.join(CASES)}.")
     if person is not None and person not in _POSSESSIVE_SUFFIX:
@@ -263,6 +314,15 @@ def inflect(
         return _inflect_pronoun(text, pronoun, case, plural=plural, person=person)
 
     prefix, last = _split_last(text)
+    if possessed is None:
+        possessed = is_possessed_compound(text)
+    if possessed:
+        head = possessed_head(last)
+        if head is None:
+            raise ValueError(f"{word!r} does not end in a 3rd-person possessive ending.")
+        if not plural and person is None and case == "nominative":
+            return text
+        return prefix + inflect(head, case, plural=plural, person=person or "3", possessed=False)
     if last[-1].lower() == "ъ":
         raise ValueError(f"{word!r} ends in ъ; no rule attaches a suffix after it.")
     if not any(letter in VOWELS for letter in last.lower()):
@@ -308,34 +368,40 @@ def _inflect_pronoun(
     return _match_case(pronoun.cases[case], text)
 
 
-def plural(word: str) -> str:
-    """Return the plural of `word` (кол → колдор, бала → балдар)."""
-    return inflect(word, plural=True)
+def plural(word: str, *, possessed: bool | None = None) -> str:
+    """Return the plural of `word` (кол → колдор, бала → балдар, аба ырайы → аба ырайлары)."""
+    return inflect(word, plural=True, possessed=possessed)
 
 
-def decline(word: str, case: str) -> str:
-    """Return `word` in `case`, one of CASES (кол, "dative" → колго)."""
-    return inflect(word, case)
+def decline(word: str, case: str, *, possessed: bool | None = None) -> str:
+    """Return `word` in `case`, one of CASES (кол, "dative" → колго; аба ырайы → аба ырайына)."""
+    return inflect(word, case, possessed=possessed)
 
 
-def possessive(word: str, person: str) -> str:
+def possessive(word: str, person: str, *, possessed: bool | None = None) -> str:
     """Return `word` with the possessive suffix of `person`, one of PERSONS (китеп, "3" → китеби)."""
-    return inflect(word, person=person)
+    return inflect(word, person=person, possessed=possessed)
 
 
-def forms(word: str) -> dict[str, str]:
+def forms(word: str, *, possessed: bool | None = None) -> dict[str, str]:
     """Return every form of `word` in FORM_KEYS order (pronouns: only the forms they have)."""
-    return dict(_forms(word))
+    return dict(_forms(word, possessed))
 
 
 @lru_cache(maxsize=4096)
-def _forms(word: str) -> tuple[tuple[str, str], ...]:
+def _forms(word: str, possessed: bool | None) -> tuple[tuple[str, str], ...]:
     text = _validate(word)
     pronoun = PRONOUNS.get(text.lower())
-    result = [(case, inflect(text, case)) for case in CASES]
+    result = [(case, inflect(text, case, possessed=possessed)) for case in CASES]
     if pronoun is None or pronoun.plural is not None:
-        result.append(("plural", inflect(text, plural=True)))
-        result.extend((f"plural_{case}", inflect(text, case, plural=True)) for case in CASES[1:])
+        result.append(("plural", inflect(text, plural=True, possessed=possessed)))
+        result.extend(
+            (f"plural_{case}", inflect(text, case, plural=True, possessed=possessed))
+            for case in CASES[1:]
+        )
     if pronoun is None:
-        result.extend((f"poss_{person}", inflect(text, person=person)) for person in PERSONS)
+        result.extend(
+            (f"poss_{person}", inflect(text, person=person, possessed=possessed))
+            for person in PERSONS
+        )
     return tuple(result)

@@ -4,6 +4,8 @@ Latin look-alike letters (a c e o p x y k m, and capital B H T) are mapped to Cy
 inside a word that already contains a Cyrillic letter: "кoл" with a Latin o becomes "кол", but
 "salamatsyzby" or "ok" stay Latin, so that `latin.to_cyrillic` can read them as Latin input.
 Non-Latin look-alikes (ɵ Ɵ ұ ҥ ӈ ӧ ӱ) have no other use in Kyrgyz text and are mapped everywhere.
+What a Japanese input method types, full-width Latin and punctuation (ｓａｌａｍ！) and the
+ideographic space, is read as the ASCII it stands for.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ _ALWAYS = str.maketrans(
         "ӱ": "ү",
         "Ӱ": "Ү",
     }
+)
+# Full-width ASCII (U+FF01-U+FF5E) and the ideographic space, from Japanese input methods.
+_FULL_WIDTH = str.maketrans(
+    {**{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}, "\u3000": " "}
 )
 # Capitals whose lower-case forms are not look-alikes (b, h, t), applied before case-folding.
 _UPPER_IN_CYRILLIC = str.maketrans({"B": "В", "H": "Н", "T": "Т", "M": "М", "K": "К"})
@@ -96,7 +102,7 @@ def normalize(text: str) -> str:
     """Return the comparison form of `text`: NFC, look-alikes mapped, case-folded, trimmed."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    text = text.translate(_ALWAYS)
+    text = text.translate(_ALWAYS).translate(_FULL_WIDTH)
     text = _in_cyrillic_words(text, _UPPER_IN_CYRILLIC)
     text = unicodedata.normalize("NFC", text.casefold())
     # Mapping can create new composable pairs (Latin y + breve → у + breve → ў).

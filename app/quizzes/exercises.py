@@ -93,7 +93,7 @@ def suffix_form(word: str, form: str) -> str:
 
 def suffix_answers(word: Word, form: str) -> list[str] | None:
     """The accepted answers of a suffix drill on `word`, or None if it can't take one."""
-    if word.pos != "noun" or word.kind != "word" or " " in word.ky or not word.ky[:1].islower():
+    if word.pos != "noun" or word.kind != "word" or not word.ky[:1].islower():
         return None
     answers: list[str] = []
     for accepted in word.accepted:

@@ -18,6 +18,7 @@ from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
 from app.lessons.services import ITEM_PROGRESS_CHECKS
 from app.quizzes import scheduling
 from app.quizzes.exercises import QuestionSpec, Word, generate
+from app.quizzes.lexicon import course_lexicon
 from app.quizzes.models import (
     Answer,
     ExerciseKind,
@@ -389,7 +390,8 @@ def judge(question: Question, given: GivenAnswer, language: str) -> tuple[Verdic
         if kind == ExerciseKind.SUFFIX
         else question.item.accepted_answers
     )
-    return check(text[:500], accepted), text[:500], {}
+    verdict = check(text[:500], accepted, lexicon=course_lexicon(question.item.course_id))
+    return verdict, text[:500], {}
 
 
 def _judge_choice(question: Question, given: str, language: str) -> tuple[Verdict, str, dict]:

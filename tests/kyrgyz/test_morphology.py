@@ -8,7 +8,9 @@ from app.kyrgyz.morphology import (
     decline,
     forms,
     inflect,
+    is_possessed_compound,
     plural,
+    possessed_head,
     possessive,
 )
 
@@ -373,3 +375,87 @@ def test_forms_of_pronouns_have_only_their_forms():
 
 def test_every_form_key_has_a_label():
     assert set(FORM_LABELS) == set(FORM_KEYS)
+
+
+# --- compounds that already carry the 3rd-person possessive (issue 12) -------------------------
+
+POSSESSED_COMPOUNDS = {
+    # nominative: genitive, dative, accusative, locative, ablative, plural, "my ..."
+    "аба ырайы": (
+        "аба ырайынын", "аба ырайына", "аба ырайын", "аба ырайында", "аба ырайынан",
+        "аба ырайлары", "аба ырайым",
+    ),
+    "жапон тамагы": (
+        "жапон тамагынын", "жапон тамагына", "жапон тамагын", "жапон тамагында",
+        "жапон тамагынан", "жапон тамактары", "жапон тамагым",
+    ),
+    "мисо шорпосу": (
+        "мисо шорпосунун", "мисо шорпосуна", "мисо шорпосун", "мисо шорпосунда",
+        "мисо шорпосунан", "мисо шорполору", "мисо шорпом",
+    ),
+    "үй тапшырмасы": (
+        "үй тапшырмасынын", "үй тапшырмасына", "үй тапшырмасын", "үй тапшырмасында",
+        "үй тапшырмасынан", "үй тапшырмалары", "үй тапшырмам",
+    ),
+    "Фудзи тоосу": (
+        "Фудзи тоосунун", "Фудзи тоосуна", "Фудзи тоосун", "Фудзи тоосунда",
+        "Фудзи тоосунан", "Фудзи тоолору", "Фудзи тоом",
+    ),
+    "Кыргыз Республикасы": (
+        "Кыргыз Республикасынын", "Кыргыз Республикасына", "Кыргыз Республикасын",
+        "Кыргыз Республикасында", "Кыргыз Республикасынан", "Кыргыз Республикалары",
+        "Кыргыз Республикам",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("word", "expected"), POSSESSED_COMPOUNDS.items())
+def test_possessed_compounds_take_the_linking_n(word, expected):
+    cases = tuple(decline(word, case) for case in CASES[1:])
+    assert (*cases, plural(word), possessive(word, "1sg")) == expected
+    assert possessive(word, "3") == word
+    table = forms(word)
+    assert table["nominative"] == table["poss_3"] == word
+    assert table["plural_dative"] == expected[5] + "на"
+
+
+def test_possessed_compounds_plural_cases_follow_the_possessive():
+    assert inflect("аба ырайы", "dative", plural=True) == "аба ырайларына"
+    assert inflect("жапон тамагы", "accusative", plural=True) == "жапон тамактарын"
+    assert inflect("аба ырайы", "dative", person="2sg_polite") == "аба ырайыңызга"
+
+
+@pytest.mark.parametrize(
+    ("word", "compound"),
+    [
+        ("аба ырайы", True),
+        ("үй тапшырмасы", True),
+        ("көк бөрү", False),  # бөрү "wolf" is a word of its own
+        ("бир тууган", False),
+        ("чоң ата", False),
+        ("боз үй", False),
+        ("жашыл чай", False),
+        ("ысык суу", False),  # суу would be су-у: after a vowel the ending is -сы
+        ("Ысык-Көл", False),
+        ("тамагы", False),  # one word: only callers that know pass possessed=True
+    ],
+)
+def test_which_nouns_are_possessed_compounds(word, compound):
+    assert is_possessed_compound(word) is compound
+
+
+def test_a_caller_may_say_a_noun_is_possessed():
+    assert decline("баласы", "dative", possessed=True) == "баласына"
+    assert decline("баласы", "dative") == "баласыга"
+    assert decline("көк бөрү", "dative") == "көк бөрүгө"
+    with pytest.raises(ValueError, match="possessive"):
+        decline("көк бөрө", "dative", possessed=True)
+
+
+@pytest.mark.parametrize(
+    ("word", "head"),
+    [("ырайы", "ырай"), ("тамагы", "тамак"), ("шорпосу", "шорпо"), ("китеби", "китеп"),
+     ("мурду", "мурун"), ("кыркы", "кырк"), ("суу", None), ("китепи", None), ("ата", None)],
+)  # fmt: skip
+def test_possessed_head(word, head):
+    assert possessed_head(word) == head

@@ -40,3 +40,10 @@ def test_directive_words():
 def test_unknown_words_do_not_break_the_page():
     html = render_notes("[[cases: hello]]", identity)
     assert "<table" in html
+
+
+def test_tables_of_possessed_compounds_take_the_linking_n():
+    html = render_notes("[[cases: аба ырайы, жапон тамагы]]\n\n[[plural: мисо шорпосу]]", identity)
+    for form in ["аба ырайына", "аба ырайын", "аба ырайынан", "жапон тамагында", "мисо шорполору"]:
+        assert f'<td lang="ky">{form}</td>' in html
+    assert "ырайыга" not in html
