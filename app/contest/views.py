@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -62,6 +61,7 @@ from app.contest.models import (
 )
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
+from app.core.exports import download
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db, limiter
 from app.lessons.notes import render_notes
@@ -666,22 +666,14 @@ def send_reminders(year: int) -> ResponseReturnValue:
 @roles_required(*ORGANIZERS)
 def export_csv(year: int) -> ResponseReturnValue:
     edition = _edition_or_404(year, published_only=False)
-    return Response(
-        exports.csv_bytes(edition),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename=contest-{year}.csv"},
-    )
+    return download(exports.csv_bytes(edition), f"contest-{year}.csv")
 
 
 @bp.get("/console/<int:year>/registrations.xlsx")
 @roles_required(*ORGANIZERS)
 def export_xlsx(year: int) -> ResponseReturnValue:
     edition = _edition_or_404(year, published_only=False)
-    return Response(
-        exports.xlsx_bytes(edition),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=contest-{year}.xlsx"},
-    )
+    return download(exports.xlsx_bytes(edition), f"contest-{year}.xlsx")
 
 
 @bp.get("/console/<int:year>/print")
