@@ -62,6 +62,7 @@ from app.contest.models import (
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.exports import download
+from app.core.inputs import page_number
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db, limiter
 from app.lessons.notes import render_notes
@@ -394,7 +395,10 @@ def console(year: int | None = None) -> ResponseReturnValue:
         status=request.args.get("status", ""),
     )
     page = db.paginate(
-        services.registration_search(edition, filters), per_page=PAGE_SIZE, error_out=False
+        services.registration_search(edition, filters),
+        page=page_number(),
+        per_page=PAGE_SIZE,
+        error_out=False,
     )
     return render_template(
         "contest/console.html",

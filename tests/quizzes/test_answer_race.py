@@ -9,12 +9,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.quizzes.models import Answer, QuizSession
 from tests.quizzes.test_views import HTMX, right_answer, start
-from tests.quizzes.test_views import student as student  # noqa: F401  (fixture)
+from tests.quizzes.test_views import student as student
 
 RACERS = 20
 
 
-def test_concurrent_identical_answers_all_get_the_stored_verdict(app, client, student):  # noqa: F811
+def test_concurrent_identical_answers_all_get_the_stored_verdict(app, client, student):
     session_id = start(client)
     data = right_answer(app, session_id, 1)
     clients = []
