@@ -62,7 +62,7 @@ from app.contest.models import (
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.exports import download
-from app.core.inputs import page_number
+from app.core.inputs import CONTROL, database_int, page_number
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db, limiter
 from app.lessons.notes import render_notes
@@ -1043,12 +1043,14 @@ def set_prizes(division_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     awards: list[tuple[int, str, str]] = []
-    for key, value in request.form.items():
-        if key.startswith("place-") and value:
-            awards.append((int(key.removeprefix("place-")), value, ""))
-        if key.startswith("special-") and value.strip():
-            awards.append((int(key.removeprefix("special-")), PrizeKind.SPECIAL, value))
     try:
+        for key, value in request.form.items():
+            if key.startswith("place-") and value:
+                awards.append((database_int(key.removeprefix("place-")), value, ""))
+            if key.startswith("special-") and value.strip():
+                # a name typed in a plain field of this page: control characters dropped here
+                name = CONTROL.sub("", value)
+                awards.append((database_int(key.removeprefix("special-")), PrizeKind.SPECIAL, name))
         services.set_prizes(division, awards)
     except services.ResultsPublished:
         db.session.rollback()

@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 from wtforms import IntegerField, StringField, TextAreaField
 
+from app.contest import services
+from app.contest.models import Division
 from app.core.forms import BaseForm
 from app.core.inputs import DB_INT_MAX, Params, database_int
+from app.extensions import db
+from tests.contest.conftest import make_edition  # noqa: F401  (fixture)
+from tests.contest.test_judging import contest  # noqa: F401  (fixture)
 from tests.helpers import visible_text
 
 CONTROL_MESSAGE = "Please remove the invisible control characters from this text."
@@ -92,3 +97,24 @@ def test_the_base_form_rules(app, data, errors):
         form = SampleForm(formdata=MultiDict(data), meta={"csrf": False})
         form.validate()
         assert set(form.errors) == errors
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"place-abc": "first"},
+        {"place-99999999999999999999": "first"},
+        {"special-{reg}": "大使\x00賞"},
+    ],
+)
+def test_prize_fields_named_by_hand_are_no_error(app, client, auth, contest, data):  # noqa: F811
+    auth.login("organizer")
+    reg = contest["regs"][0]
+    response = client.post(
+        f"/contest/console/divisions/{contest['ids']['A']}/prizes",
+        data={key.format(reg=reg): value for key, value in data.items()},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        prizes = services.prizes_of(db.session.get(Division, contest["ids"]["A"]))
+        assert [p.name for p in prizes] == (["大使賞"] if "special-{reg}" in data else [])
