@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from app.core.dbtypes import utcnow
+from app.core.exports import csv_cell
 from app.extensions import db
 from app.lessons.models import Enrollment
-from app.core.exports import csv_cell
 from app.progress.gradebook import (
     MASTERED_STABILITY_DAYS,
     Cell,
