@@ -77,10 +77,11 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of app.extensions to this app."""
-    from app.core import i18n, logs, security
+    from app.core import i18n, inputs, logs, security
     from app.core.dbtypes import render_migration_item
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
+    inputs.init_app(app)
     db.init_app(app)
     migrate.init_app(
         app,

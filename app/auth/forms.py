@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import Role
+from app.core.forms import BaseForm
 
 KATAKANA = re.compile(r"^[\u30A0-\u30FF\u3000 ]+$")
 LANGUAGE_CHOICES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
@@ -43,7 +43,7 @@ def to_fullwidth_katakana(value: Any) -> Any:
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
-def katakana_only(form: FlaskForm, field: StringField) -> None:
+def katakana_only(form: BaseForm, field: StringField) -> None:
     if field.data and not KATAKANA.match(field.data):
         raise ValidationError(_l("Please write your name in katakana (e.g. ヤマダ ハナコ)."))
 
@@ -63,7 +63,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(), Length(max=254)], filters=[strip]
     )
@@ -71,7 +71,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     display_name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip]
     )
@@ -93,7 +93,7 @@ class SignupForm(FlaskForm):
     language = SelectField(_l("Interface language"), choices=LANGUAGE_CHOICES, default="ja")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     display_name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip]
     )
@@ -106,7 +106,7 @@ class ProfileForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = password_field(_l("New password (8 characters or more)"))
     confirm = PasswordField(
@@ -115,7 +115,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
@@ -123,7 +123,7 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = password_field(_l("New password (8 characters or more)"))
     confirm = PasswordField(
         _l("New password (again)"),
@@ -141,7 +141,7 @@ def role_labels() -> dict[str, Any]:
     }
 
 
-class UserAdminForm(FlaskForm):
+class UserAdminForm(BaseForm):
     roles = MultiCheckboxField(_l("Roles"), choices=[])
     active = BooleanField(_l("Account is active (can sign in)"))
 

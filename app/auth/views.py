@@ -34,6 +34,7 @@ from app.auth.models import Role, User
 from app.auth.signin import sign_in
 from app.core.decorators import roles_required
 from app.core.errors import render_error
+from app.core.inputs import page_number
 from app.core.urls import safe_next
 from app.extensions import client_address, db, login_manager
 
@@ -255,7 +256,9 @@ def admin_users() -> ResponseReturnValue:
         role=request.args.get("role", ""),
         status=request.args.get("status", ""),
     )
-    page = db.paginate(services.user_search(filters), per_page=25, error_out=False)
+    page = db.paginate(
+        services.user_search(filters), page=page_number(), per_page=25, error_out=False
+    )
     return render_template(
         "auth/admin_users.html", page=page, filters=filters, role_labels=role_labels()
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.contest.eligibility import format_years
 from app.contest.forms import affiliation_labels, age_group_labels, status_labels
 from app.contest.models import Division, Edition, Registration, Status
+from app.core import exports
 from app.extensions import db
 
 
@@ -71,31 +70,13 @@ def table(edition: Edition) -> tuple[list[str], list[list[Any]]]:
 
 
 def csv_bytes(edition: Edition) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so Excel opens Japanese text correctly."""
-    header, rows = table(edition)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The registrations as CSV (UTF-8 with BOM, so Excel opens Japanese text correctly)."""
+    return exports.csv_bytes(*table(edition))
 
 
 def xlsx_bytes(edition: Edition) -> bytes:
-    """An Excel workbook with one sheet of registrations."""
-    from openpyxl import Workbook
-
-    header, rows = table(edition)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = str(edition.year)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The registrations as a workbook with one sheet."""
+    return exports.xlsx_bytes(str(edition.year), *table(edition))
 
 
 def participants_by_division(edition: Edition) -> list[tuple[Division, list[Registration]]]:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -38,6 +37,7 @@ from wtforms.validators import (
 from app.auth.forms import MultiCheckboxField, katakana_only, password_field, to_fullwidth_katakana
 from app.contest.models import Status
 from app.contest.services import DETAIL_FIELDS, Details
+from app.core.forms import BaseForm
 
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 PHONE = re.compile(r"^\+?[0-9][0-9\- ()]{6,20}$")
@@ -106,7 +106,7 @@ def short_status_labels() -> dict[str, str]:
     }
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(BaseForm):
     """The registrant's details, shared by registration and editing."""
 
     full_name = StringField(
@@ -244,7 +244,7 @@ class RegistrationForm(DetailsForm):
         del self.confirm
 
 
-class EditionForm(FlaskForm):
+class EditionForm(BaseForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     title_ja = StringField(_l("Title (Japanese)"), validators=[DataRequired(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=200)])
@@ -281,7 +281,7 @@ class EditionForm(FlaskForm):
             raise ValidationError(_l("Registration must close after it opens."))
 
 
-class DivisionForm(FlaskForm):
+class DivisionForm(BaseForm):
     slug = StringField(
         _l("Short name (Latin letters)"),
         validators=[DataRequired(), Length(max=40), Regexp(r"^[a-z0-9-]+$")],
@@ -355,19 +355,19 @@ def parse_criteria(text: str) -> list[tuple[str, str, int, int]]:
     return criteria
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(BaseForm):
     capacity = IntegerField(
         _l("Capacity"), validators=[InputRequired(), NumberRange(min=0, max=10000)]
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField(
         _l("Reason (sent to the registrant)"), validators=[DataRequired(), Length(max=2000)]
     )
 
 
-class DivisionMailForm(FlaskForm):
+class DivisionMailForm(BaseForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)])
     statuses = MultiCheckboxField(_l("Send to"), choices=[], validators=[DataRequired()])
@@ -383,11 +383,11 @@ class DivisionMailForm(FlaskForm):
             self.statuses.data = [Status.CONFIRMED.value]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A button that changes something: only the CSRF token."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     """Move a registration to another division of its edition (the console)."""
 
     division = SelectField(
@@ -401,7 +401,7 @@ class MoveForm(FlaskForm):
     )
 
 
-class AssignJudgeForm(FlaskForm):
+class AssignJudgeForm(BaseForm):
     judge = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
 
 
@@ -414,7 +414,7 @@ def optional_int(value: Any) -> int | None:
     return None if value in (None, "", "None") else int(value)
 
 
-class JudgingSettingsForm(FlaskForm):
+class JudgingSettingsForm(BaseForm):
     blind = BooleanField(_l("Blind judging: judges see participant numbers only"))
     scoring = SelectField(_l("Combining the judges' totals"), validators=[InputRequired()])
     tiebreak_position = SelectField(
@@ -426,11 +426,11 @@ class JudgingSettingsForm(FlaskForm):
         self.scoring.choices = list(scoring_labels().items())
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(BaseForm):
     reason = StringField(_l("Reason (optional)"), filters=[strip], validators=[Length(max=200)])
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(BaseForm):
     reason = TextAreaField(
         _l("Why is this sheet reopened?"),
         filters=[strip],
@@ -438,10 +438,10 @@ class UnlockForm(FlaskForm):
     )
 
 
-def score_form(criteria: list[Any]) -> type[FlaskForm]:
+def score_form(criteria: list[Any]) -> type[BaseForm]:
     """A score sheet form with one number field per rubric criterion (`c<id>`)."""
 
-    class ScoreSheetForm(FlaskForm):
+    class ScoreSheetForm(BaseForm):
         comment = TextAreaField(_l("Comment"), filters=[strip], validators=[Length(max=4000)])
 
     for criterion in criteria:

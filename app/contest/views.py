@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -63,6 +62,8 @@ from app.contest.models import (
 )
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
+from app.core.exports import download
+from app.core.inputs import CONTROL, database_int, page_number
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db, limiter
 from app.lessons.notes import render_notes
@@ -397,7 +398,10 @@ def console(year: int | None = None) -> ResponseReturnValue:
         status=request.args.get("status", ""),
     )
     page = db.paginate(
-        services.registration_search(edition, filters), per_page=PAGE_SIZE, error_out=False
+        services.registration_search(edition, filters),
+        page=page_number(),
+        per_page=PAGE_SIZE,
+        error_out=False,
     )
     return render_template(
         "contest/console.html",
@@ -669,22 +673,14 @@ def send_reminders(year: int) -> ResponseReturnValue:
 @roles_required(*ORGANIZERS)
 def export_csv(year: int) -> ResponseReturnValue:
     edition = _edition_or_404(year, published_only=False)
-    return Response(
-        exports.csv_bytes(edition),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename=contest-{year}.csv"},
-    )
+    return download(exports.csv_bytes(edition), f"contest-{year}.csv")
 
 
 @bp.get("/console/<int:year>/registrations.xlsx")
 @roles_required(*ORGANIZERS)
 def export_xlsx(year: int) -> ResponseReturnValue:
     edition = _edition_or_404(year, published_only=False)
-    return Response(
-        exports.xlsx_bytes(edition),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=contest-{year}.xlsx"},
-    )
+    return download(exports.xlsx_bytes(edition), f"contest-{year}.xlsx")
 
 
 @bp.get("/console/<int:year>/print")
@@ -1050,12 +1046,14 @@ def set_prizes(division_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     awards: list[tuple[int, str, str]] = []
-    for key, value in request.form.items():
-        if key.startswith("place-") and value:
-            awards.append((int(key.removeprefix("place-")), value, ""))
-        if key.startswith("special-") and value.strip():
-            awards.append((int(key.removeprefix("special-")), PrizeKind.SPECIAL, value))
     try:
+        for key, value in request.form.items():
+            if key.startswith("place-") and value:
+                awards.append((database_int(key.removeprefix("place-")), value, ""))
+            if key.startswith("special-") and value.strip():
+                # a name typed in a plain field of this page: control characters dropped here
+                name = CONTROL.sub("", value)
+                awards.append((database_int(key.removeprefix("special-")), PrizeKind.SPECIAL, name))
         services.set_prizes(division, awards)
     except services.ResultsPublished:
         db.session.rollback()

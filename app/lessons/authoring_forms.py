@@ -7,12 +7,12 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, ValidationError
 
+from app.core.forms import BaseForm
 from app.kyrgyz.normalize import has_cyrillic, has_latin
 from app.lessons.editing import RESERVED_SLUGS
 from app.lessons.models import ItemKind
@@ -55,7 +55,7 @@ def lines_of(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def no_mixed_scripts(form: FlaskForm, field: StringField | TextAreaField) -> None:
+def no_mixed_scripts(form: BaseForm, field: StringField | TextAreaField) -> None:
     """A Latin look-alike inside a Cyrillic word (кoл with a Latin o) would never match answers."""
     for word in (field.data or "").split():
         if has_cyrillic(word) and has_latin(word):
@@ -71,14 +71,14 @@ def no_mixed_scripts(form: FlaskForm, field: StringField | TextAreaField) -> Non
 def each_line_at_most(length: int) -> Any:
     """A validator: no line of the textarea is longer than `length`."""
 
-    def check(form: FlaskForm, field: TextAreaField) -> None:
+    def check(form: BaseForm, field: TextAreaField) -> None:
         if any(len(line) > length for line in lines_of(field.data)):
             raise ValidationError(_l("Each line may have at most %(n)d characters.", n=length))
 
     return check
 
 
-class LessonForm(FlaskForm):
+class LessonForm(BaseForm):
     title_ja = StringField(
         _l("Title (Japanese)"), validators=[DataRequired(), Length(max=200)], filters=[strip]
     )
@@ -121,18 +121,18 @@ class NewLessonForm(LessonForm):
             raise ValidationError(_l("This address is reserved. Please choose another one."))
 
 
-class NotesPreviewForm(FlaskForm):
+class NotesPreviewForm(BaseForm):
     notes_ja = TextAreaField(validators=[Length(max=MAX_NOTES)])
     notes_en = TextAreaField(validators=[Length(max=MAX_NOTES)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(BaseForm):
     # "1" publishes, "0" hides; without a value the state is toggled.
     published = HiddenField(validators=[Optional(), AnyOf(["0", "1"])])
     next = HiddenField()
 
 
-class ItemForm(FlaskForm):
+class ItemForm(BaseForm):
     ky = StringField(
         _l("Kyrgyz"),
         validators=[DataRequired(), Length(max=200), no_mixed_scripts],
@@ -187,15 +187,15 @@ class ItemForm(FlaskForm):
         return valid
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(BaseForm):
     direction = HiddenField(validators=[DataRequired(), AnyOf(["up", "down"])])
 
 
-class RecordingForm(FlaskForm):
+class RecordingForm(BaseForm):
     audio = FileField(
         _l("Audio file"), validators=[FileRequired(message=_l("Please choose an audio file."))]
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token is sent."""

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.core.forms import BaseForm
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ClassForm(FlaskForm):
+class ClassForm(BaseForm):
     course = SelectField(_l("Course"), choices=[], coerce=int)
     name = StringField(
         _l("Class name"),
@@ -48,7 +49,7 @@ class ClassForm(FlaskForm):
             raise ValidationError(_l("The last lesson cannot be before the first one."))
 
 
-class JoinForm(FlaskForm):
+class JoinForm(BaseForm):
     code = StringField(
         _l("Class code"),
         validators=[DataRequired(), Length(max=20)],

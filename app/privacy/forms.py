@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.forms import BaseForm
 
-class PolicyForm(FlaskForm):
+
+class PolicyForm(BaseForm):
     body_ja = TextAreaField(
         _l("Policy in Japanese (Markdown)"), validators=[DataRequired(), Length(max=100_000)]
     )
@@ -26,14 +27,14 @@ class PolicyForm(FlaskForm):
     )
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     agree = BooleanField(
         _l("I have read the privacy policy and agree to it"),
         validators=[DataRequired(message=_l("Please agree to the privacy policy to continue."))],
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
     understood = BooleanField(
         _l("I understand that my account is deleted for good and cannot be restored"),
@@ -41,7 +42,7 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class PurgeEditionForm(FlaskForm):
+class PurgeEditionForm(BaseForm):
     year = StringField(
         _l("Type the year of the edition to confirm"), validators=[DataRequired(), Length(max=4)]
     )

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -23,6 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.forms import BaseForm, BaseSubform
 from app.progress.assignments import TOKYO, tokyo_to_utc
 from app.progress.models import AssignmentKind
 
@@ -48,7 +47,7 @@ def sensible_year(form: Any, field: Any) -> None:
         raise ValidationError(message) from error
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(BaseForm):
     title = StringField(
         _l("Title"),
         validators=[InputRequired(message=_l("Please enter a title.")), Length(max=200)],
@@ -88,14 +87,14 @@ class AssignmentForm(FlaskForm):
     preview = SubmitField(_l("Preview the instructions"))
 
 
-class DeleteAssignmentForm(FlaskForm):
+class DeleteAssignmentForm(BaseForm):
     confirm = BooleanField(
         _l("Yes, delete this assignment"),
         validators=[InputRequired(message=_l("Tick the box to confirm."))],
     )
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     until = DateTimeLocalField(
         _l("Open until (Japan time)"),
         format=DATETIME_FORMATS,
@@ -104,14 +103,14 @@ class ReopenForm(FlaskForm):
     )
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(BaseForm):
     """The student's draft; the pressed button (`intent`) says save or submit."""
 
     text = TextAreaField(_l("Your answer"), validators=[Length(max=20000)])
     audio = FileField(_l("Or upload a recording"))
 
 
-class LevelForm(Form):
+class LevelForm(BaseSubform):
     description = StringField(_l("Level"), validators=[Length(max=500)])
     points = IntegerField(
         _l("Points"),
@@ -122,7 +121,7 @@ class LevelForm(Form):
     )
 
 
-class CriterionForm(Form):
+class CriterionForm(BaseSubform):
     title = StringField(_l("Name"), validators=[Length(max=200)])
     description = StringField(_l("What it looks at (optional)"), validators=[Length(max=1000)])
     levels = FieldList(FormField(LevelForm))
@@ -142,7 +141,7 @@ def is_blank(criterion: Any) -> bool:
     return not (criterion.title.data or "").strip() and not _filled_levels(criterion)
 
 
-class RubricForm(FlaskForm):
+class RubricForm(BaseForm):
     title = StringField(
         _l("Title"),
         validators=[InputRequired(message=_l("Please enter a title.")), Length(max=200)],

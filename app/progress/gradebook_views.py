@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import make_response, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from app.core.dbtypes import utcnow
+from app.core.exports import download
 from app.progress import exports
 from app.progress.access import taught_class_or_404
 from app.progress.class_stats import (
@@ -30,8 +31,6 @@ from app.progress.gradebook import (
     valid_sort,
 )
 from app.progress.views import bp
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def now() -> datetime:
@@ -72,23 +71,12 @@ def gradebook(class_id: int) -> ResponseReturnValue:
     )
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> ResponseReturnValue:
-    response = make_response(data)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # grades are personal data: no copies in shared caches or the browser's
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/classes/<int:class_id>/gradebook.csv")
 @login_required
 def gradebook_csv(class_id: int) -> ResponseReturnValue:
     """The gradebook as CSV (UTF-8 with BOM, so Excel shows Japanese and Cyrillic)."""
     book, rows, _sort, _descending = _sorted_gradebook(class_id)
-    return _download(
-        exports.csv_bytes(book, rows), "text/csv", exports.filename(book, now(), "csv")
-    )
+    return download(exports.csv_bytes(book, rows), exports.filename(book, now(), "csv"))
 
 
 @bp.get("/classes/<int:class_id>/gradebook.xlsx")
@@ -96,9 +84,7 @@ def gradebook_csv(class_id: int) -> ResponseReturnValue:
 def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
     """The gradebook as an Excel workbook."""
     book, rows, _sort, _descending = _sorted_gradebook(class_id)
-    return _download(
-        exports.xlsx_bytes(book, rows), XLSX_MIMETYPE, exports.filename(book, now(), "xlsx")
-    )
+    return download(exports.xlsx_bytes(book, rows), exports.filename(book, now(), "xlsx"))
 
 
 @bp.get("/classes/<int:class_id>")

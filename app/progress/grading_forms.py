@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from app.core.forms import BaseForm
 from app.progress.grading import STATE_FILTERS, QueueFilter, QueueFilters
 from app.progress.models import Rubric
 
@@ -34,7 +34,7 @@ def queue_filters(args: Mapping[str, str]) -> QueueFilters:
     )
 
 
-class GradeForm(FlaskForm):
+class GradeForm(BaseForm):
     """The grade: points (without a rubric), written feedback, an optional spoken comment.
 
     The form's version (Grade.version as loaded) and the version being graded travel as hidden
@@ -76,5 +76,5 @@ def grade_form_class(rubric: Rubric | None) -> type[GradeForm]:
     return type("RubricGradeForm", (GradeForm,), fields)
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(BaseForm):
     """A release button: only the CSRF token is sent."""

@@ -6,26 +6,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from app.core.forms import BaseForm
 
-class StartForm(FlaskForm):
+
+class StartForm(BaseForm):
     """A start button (the CSRF token only)."""
 
 
-class TypedAnswerForm(FlaskForm):
+class TypedAnswerForm(BaseForm):
     answer = StringField(_l("Your answer"), validators=[Length(max=500)])
 
 
-class ChoiceAnswerForm(FlaskForm):
+class ChoiceAnswerForm(BaseForm):
     # Any value is accepted: a choice not among the question's is judged as no answer.
     answer = RadioField(_l("Meaning"), choices=[], validate_choice=False)
 
 
-class MatchAnswerForm(FlaskForm):
+class MatchAnswerForm(BaseForm):
     """One select per Kyrgyz word; the fields are added by `match_form`."""
 
     def chosen(self) -> dict[int, int | None]:
@@ -55,11 +56,11 @@ def match_form(pairs: Sequence[dict[str, Any]], options: Sequence[tuple[str, str
     return Form()
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """ "My answer should be accepted" (the CSRF token only)."""
 
 
-class ResolveReportForm(FlaskForm):
+class ResolveReportForm(BaseForm):
     """A teacher's decision on a report, with an optional reply the student sees."""
 
     reply = TextAreaField(

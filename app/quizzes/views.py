@@ -429,27 +429,33 @@ def answer(session_id: int, number: int) -> ResponseReturnValue:
         result = services.submit_answer(
             question, given, user=current_user, now=now(), language=language()
         )
+        response = answer_response(question, result)
+        db.session.commit()
     except services.CyrillicRequired:
         form.answer.errors = [str(CYRILLIC_REQUIRED)]
         return render_question(question_context(question, form))
+    except IntegrityError:
+        # The same question answered at the same moment in another request: that one counts,
+        # and submitting again now returns its stored verdict.
+        db.session.rollback()
+        question = get_question(session_id, number)
+        result = services.submit_answer(
+            question, given, user=current_user, now=now(), language=language()
+        )
+        response = answer_response(question, result)
+    return response
+
+
+def answer_response(question: Question, result: services.AnswerResult) -> ResponseReturnValue:
+    """The verdict as a fragment for htmx, else a redirect to the question's page (PRG)."""
     if is_htmx():
         # Rendered before the commit, which would expire (and so reload) what it shows.
-        response = render_question(
+        return render_question(
             question_context(question, answer_form(question, language()), result)
         )
-    else:
-        response = redirect(url_for("quizzes.question", session_id=session_id, number=number))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same question answered at the same moment in another request: that one counts.
-        db.session.rollback()
-        if is_htmx():
-            question = get_question(session_id, number)
-            response = render_question(
-                question_context(question, answer_form(question, language()))
-            )
-    return response
+    return redirect(
+        url_for("quizzes.question", session_id=question.session_id, number=question.position + 1)
+    )
 
 
 @bp.get("/<int:session_id>/results")

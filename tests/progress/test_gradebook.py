@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from app.core.dbtypes import utcnow
+from app.core.exports import csv_cell
 from app.extensions import db
 from app.lessons.models import Enrollment
-from app.progress.exports import safe_cell
 from app.progress.gradebook import (
     MASTERED_STABILITY_DAYS,
     Cell,
@@ -295,9 +295,11 @@ def test_formula_injection_is_defused(app, client, auth, progress_class, make_as
     assert rows[1][0] == "'@SUM(1+1)"
     assert any(h.startswith("'=HYPERLINK") for h in rows[0])
     sheet = load_workbook(io.BytesIO(client.get(gradebook_url(info, ".xlsx")).get_data())).active
-    assert sheet["A2"].value == "'@SUM(1+1)" and sheet["A2"].data_type == "s"
-    assert str(sheet["D1"].value).startswith("'=")
-    assert safe_cell("-1") == "'-1" and safe_cell(-1) == -1 and safe_cell("花子") == "花子"
+    # in the workbook the exact text, as a string cell that stays text when edited
+    assert sheet["A2"].value == "@SUM(1+1)" and sheet["A2"].data_type == "s"
+    assert sheet["A2"].quotePrefix
+    assert str(sheet["D1"].value).startswith("=HYPERLINK") and sheet["D1"].data_type == "s"
+    assert csv_cell("-1") == "'-1" and csv_cell(-1) == -1 and csv_cell("花子") == "花子"
 
 
 def test_empty_class(client, auth, progress_class):
