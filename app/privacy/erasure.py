@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, select
 from werkzeug.security import generate_password_hash
 
-from app.auth.models import Role, User, UserRole, new_session_token
+from app.auth.models import AuthAttempt, Role, User, UserRole, UserSession, new_session_token
 from app.contest import services as contest
 from app.contest.models import Edition, Prize, Registration, ScoreSheet, new_ticket_secret
 from app.core.dbtypes import utcnow
@@ -157,6 +157,9 @@ def delete_account(user: User, *, now: datetime | None = None) -> AccountErasure
     )
     db.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     db.session.expire(user, ["role_links"])
+    # Every signed-in browser of the person ends now; counted sign-in attempts name their address.
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(AuthAttempt).where(AuthAttempt.email == user.email))
     user.display_name = name
     user.name_katakana = None
     user.email = erased_email("user", user.id)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import User, UserSession
 from app.contest.models import Edition, Registration
 from app.extensions import db
 from app.privacy import export, services
@@ -264,6 +264,23 @@ def test_deleting_signs_out_for_good_and_the_gradebook_keeps_the_work(
     book = client.get(f"/progress/classes/{work.course_class.id}/gradebook").text
     assert f"退会したユーザー {work.student.id}" in book
     assert work.student.display_name not in book
+
+
+def test_deleting_ends_the_sessions_of_every_other_browser_too(
+    app, client, auth, student_with_work
+):
+    work = student_with_work
+    phone = app.test_client()
+    phone.post("/auth/login", data={"email": work.student.email, "password": work.student.password})
+    assert phone.get("/auth/profile").status_code == 200
+    auth.login(user=work.student)
+    client.post(
+        "/privacy/delete-account", data={"password": work.student.password, "understood": "y"}
+    )
+    assert phone.get("/auth/profile").status_code == 302  # the other browser is signed out
+    with app.app_context():
+        rows = db.session.scalars(select(UserSession).where(UserSession.user_id == work.student.id))
+        assert list(rows) == []
 
 
 def test_staff_cannot_delete_themselves_here(app, client, auth):
