@@ -13,6 +13,7 @@ from app.core.dbtypes import utcnow
 from app.core.seed import DEMO_CLASS_CODE, seed_demo_data
 from app.extensions import db
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.privacy.services import record_consent
 from app.quizzes import services
 from app.quizzes.models import Question, ReviewCard
 from app.quizzes.seed import seed_quizzes
@@ -203,6 +204,8 @@ def test_a_missed_word_comes_back_before_the_end_and_in_the_review_within_minute
             select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
         )
         db.session.add(Enrollment(class_id=course_class.id, user_id=newcomer.id))
+        # as at sign-up: the newcomer agreed to the demo's privacy policy
+        record_consent(db.session.get(User, newcomer.id), "signup")
         db.session.commit()
     page.goto("/auth/login")
     page.locator("input[name=email]").fill("newcomer@example.com")
