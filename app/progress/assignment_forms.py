@@ -88,13 +88,6 @@ class AssignmentForm(FlaskForm):
     preview = SubmitField(_l("Preview the instructions"))
 
 
-class DeleteAssignmentForm(FlaskForm):
-    confirm = BooleanField(
-        _l("Yes, delete this assignment"),
-        validators=[InputRequired(message=_l("Tick the box to confirm."))],
-    )
-
-
 class ReopenForm(FlaskForm):
     until = DateTimeLocalField(
         _l("Open until (Japan time)"),
