@@ -65,6 +65,15 @@
     dialog.showModal();
   }
 
+  /* Back in the browser's history (bfcache), a confirmation already sent is closed. */
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      Array.prototype.forEach.call(document.querySelectorAll("dialog.confirm-dialog"), function (dialog) {
+        dialog.close();
+      });
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var submitter = event.submitter || null;
