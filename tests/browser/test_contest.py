@@ -196,6 +196,7 @@ def test_withdrawing_asks_first_cancel_keeps_the_seat(page, app, ready_for_the_d
     expect(page.locator(".participant-number")).to_have_text(number)
 
     page.locator(WITHDRAW).click()
+    expect(dialog).to_be_visible()
     page.keyboard.press("Escape")  # Escape cancels too
     expect(page.locator("dialog.confirm-dialog")).to_have_count(0)
     assert _status_of(app, "aoi@example.jp") == ["confirmed"]
