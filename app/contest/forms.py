@@ -271,6 +271,14 @@ class EditionForm(BaseForm):
         validators=[InputRequired(), NumberRange(min=1, max=24 * 14)],
     )
     published = BooleanField(_l("Published (shown on the public contest page)"), default=True)
+    contact_name = StringField(
+        _l("Contact for registrants"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Shown to registrants, e.g. where they withdraw."),
+    )
+    contact_email = EmailField(
+        _l("Contact e-mail address"), validators=[Optional(), Length(max=254), Email()]
+    )
 
     def validate_registration_closes_at(self, field: DateTimeLocalField) -> None:
         if (

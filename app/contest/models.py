@@ -83,6 +83,9 @@ class Edition(Model):
     rules_en: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(default=True)
     hold_hours: Mapped[int] = mapped_column(default=72)
+    # Whom registrants write to (shown where they withdraw and on their page).
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     divisions: Mapped[list[Division]] = relationship(

@@ -109,6 +109,10 @@ JUDGES = [
 SPECIAL_PRIZE = "大使特別賞 / Ambassador's Special Prize"
 
 
+CONTACT_NAME = "在日キルギス共和国大使館 弁論大会事務局 / Embassy contest office"
+CONTACT_EMAIL = "contest@example.com"
+
+
 def seed_contest(organizer: User, students: Sequence[User]) -> Iterator[str]:
     """Create the demo editions if missing (idempotent); yields one line per step."""
     del organizer  # the console is the organizer's; nothing is owned by them yet
@@ -347,6 +351,8 @@ def _edition(year: int, *, past: bool) -> Edition:
         venue_en=VENUE_EN,
         rules_ja=RULES_JA,
         rules_en=RULES_EN,
+        contact_name=CONTACT_NAME,
+        contact_email=CONTACT_EMAIL,
     )
     for position, (slug, letter, ja, en, ky, capacity, minutes, moderated, study, kg) in enumerate(
         DIVISIONS

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, render_template, url_for
@@ -1023,6 +1024,26 @@ def judge_sheets(judge: User, division: Division) -> dict[int, ScoreSheet]:
     return {sheet.registration_id: sheet for sheet in sheets}
 
 
+def check_scores(division: Division, values: dict[int, int | None], *, submit: bool) -> None:
+    """Raise InvalidScores for a value out of range, or (to submit) a criterion without one."""
+    problems: dict[int, str] = {}
+    for criterion in division.criteria:
+        value = values.get(criterion.id)
+        if value is None:
+            if submit:
+                problems[criterion.id] = "missing"
+        elif not 0 <= value <= criterion.max_score:
+            problems[criterion.id] = "range"
+    if problems:
+        raise InvalidScores(problems)
+
+
+def sheet_total(division: Division, values: dict[int, int | None]) -> Fraction:
+    """The judge's weighted total of these scores on the 0–100 scale the results use."""
+    specs = [results.CriterionSpec(c.id, c.weight, c.max_score) for c in division.criteria]
+    return results.sheet_total(specs, {k: v for k, v in values.items() if v is not None})
+
+
 def save_sheet(
     judge: User,
     registration: Registration,
@@ -1035,16 +1056,7 @@ def save_sheet(
     """Save a judge's scores (a draft may be partial); submitting needs all and locks them."""
     division = registration.division
     criteria = {c.id: c for c in division.criteria}
-    problems: dict[int, str] = {}
-    for criterion_id, criterion in criteria.items():
-        value = values.get(criterion_id)
-        if value is None:
-            if submit:
-                problems[criterion_id] = "missing"
-        elif not 0 <= value <= criterion.max_score:
-            problems[criterion_id] = "range"
-    if problems:
-        raise InvalidScores(problems)
+    check_scores(division, values, submit=submit)
     sheet = _sheet(judge, registration)
     if sheet is None:
         sheet = ScoreSheet(judge_id=judge.id, registration_id=registration.id)

@@ -60,6 +60,7 @@ from app.contest.models import (
     ScoreSheet,
     Status,
 )
+from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.exports import download
@@ -276,6 +277,8 @@ def my_registration(year: int) -> ResponseReturnValue:
         position=services.waitlist_position(registration) if registration else None,
         can_change=registration is not None and services.can_change(registration, utcnow()),
         event_over=edition.event_date < utcnow().astimezone(TOKYO).date(),
+        registration_open=edition.registration_open(utcnow()),
+        contact=contact_line(edition),
         ticket=_ticket_svg(registration) if registration else None,
         statuses=status_labels(),
         affiliations=affiliation_labels(),
@@ -334,17 +337,75 @@ def edit_my_registration(year: int) -> ResponseReturnValue:
     return render_template("contest/edit.html", form=form, registration=registration, console=False)
 
 
-@bp.post("/<int:year>/me/withdraw")
+@bp.route("/<int:year>/me/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(year: int) -> ResponseReturnValue:
     """Withdraw (while registration is open, or from a seat offered from the waiting list)."""
     registration = _own_active_registration(year)
     if not (services.can_change(registration, utcnow()) or registration.status == Status.OFFERED):
         abort(403)
+    if not confirmed():
+        return ask(_withdraw_confirmation(registration))
     services.withdraw(registration)
     db.session.commit()
     flash(_("You have withdrawn from the contest."), "info")
     return redirect(url_for("contest.my_registration", year=year))
+
+
+def _withdraw_confirmation(registration: Registration) -> Confirmation:
+    """What withdrawing loses, whether one may register again, and whom to ask."""
+    edition = registration.edition
+    lines = []
+    if registration.status == Status.CONFIRMED:
+        lines.append(
+            _(
+                "You give up your seat and your participant number %(number)s; the seat goes "
+                "to the next person on the waiting list.",
+                number=registration.participant_number,
+            )
+        )
+    elif registration.status == Status.OFFERED:
+        lines.append(_("The seat offered to you goes to the next person on the waiting list."))
+    elif registration.status == Status.WAITLISTED:
+        lines.append(
+            _(
+                "You give up your place (No. %(position)d) on the waiting list.",
+                position=services.waitlist_position(registration) or 0,
+            )
+        )
+    else:
+        lines.append(_("Your registration is cancelled before the organizers review it."))
+    if edition.registration_open(utcnow()):
+        lines.append(
+            _(
+                "You may register again until %(date)s (Japan time), but you then join at the "
+                "end of the waiting list if the division is full.",
+                date=tokyo_time(edition.registration_closes_at),
+            )
+        )
+    else:
+        lines.append(_("Registration has closed, so you can't register again."))
+    lines.append(contact_line(edition))
+    offered = registration.status == Status.OFFERED
+    return Confirmation(
+        title=_("Decline the seat?") if offered else _("Withdraw from the contest?"),
+        action=url_for("contest.withdraw", year=edition.year),
+        button=_("Decline the seat") if offered else _("Withdraw"),
+        cancel_url=url_for("contest.my_registration", year=edition.year),
+        cancel_label=_("Keep my registration"),
+        lines=tuple(lines),
+    )
+
+
+def contact_line(edition: Edition) -> str:
+    """Whom registrants write to: the edition's contact, or the organizers in general."""
+    if edition.contact_email:
+        return _(
+            "Questions? Please write to %(name)s: %(email)s",
+            name=edition.contact_name or _("the organizers"),
+            email=edition.contact_email,
+        )
+    return _("Questions? Please contact the organizers of the contest.")
 
 
 @bp.post("/<int:year>/me/confirm")
@@ -725,6 +786,8 @@ def edit_edition(year: int | None = None) -> ResponseReturnValue:
                 db.session.add(edition)
             form.populate_obj(edition)
             edition.title_ky = edition.title_ky or ""
+            edition.contact_name = (edition.contact_name or "").strip()
+            edition.contact_email = (edition.contact_email or "").strip()
             edition.registration_opens_at = _to_utc(form.registration_opens_at.data)
             edition.registration_closes_at = _to_utc(form.registration_closes_at.data)
             db.session.commit()
@@ -950,11 +1013,29 @@ def assign_judge(division_id: int) -> ResponseReturnValue:
     return redirect(url_for("contest.judging", division_id=division_id))
 
 
-@bp.post("/console/divisions/<int:division_id>/judges/<int:user_id>/remove")
+@bp.route(
+    "/console/divisions/<int:division_id>/judges/<int:user_id>/remove", methods=["GET", "POST"]
+)
 @roles_required(*ORGANIZERS)
 def remove_judge(division_id: int, user_id: int) -> ResponseReturnValue:
     division = _division_or_404(division_id)
     judge = db.get_or_404(User, user_id)
+    if not confirmed():
+        return ask(
+            Confirmation(
+                title=_("Remove %(name)s from the judges?", name=judge.display_name),
+                action=url_for("contest.remove_judge", division_id=division.id, user_id=judge.id),
+                button=_("Remove"),
+                cancel_url=url_for("contest.judging", division_id=division.id),
+                cancel_label=_("Keep them"),
+                lines=(
+                    _(
+                        "Their score sheets stay, but no longer count for the results. You can "
+                        "add them again."
+                    ),
+                ),
+            )
+        )
     try:
         services.unassign_judge(division, judge)
     except services.ResultsPublished:
@@ -1167,10 +1248,13 @@ def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
         flash(_("This sheet is submitted and locked; ask an organizer to reopen it."), "warning")
         return redirect(url_for("contest.judge_sheet", division_id=division_id,
                                 registration_id=registration_id))  # fmt: skip
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not request.form.get("back"):
         submit = request.form.get("action") == "submit"
         values = {c.id: getattr(form, f"c{c.id}").data for c in division.criteria}
         try:
+            if submit and not confirmed():
+                services.check_scores(division, values, submit=True)
+                return ask(_submit_confirmation(division, registration, values))
             services.save_sheet(
                 current_user, registration, values, form.comment.data or "", submit=submit
             )
@@ -1199,6 +1283,35 @@ def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
         form=form,
         fields=[(c, getattr(form, f"c{c.id}")) for c in division.criteria],
         language=language(),
+    )
+
+
+def _submit_confirmation(
+    division: Division, registration: Registration, values: dict[int, int | None]
+) -> Confirmation:
+    """The sheet as it will be locked: each score, the weighted total, the comment."""
+    lang = language()
+    names = ["comment", "action", *(f"c{c.id}" for c in division.criteria)]
+    total = services.sheet_total(division, values)
+    return Confirmation(
+        title=_("Submit the scores of %(number)s?", number=registration.participant_number),
+        action=request.path,
+        button=_("Submit and lock"),
+        cancel_url=request.path,
+        cancel_label=_("Back to the sheet"),
+        cancel_action=("back", "1"),
+        lines=(
+            _("Once submitted, the scores are locked: only an organizer can reopen the sheet."),
+        ),
+        hidden=hidden_fields(names),
+        body="contest/_sheet_summary.html",
+        context={
+            "rows": [
+                (c.name(lang), c.weight, values.get(c.id), c.max_score) for c in division.criteria
+            ],
+            "total": f"{float(total):.2f}",
+            "comment": request.form.get("comment", "").strip(),
+        },
     )
 
 

@@ -93,6 +93,9 @@ def _seed_lessons(teacher: User, classmates: list[User]) -> Iterator[str]:
     report = import_course(Path(STARTER_COURSE))
     yield f"course kyrgyz-a1: {report}"
     db.session.flush()
+    starter = db.session.scalars(select(Course).where(Course.slug == report.course)).one()
+    if lessons.add_editor(starter, teacher):
+        yield f"course editor: {teacher.email}"
     course_class = db.session.scalar(
         select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
     )

@@ -199,3 +199,11 @@ class RecordingForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token is sent."""
+
+
+class EditorForm(BaseForm):
+    """Add an editor to a course by the e-mail address of their account."""
+
+    email = StringField(
+        _l("E-mail address of a teacher"), validators=[DataRequired(), Length(max=254)]
+    )

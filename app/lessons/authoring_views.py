@@ -1,7 +1,7 @@
-"""Teacher authoring: lessons, words and phrases, notes with preview, recordings.
+"""Teacher authoring: lessons, words and phrases, notes with preview, recordings, editors.
 
-Every endpoint is for the course's teachers and admins only: `editable_course`, `editable_lesson`
-and `editable_item` load by slug or id and check the course, so guessing an id gets a 403.
+Every endpoint is for the course's editors and admins only: `editable_course`, `editable_lesson`
+and `editable_item` load by slug or id and check `can_edit_course`, so guessing an id gets a 404.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.auth.models import Role
+from app.auth.models import Role, User
+from app.auth.services import get_user_by_email
+from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
 from app.core.errors import render_error
 from app.core.htmx import vary_on_htmx
@@ -29,6 +31,7 @@ from app.lessons.authoring_forms import (
     KIND_LABELS,
     POS_LABELS,
     ConfirmForm,
+    EditorForm,
     ItemForm,
     LessonForm,
     MoveItemForm,
@@ -41,7 +44,14 @@ from app.lessons.authoring_forms import (
 from app.lessons.media import MAX_RECORDING_BYTES
 from app.lessons.models import Course, Item, ItemKind, Lesson
 from app.lessons.notes import render_notes
-from app.lessons.services import can_edit_course
+from app.lessons.services import (
+    LastEditor,
+    NotATeacher,
+    add_editor,
+    can_edit_course,
+    course_editors,
+    remove_editor,
+)
 from app.lessons.views import bp
 
 EDITORS = (Role.TEACHER, Role.ADMIN)
@@ -56,10 +66,10 @@ def _language() -> str:
 
 
 def editable_course(course_slug: str) -> Course:
-    """The course, if the current user may edit it; else 404/403."""
+    """The course, if the current user may edit it; else 404 (not theirs)."""
     course = db.one_or_404(select(Course).where(Course.slug == course_slug))
     if not can_edit_course(current_user, course):
-        abort(403)
+        abort(404)
     return course
 
 
@@ -78,10 +88,8 @@ def editable_item(item_id: int) -> tuple[Course, Item]:
     """An item (with its lesson) of a course the current user may edit."""
     item = db.get_or_404(Item, item_id, options=[joinedload(Item.lesson)])
     course = db.session.get(Course, item.course_id)
-    if course is None:
+    if course is None or not can_edit_course(current_user, course):
         abort(404)
-    if not can_edit_course(current_user, course):
-        abort(403)
     return course, item
 
 
@@ -339,11 +347,27 @@ def move_item(item_id: int) -> ResponseReturnValue:
     return redirect(lesson_url(item.lesson, course, item))
 
 
-@bp.post("/items/<int:item_id>/retire")
+@bp.route("/items/<int:item_id>/retire", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def retire_item(item_id: int) -> ResponseReturnValue:
     """Hide a word from students; their progress on it is kept."""
     course, item = editable_item(item_id)
+    if not confirmed():
+        return ask(
+            Confirmation(
+                title=_("Retire “%(ky)s”?", ky=item.ky),
+                action=url_for("lessons.retire_item", item_id=item.id),
+                button=_("Retire"),
+                cancel_url=lesson_url(item.lesson, course, item),
+                cancel_label=_("Keep it"),
+                lines=(
+                    _(
+                        "Students no longer see it in the lesson, in quizzes or in their "
+                        "reviews. Their progress on it is kept, and you can restore it."
+                    ),
+                ),
+            )
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     editing.retire_item(item)
@@ -370,6 +394,83 @@ def restore_item(item_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(_("“%(ky)s” is shown to students again.", ky=item.ky), "success")
     return redirect(lesson_url(item.lesson, course, item))
+
+
+# --- editors -------------------------------------------------------------------------------
+
+
+@bp.route("/courses/<course_slug>/editors", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def course_editors_page(course_slug: str) -> ResponseReturnValue:
+    """Who may edit the course; an editor adds another teacher by e-mail address."""
+    course = editable_course(course_slug)
+    form = EditorForm()
+    if form.validate_on_submit():
+        user = get_user_by_email(form.email.data or "")
+        try:
+            if user is None:
+                raise NotATeacher(form.email.data or "")
+            added = add_editor(course, user, by=current_user)
+        except NotATeacher:
+            form.email.errors.append(_("No teacher has an account with this e-mail address."))
+        else:
+            db.session.commit()
+            if added:
+                flash(_("%(name)s can now edit this course.", name=user.display_name), "success")
+            else:
+                flash(_("%(name)s already edits this course.", name=user.display_name), "info")
+            return redirect(url_for("lessons.course_editors_page", course_slug=course.slug))
+    return render_template(
+        "lessons/course_editors.html",
+        course=course,
+        editors=course_editors(course),
+        form=form,
+        language=_language(),
+    )
+
+
+@bp.route("/courses/<course_slug>/editors/<int:user_id>/remove", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def remove_course_editor(course_slug: str, user_id: int) -> ResponseReturnValue:
+    """Take an editor off the course (asks first; the last editor stays unless an admin asks)."""
+    course = editable_course(course_slug)
+    editor = db.get_or_404(User, user_id)
+    back = url_for("lessons.course_editors_page", course_slug=course.slug)
+    if not confirmed():
+        yourself = editor.id == current_user.id
+        return ask(
+            Confirmation(
+                title=(
+                    _("Stop editing this course yourself?")
+                    if yourself
+                    else _("Remove %(name)s from the editors?", name=editor.display_name)
+                ),
+                action=url_for(
+                    "lessons.remove_course_editor", course_slug=course.slug, user_id=editor.id
+                ),
+                button=_("Remove"),
+                cancel_url=back,
+                cancel_label=_("Keep them"),
+                lines=(
+                    _(
+                        "They can no longer change the lessons and words of “%(course)s”. "
+                        "Another editor can add them again.",
+                        course=course.title(_language()),
+                    ),
+                ),
+            )
+        )
+    try:
+        remove_editor(course, editor, by=current_user)
+    except LastEditor:
+        db.session.rollback()
+        flash(_("A course keeps at least one editor: add another one first."), "warning")
+        return redirect(back)
+    db.session.commit()
+    flash(_("%(name)s no longer edits this course.", name=editor.display_name), "info")
+    if not can_edit_course(current_user, course):
+        return redirect(url_for("lessons.index"))
+    return redirect(back)
 
 
 # --- recordings ------------------------------------------------------------------------------
@@ -441,11 +542,27 @@ def item_recording(item_id: int) -> ResponseReturnValue:
     return render_recording_page(course, item, form)
 
 
-@bp.post("/items/<int:item_id>/recording/remove")
+@bp.route("/items/<int:item_id>/recording/remove", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def remove_recording(item_id: int) -> ResponseReturnValue:
     """Remove the recording: students hear synthetic speech again."""
     _course, item = editable_item(item_id)
+    if not confirmed():
+        return ask(
+            Confirmation(
+                title=_("Remove the recording of “%(ky)s”?", ky=item.ky),
+                action=url_for("lessons.remove_recording", item_id=item.id),
+                button=_("Remove the recording"),
+                cancel_url=url_for("lessons.item_recording", item_id=item.id),
+                cancel_label=_("Keep it"),
+                lines=(
+                    _(
+                        "The recording is deleted and students hear synthetic speech again. "
+                        "To get it back, it has to be recorded or uploaded again."
+                    ),
+                ),
+            )
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     change = editing.remove_recording(item)

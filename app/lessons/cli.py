@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from app.auth.models import Role
+from app.auth.services import get_user_by_email
 from app.extensions import db
 from app.lessons.course_files import (
     CourseFileError,
@@ -16,6 +18,7 @@ from app.lessons.course_files import (
     load_course_dir,
 )
 from app.lessons.models import Course
+from app.lessons.services import add_editor
 from app.lessons.views import bp
 
 __all__ = ["bp"]
@@ -30,8 +33,18 @@ def _echo_errors(root: Path, errors: tuple[CourseFileError, ...]) -> None:
 
 @bp.cli.command("import")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def import_command(path: Path) -> None:
+@click.option(
+    "--editor",
+    "editor_email",
+    help="E-mail of the teacher importing the course: they become its editor.",
+)
+def import_command(path: Path, editor_email: str | None) -> None:
     """Import or update a course from its folder, e.g. content/courses/kyrgyz-a1."""
+    editor = None
+    if editor_email:
+        editor = get_user_by_email(editor_email)
+        if editor is None or not editor.has_any_role(Role.TEACHER, Role.ADMIN):
+            raise click.ClickException(f"No teacher has the e-mail address {editor_email!r}.")
     try:
         report = import_course(path)
     except CourseInvalid as invalid:
@@ -39,8 +52,13 @@ def import_command(path: Path) -> None:
         _echo_errors(path, invalid.errors)
         click.echo(f"{len(invalid.errors)} error(s); nothing was imported.", err=True)
         raise click.exceptions.Exit(1) from None
+    if editor is not None:
+        course = db.session.scalars(select(Course).where(Course.slug == report.course)).one()
+        add_editor(course, editor)
     db.session.commit()
     click.echo(f"Imported {path}: {report}.")
+    if editor is not None:
+        click.echo(f"{editor.email} edits the course.")
 
 
 @bp.cli.command("export")

@@ -138,6 +138,23 @@ class Item(Model):
         return bool(self.audio_file)
 
 
+class CourseEditor(Model):
+    """A teacher who may edit a course's lessons and words (admins may edit every course)."""
+
+    __tablename__ = "course_editors"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 class CourseClass(Model):
     """A run of a course for a group of students, e.g. "2027年春 入門クラス (火曜夜)"."""
 

@@ -16,6 +16,7 @@ from app.lessons.models import (
     ClassTeacher,
     Course,
     CourseClass,
+    CourseEditor,
     Enrollment,
     Item,
     Lesson,
@@ -33,6 +34,14 @@ class LessonsError(Exception):
 
 class UnknownJoinCode(LessonsError):
     pass
+
+
+class NotATeacher(LessonsError):
+    """Only teachers (and admins) can be a course's editors."""
+
+
+class LastEditor(LessonsError):
+    """A course keeps at least one editor, unless an admin removes the last."""
 
 
 # Features that record a student's work on items register a check here, so that re-importing a
@@ -96,13 +105,73 @@ def teaches_course(user: User, course: Course) -> bool:
     )
 
 
+def is_course_editor(user: User, course: Course) -> bool:
+    return db.session.get(CourseEditor, (course.id, user.id)) is not None
+
+
 def can_edit_course(user: User, course: Course) -> bool:
-    """Only the course's teachers and admins edit its lessons and words."""
+    """The one rule for authoring: admins, and teachers who are editors of the course."""
     if not user.is_authenticated:
         return False
     if user.has_role(Role.ADMIN):
         return True
-    return user.has_role(Role.TEACHER) and teaches_course(user, course)
+    return user.has_role(Role.TEACHER) and is_course_editor(user, course)
+
+
+def course_editors(course: Course) -> list[User]:
+    """The course's editors by name (admins, who edit every course, are not listed)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CourseEditor, CourseEditor.user_id == User.id)
+            .where(CourseEditor.course_id == course.id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def add_editor(course: Course, user: User, *, by: User | None = None) -> bool:
+    """Make a teacher (or admin) an editor of the course; False if they already were."""
+    if not user.has_any_role(Role.TEACHER, Role.ADMIN):
+        raise NotATeacher(user.email)
+    if is_course_editor(user, course):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                CourseEditor(
+                    course_id=course.id, user_id=user.id, added_by_id=by.id if by else None
+                )
+            )
+    except IntegrityError:  # added at the same moment by another editor
+        return False
+    return True
+
+
+def remove_editor(course: Course, user: User, *, by: User) -> None:
+    """Take an editor off the course; the last one stays unless an admin removes them."""
+    editors = course_editors(course)
+    if user.id not in {e.id for e in editors}:
+        return
+    if len(editors) == 1 and not by.has_role(Role.ADMIN):
+        raise LastEditor(user.email)
+    db.session.execute(
+        delete(CourseEditor).where(
+            CourseEditor.course_id == course.id, CourseEditor.user_id == user.id
+        )
+    )
+
+
+def editable_courses(user: User) -> list[Course]:
+    """The courses the user is an editor of."""
+    return list(
+        db.session.scalars(
+            select(Course)
+            .join(CourseEditor, CourseEditor.course_id == Course.id)
+            .where(CourseEditor.user_id == user.id)
+            .order_by(Course.level, Course.slug)
+        )
+    )
 
 
 def is_enrolled_in_course(user: User, course: Course) -> bool:
@@ -120,8 +189,12 @@ def is_enrolled_in_course(user: User, course: Course) -> bool:
 
 
 def can_view_course(user: User, course: Course) -> bool:
-    """Students of a class of the course, its teachers and admins see its lessons."""
-    return can_edit_course(user, course) or is_enrolled_in_course(user, course)
+    """Its editors, admins, the teachers and students of its classes see a course's lessons."""
+    return (
+        can_edit_course(user, course)
+        or is_enrolled_in_course(user, course)
+        or (user.has_role(Role.TEACHER) and teaches_course(user, course))
+    )
 
 
 def teaches_class(user: User, course_class: CourseClass) -> bool:

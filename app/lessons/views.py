@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
+from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.extensions import db
@@ -120,11 +121,18 @@ def home_panel() -> dict[str, object] | None:
 def index() -> ResponseReturnValue:
     """The user's courses: through the classes they study in or teach."""
     studying, teaching = my_classes(current_user)
-    editable: list[Course] = []
+    every: list[Course] = []
+    editing: list[Course] = []
     if current_user.has_role(Role.ADMIN):
-        editable = list(db.session.scalars(select(Course).order_by(Course.slug)))
+        every = list(db.session.scalars(select(Course).order_by(Course.slug)))
+    elif current_user.has_role(Role.TEACHER):
+        editing = services.editable_courses(current_user)
     return render_template(
-        "lessons/index.html", studying=studying, teaching=teaching, all_courses=editable
+        "lessons/index.html",
+        studying=studying,
+        teaching=teaching,
+        editing=editing,
+        all_courses=every,
     )
 
 
@@ -153,6 +161,11 @@ def course(course_slug: str) -> ResponseReturnValue:
         counts=counts,
         done=done,
         can_edit=can_edit,
+        editors=(
+            services.course_editors(course)
+            if current_user.has_any_role(Role.TEACHER, Role.ADMIN)
+            else None
+        ),
         language=language(),
     )
 
@@ -353,10 +366,31 @@ def regenerate_code(class_id: int) -> ResponseReturnValue:
     return redirect(url_for("lessons.class_detail", class_id=course_class.id))
 
 
-@bp.post("/classes/<int:class_id>/students/<int:user_id>/remove")
+@bp.route("/classes/<int:class_id>/students/<int:user_id>/remove", methods=["GET", "POST"])
 @roles_required(Role.TEACHER, Role.ADMIN)
 def remove_student(class_id: int, user_id: int) -> ResponseReturnValue:
     course_class = get_class(class_id)
+    if not confirmed():
+        student = db.session.get(Enrollment, (course_class.id, user_id))
+        if student is None:
+            abort(404)
+        return ask(
+            Confirmation(
+                title=_("Remove %(name)s from the class?", name=student.user.display_name),
+                action=url_for("lessons.remove_student", class_id=class_id, user_id=user_id),
+                button=_("Remove"),
+                cancel_url=url_for("lessons.class_detail", class_id=class_id),
+                cancel_label=_("Keep them"),
+                lines=(
+                    _(
+                        "They leave “%(name)s”: they no longer see its assignments, and its "
+                        "teachers no longer see their work. Their own progress stays theirs; "
+                        "they can join again with the class code.",
+                        name=course_class.name,
+                    ),
+                ),
+            )
+        )
     services.remove_student(course_class, user_id)
     db.session.commit()
     flash(_("The student has been removed from the class."), "info")

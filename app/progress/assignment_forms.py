@@ -87,13 +87,6 @@ class AssignmentForm(BaseForm):
     preview = SubmitField(_l("Preview the instructions"))
 
 
-class DeleteAssignmentForm(BaseForm):
-    confirm = BooleanField(
-        _l("Yes, delete this assignment"),
-        validators=[InputRequired(message=_l("Tick the box to confirm."))],
-    )
-
-
 class ReopenForm(BaseForm):
     until = DateTimeLocalField(
         _l("Open until (Japan time)"),

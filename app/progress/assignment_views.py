@@ -30,6 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import Role, User
+from app.core.confirm import Confirmation, ask, confirmed
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.errors import render_error
@@ -49,7 +50,6 @@ from app.progress.assignment_forms import (
     NO_CHOICE,
     AssignmentForm,
     CriterionForm,
-    DeleteAssignmentForm,
     ReopenForm,
     RubricForm,
     SubmissionForm,
@@ -193,7 +193,6 @@ def render_assignment_form(
     assignment: Assignment | None,
     form: AssignmentForm,
     preview: Markup | None = None,
-    delete_form: DeleteAssignmentForm | None = None,
 ) -> str:
     return render_template(
         "progress/assignment_form.html",
@@ -201,7 +200,6 @@ def render_assignment_form(
         assignment=assignment,
         form=form,
         preview=preview,
-        delete_form=delete_form or DeleteAssignmentForm(formdata=None),
         graded=assignment is not None and assignments.grades_exist(assignment.id),
     )
 
@@ -280,19 +278,28 @@ def edit_assignment(assignment_id: int) -> ResponseReturnValue:
     return render_assignment_form(course_class, assignment, form, preview)
 
 
-@bp.post("/assignments/<int:assignment_id>/delete")
+@bp.route("/assignments/<int:assignment_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_assignment(assignment_id: int) -> ResponseReturnValue:
-    """Delete an assignment nobody has submitted to (after ticking a confirmation box)."""
+    """Delete an assignment nobody has submitted to (it asks first)."""
     assignment = taught_assignment_or_404(current_user, assignment_id)
     course_class = assignment.course_class
-    delete_form = DeleteAssignmentForm()
-    if not delete_form.validate_on_submit():
-        form = AssignmentForm(formdata=None, obj=assignment)
-        form.lesson_id.data = assignment.lesson_id or NO_CHOICE
-        form.rubric_id.data = assignment.rubric_id or NO_CHOICE
-        fill_choices(form, course_class, assignment)
-        return render_assignment_form(course_class, assignment, form, delete_form=delete_form)
+    if not confirmed():
+        return ask(
+            Confirmation(
+                title=_("Delete “%(title)s”?", title=assignment.title),
+                action=url_for("progress.delete_assignment", assignment_id=assignment.id),
+                button=_("Delete"),
+                cancel_url=url_for("progress.edit_assignment", assignment_id=assignment.id),
+                cancel_label=_("Keep it"),
+                lines=(
+                    _(
+                        "The assignment and the drafts students have saved for it are deleted. "
+                        "This can't be undone."
+                    ),
+                ),
+            )
+        )
     title = assignment.title
     try:
         files = assignments.delete_assignment(assignment)

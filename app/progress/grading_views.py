@@ -23,6 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.auth.models import Role, User
+from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
@@ -154,6 +155,17 @@ def initial_data(grade: Grade | None) -> dict[str, Any]:
     return data
 
 
+def student_label(submission: Submission, grade: Grade | None = None) -> str:
+    """The student's name, or their blind number while a blind assignment's grade is unreleased."""
+    grade = grade or submission.grade
+    if submission.assignment.blind and not (grade is not None and grade.released):
+        number_in_class = blind_number(submission.assignment, submission.student_id)
+        return (
+            _("Student %(number)d", number=number_in_class) if number_in_class else _("A student")
+        )
+    return submission.student.display_name
+
+
 def render_grade_page(
     submission: Submission,
     form: GradeForm,
@@ -168,13 +180,6 @@ def render_grade_page(
     versions = submission.versions
     version = next((v for v in versions if v.number == number), versions[-1] if versions else None)
     name_hidden = assignment.blind and not (grade is not None and grade.released)
-    if name_hidden:
-        number_in_class = blind_number(assignment, submission.student_id)
-        student_label = (
-            _("Student %(number)d", number=number_in_class) if number_in_class else _("A student")
-        )
-    else:
-        student_label = submission.student.display_name
     rubric = assignment.rubric if assignment.rubric and assignment.rubric.criteria else None
     score = grading.score_rubric(rubric, form.rubric_choices(rubric)) if rubric else None
     conflict_score = (
@@ -191,7 +196,7 @@ def render_grade_page(
         conflict_score=conflict_score,
         versions=versions,
         version=version,
-        student_label=student_label,
+        student_label=student_label(submission, grade),
         name_hidden=name_hidden,
         rubric=rubric,
         score=score,
@@ -323,11 +328,38 @@ def discard_feedback_audio(name: str | None) -> None:
 # --- release ------------------------------------------------------------------------------------
 
 
-@bp.post("/grading/<int:submission_id>/release")
+@bp.route("/grading/<int:submission_id>/release", methods=["GET", "POST"])
 @roles_required(*GRADERS)
 def release_grade(submission_id: int) -> ResponseReturnValue:
     """Show one graded grade to its student and e-mail them (once, however often clicked)."""
     submission = graded_submission_or_404(submission_id)
+    grade = submission.grade
+    if not confirmed():
+        if grade is None or grade.state != GradeState.GRADED:
+            if grade is not None and grade.released:
+                flash(_("This grade has been released already."), "info")
+            else:
+                flash(_("Only a finished grade can be released: save it as graded first."), "error")
+            return redirect(url_for("progress.grade", submission_id=submission.id))
+        return ask(
+            Confirmation(
+                title=_("Release the grade?"),
+                action=url_for("progress.release_grade", submission_id=submission.id),
+                button=_("Release to the student"),
+                cancel_url=url_for("progress.grade", submission_id=submission.id),
+                cancel_label=_("Not yet"),
+                lines=(
+                    _(
+                        "%(student)s sees the grade (%(points)s of %(max)d points) and your "
+                        "feedback at once, and gets an e-mail.",
+                        student=student_label(submission),
+                        points=format_points(grade.points),
+                        max=submission.assignment.max_points,
+                    ),
+                    _("A released grade can't be taken back; later changes show at once."),
+                ),
+            )
+        )
     if not ReleaseForm().validate_on_submit():
         abort(400)
     try:
@@ -342,11 +374,37 @@ def release_grade(submission_id: int) -> ResponseReturnValue:
     return redirect(url_for("progress.grade", submission_id=submission.id))
 
 
-@bp.post("/assignments/<int:assignment_id>/release")
+@bp.route("/assignments/<int:assignment_id>/release", methods=["GET", "POST"])
 @roles_required(*GRADERS)
 def release_all(assignment_id: int) -> ResponseReturnValue:
     """Release every graded grade of an assignment at once."""
     assignment = taught_assignment_or_404(current_user, assignment_id)
+    waiting = grading.graded_count(assignment.id)
+    queue = url_for("progress.grading_queue", assignment=assignment.id)
+    if not confirmed():
+        if not waiting:
+            flash(_("There were no graded grades to release."), "info")
+            return redirect(queue)
+        return ask(
+            Confirmation(
+                title=ngettext(
+                    "Release %(num)d grade of “%(title)s”?",
+                    "Release %(num)d grades of “%(title)s”?",
+                    waiting,
+                    title=assignment.title,
+                ),
+                action=url_for("progress.release_all", assignment_id=assignment.id),
+                button=_("Release them all"),
+                cancel_url=queue,
+                cancel_label=_("Not yet"),
+                lines=(
+                    _(
+                        "Each student sees their grade and your feedback at once, and gets an e-mail."
+                    ),
+                    _("Released grades can't be taken back; later changes show at once."),
+                ),
+            )
+        )
     if not ReleaseForm().validate_on_submit():
         abort(400)
     count = grading.release_assignment(assignment)

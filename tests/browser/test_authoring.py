@@ -51,11 +51,13 @@ def teacher_with_a_course(app: Any, make_user: Any) -> tuple[Any, int]:
                     pos="interjection",
                 )
             )
+        teacher_row = db.session.get(User, teacher.id)
         services.create_class(
             course,
             services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
-            teacher=db.session.get(User, teacher.id),
+            teacher=teacher_row,
         )
+        services.add_editor(course, teacher_row)  # who made the course edits it
         db.session.commit()
         item_id = db.session.scalar(select(Item.id).where(Item.ky == "салам"))
         db.session.remove()

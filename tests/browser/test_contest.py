@@ -142,7 +142,76 @@ def _sign_in(page: Any, email: str, password: str) -> None:
     page.locator("form button[type=submit]").last.click()
 
 
-def test_check_in_by_number_judge_scores_organizer_publishes(ja_page, ready_for_the_day, make_user):
+def _sheet_states(app: Any, number: str) -> list[bool]:
+    """Whether each score sheet of the participant is submitted."""
+    from sqlalchemy import select
+
+    from app.contest.models import Registration, ScoreSheet
+
+    with app.app_context():
+        states = list(
+            db.session.scalars(
+                select(ScoreSheet.submitted)
+                .join(Registration, Registration.id == ScoreSheet.registration_id)
+                .where(Registration.participant_number == number)
+            )
+        )
+        db.session.remove()
+    return states
+
+
+def _status_of(app: Any, email: str) -> list[str]:
+    from sqlalchemy import select
+
+    from app.contest.models import Registration
+
+    with app.app_context():
+        statuses = list(
+            db.session.scalars(
+                select(Registration.status)
+                .where(Registration.email == email)
+                .order_by(Registration.id)
+            )
+        )
+        db.session.remove()
+    return statuses
+
+
+WITHDRAW = "form[action$='/me/withdraw'] button"
+
+
+def test_withdrawing_asks_first_cancel_keeps_the_seat(page, app, ready_for_the_day):
+    number = ready_for_the_day["number"]
+    _sign_in(page, "aoi@example.jp", "kyrgyzcha-2027")
+    page.goto("/contest/2027/me")
+    expect(page.locator(".participant-number")).to_have_text(number)
+    page.locator(WITHDRAW).click()
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    expect(dialog).to_contain_text(number)
+    expect(dialog).to_contain_text("contest@example.com")  # whom to contact
+    dialog.locator("[data-confirm-cancel]").click()
+    expect(dialog).to_have_count(0)
+    assert _status_of(app, "aoi@example.jp") == ["confirmed"]
+    page.reload()
+    expect(page.locator(".participant-number")).to_have_text(number)
+
+    page.locator(WITHDRAW).click()
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")  # Escape cancels too
+    expect(page.locator("dialog.confirm-dialog")).to_have_count(0)
+    assert _status_of(app, "aoi@example.jp") == ["confirmed"]
+
+    page.locator(WITHDRAW).click()
+    page.locator("dialog.confirm-dialog[open] [data-confirm-accept]").click()
+    expect(page.locator(".status-withdrawn")).to_be_visible()
+    assert _status_of(app, "aoi@example.jp") == ["withdrawn"]
+    page.locator("main a[href='/contest/2027/register']").click()
+    expect(page).to_have_url(re.compile(r"/contest/2027/register$"))
+
+
+def test_check_in_by_number_judge_scores_organizer_publishes(
+    ja_page, app, ready_for_the_day, make_user
+):
     page = ja_page
     number = ready_for_the_day["number"]
     organizer = make_user(roles=("organizer",), email="org@example.jp")
@@ -175,8 +244,19 @@ def test_check_in_by_number_judge_scores_organizer_publishes(ja_page, ready_for_
     for field in page.locator(".score-field input").all():
         field.fill("8")
     page.locator("#comment").fill("発音がとても良いです。")
+    # Submitting asks first: the sheet with its total, in a dialog. Cancelling changes nothing.
     page.locator("button[value=submit]").click()
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    expect(dialog.locator(".sheet-total")).to_have_text("80.00 / 100")
+    expect(dialog).to_contain_text("発音がとても良いです。")
+    dialog.locator("[data-confirm-cancel]").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator(".score-field input").first).to_have_value("8")  # the form as it was
+    assert _sheet_states(app, number) == []  # nothing saved, nothing locked
+    page.locator("button[value=submit]").click()
+    page.locator("dialog.confirm-dialog[open] [data-confirm-accept]").click()
     expect(page.locator(".judge-row", has_text=number).locator(".status-confirmed")).to_be_visible()
+    assert _sheet_states(app, number) == [True]
     page.locator(".judge-row a", has_text=number).click()
     expect(page.locator(".score-table")).to_be_visible()  # locked: no inputs any more
 

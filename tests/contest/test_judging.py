@@ -77,10 +77,15 @@ def contest(app, make_edition, make_user) -> dict[str, Any]:
     return result
 
 
-def _score(client, contest, judge_index, reg_index, values, action="submit", comment="良い"):
+def _score(
+    client, contest, judge_index, reg_index, values, action="submit", comment="良い", confirmed=True
+):
+    """Post a sheet; to submit, as the confirmation does (confirmed=False: the first click)."""
     judge = contest["judges"][judge_index]
     data = {f"c{cid}": str(v) for cid, v in zip(contest["criteria"], values, strict=True)}
     data.update(comment=comment, action=action)
+    if action == "submit" and confirmed:
+        data["confirmed"] = "1"
     url = (
         f"/contest/judge/divisions/{contest['ids']['A']}/registrations/{contest['regs'][reg_index]}"
     )
@@ -96,6 +101,40 @@ def _score_all(client, auth, contest, table):
             if values is not None:
                 assert _score(client, contest, judge_index, reg_index, values).status_code == 302
         auth.logout()
+
+
+def test_submit_shows_the_sheet_with_its_total_first_and_changes_nothing(
+    app, client, auth, contest
+):
+    auth.login(user=contest["judges"][0])
+    asked = _score(client, contest, 0, 0, (7, 9), comment="発音が良い", confirmed=False)
+    assert asked.status_code == 200
+    text = visible_text(asked.get_data(as_text=True))
+    assert "Submit the scores of 2027-A-001?" in text
+    assert "7 / 10" in text and "9 / 10" in text
+    assert "80.00 / 100" in text  # (7/10 * 50 + 9/10 * 50): the weighted total
+    assert "発音が良い" in text and "only an organizer can reopen" in text
+    with app.app_context():
+        assert db.session.scalar(select(ScoreSheet)) is None  # nothing saved yet
+    html = asked.get_data(as_text=True)
+    assert 'name="confirmed" value="1"' in html
+    assert f'name="c{contest["criteria"][0]}" value="7"' in html
+
+    url = f"/contest/judge/divisions/{contest['ids']['A']}/registrations/{contest['regs'][0]}"
+    values = {f"c{contest['criteria'][0]}": "7", f"c{contest['criteria'][1]}": "9"}
+    back = client.post(
+        url, data=values | {"comment": "発音が良い", "action": "submit", "back": "1"}
+    )
+    assert back.status_code == 200 and 'value="7"' in back.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(ScoreSheet)) is None  # back to the sheet: still nothing
+
+    incomplete = client.post(url, data={f"c{contest['criteria'][0]}": "7", "action": "submit"})
+    assert "Please give a score." in incomplete.get_data(as_text=True)  # no confirmation
+
+    assert _score(client, contest, 0, 0, (7, 9)).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ScoreSheet)).submitted
 
 
 def test_judge_console_lists_speaking_order_and_hides_conflicts(client, auth, contest):

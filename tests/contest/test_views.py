@@ -98,7 +98,9 @@ def test_registrant_edits_and_withdraws_which_promotes_the_next(app, client, aut
     edit = form_data(ids["A"], speech_title_ja="新しい題")
     assert client.post("/contest/2027/me/edit", data=edit).status_code == 302
     assert _rows(app)[0].speech_title_ja == "新しい題"
-    assert client.post("/contest/2027/me/withdraw").status_code == 302
+    assert client.post("/contest/2027/me/withdraw").status_code == 200  # asks first
+    assert [r.status for r in _rows(app)] == ["confirmed", "waitlisted"]
+    assert client.post("/contest/2027/me/withdraw", data={"confirmed": "1"}).status_code == 302
     rows = _rows(app)
     assert [r.status for r in rows] == ["withdrawn", "offered"]
 
@@ -272,3 +274,116 @@ def test_cli_expire_holds(app, make_edition):
     make_edition()
     result = app.test_cli_runner().invoke(args=["contest", "expire-holds"])
     assert result.exit_code == 0 and "expired holds: 0" in result.output
+
+
+def _set_contact(app, name: str, email: str) -> None:
+    from app.contest.models import Edition
+
+    with app.app_context():
+        edition = db.session.scalars(select(Edition)).one()
+        edition.contact_name, edition.contact_email = name, email
+        db.session.commit()
+
+
+def test_withdrawing_asks_first_says_what_is_lost_and_whom_to_contact(
+    app, client, auth, make_edition
+):
+    ids = make_edition()
+    _set_contact(app, "弁論大会事務局", "contest@embassy.example")
+    auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    me = client.get("/contest/2027/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'action="/contest/2027/me/withdraw"' in me and "data-confirm" in me
+
+    for asked in (
+        client.get("/contest/2027/me/withdraw", headers={"Accept-Language": "en"}),
+        client.post("/contest/2027/me/withdraw", headers={"Accept-Language": "en"}),
+    ):
+        assert asked.status_code == 200
+        text = visible_text(asked.get_data(as_text=True))
+        assert "Withdraw from the contest?" in text
+        assert "2027-A-001" in text  # the number given up
+        assert "You may register again until" in text and "end of the waiting list" in text
+        assert "弁論大会事務局: contest@embassy.example" in text
+        assert "Keep my registration" in text
+    assert [r.status for r in _rows(app)] == ["confirmed"]  # asking changed nothing
+
+    done = client.post("/contest/2027/me/withdraw", data={"confirmed": "1"})
+    assert done.status_code == 302
+    assert [r.status for r in _rows(app)] == ["withdrawn"]
+    me = client.get("/contest/2027/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Register again" in me and "contest@embassy.example" in me
+
+
+def test_without_a_contact_the_page_says_to_contact_the_organizers(client, auth, make_edition):
+    ids = make_edition()
+    auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    text = visible_text(
+        client.get("/contest/2027/me/withdraw", headers={"Accept-Language": "en"}).get_data(
+            as_text=True
+        )
+    )
+    assert "Please contact the organizers of the contest." in text
+
+
+def test_after_withdrawing_one_registers_again_at_the_end_of_the_waiting_list(
+    app, client, auth, make_edition
+):
+    ids = make_edition(capacities=(1,))
+    first = auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    auth.logout()
+    for _ in range(2):  # two more wait for the one seat
+        auth.login()
+        client.post("/contest/2027/register", data=form_data(ids["A"]))
+        auth.logout()
+    auth.login(user=first)
+    client.post("/contest/2027/me/withdraw", data={"confirmed": "1"})
+    assert [r.status for r in _rows(app)] == ["withdrawn", "offered", "waitlisted"]
+
+    again = client.post("/contest/2027/register", data=form_data(ids["A"]))
+    assert again.status_code == 302 and again.location.endswith("/contest/2027/me")
+    rows = _rows(app)
+    assert [r.status for r in rows] == ["withdrawn", "offered", "waitlisted", "waitlisted"]
+    assert rows[3].user_id == first.id and rows[3].waitlist_seq > rows[2].waitlist_seq
+    page = client.get("/contest/2027/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "No. 2 on the waiting list" in page
+
+
+def test_after_withdrawing_a_free_seat_gives_a_new_number(app, client, auth, make_edition):
+    ids = make_edition(capacities=(2, 2))
+    auth.login()
+    client.post("/contest/2027/register", data=form_data(ids["A"]))
+    client.post("/contest/2027/me/withdraw", data={"confirmed": "1"})
+    client.post("/contest/2027/register", data=form_data(ids["B"]))
+    rows = _rows(app)
+    assert [r.status for r in rows] == ["withdrawn", "confirmed"]
+    assert rows[0].participant_number != rows[1].participant_number
+
+
+def test_organizer_sets_the_edition_contact(app, client, auth, make_edition):
+    make_edition()
+    auth.login("organizer")
+    form = client.get("/contest/console/2027/settings").get_data(as_text=True)
+    assert 'name="contact_email"' in form
+    from app.contest.models import Edition
+
+    with app.app_context():
+        edition = db.session.scalars(select(Edition)).one()
+        data = {
+            "year": "2027",
+            "title_ja": edition.title_ja,
+            "title_en": edition.title_en,
+            "registration_opens_at": "2027-01-01T00:00",
+            "registration_closes_at": "2027-12-01T00:00",
+            "event_date": "2027-12-10",
+            "hold_hours": "72",
+            "published": "y",
+            "contact_name": " 事務局 ",
+            "contact_email": "office@embassy.example",
+        }
+    assert client.post("/contest/console/2027/settings", data=data).status_code == 302
+    with app.app_context():
+        edition = db.session.scalars(select(Edition)).one()
+        assert (edition.contact_name, edition.contact_email) == ("事務局", "office@embassy.example")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
-from app.lessons.models import CourseClass, Enrollment, Item, LessonProgress
+from app.lessons.models import CourseClass, CourseEditor, Enrollment, Item, LessonProgress
 from app.progress.models import Assignment, Grade, Submission, SubmissionVersion
 
 DEMO = ["student", "teacher", "organizer", "judge", "admin"]
@@ -49,6 +49,11 @@ def test_seed_demo_is_idempotent_and_every_account_can_sign_in(app, client):
         assert after_first["Assignment"] == 4
         assert after_first["SubmissionVersion"] > after_first["Grade"]
         assert db.session.scalar(select(func.count()).where(Submission.late.is_(True)))
+        # the demo teacher edits the starter course (teaching its class alone wouldn't do)
+        editors = db.session.scalars(
+            select(User.email).join(CourseEditor, CourseEditor.user_id == User.id)
+        ).all()
+        assert editors == ["teacher@example.com"]
     for role in DEMO:
         response = client.post(
             "/auth/login", data={"email": f"{role}@example.com", "password": "sabak-demo"}

@@ -43,7 +43,7 @@ class CourseFacts:
 def add_course(
     app: Flask, teacher: UserInfo | None, *, slug: str = "kyrgyz-a1", items: int = 3
 ) -> CourseFacts:
-    """A course with one lesson of `items` words, and a class taught by `teacher`."""
+    """A course with one lesson of `items` words, edited by `teacher` (who also teaches a class)."""
     with app.app_context():
         course = Course(
             slug=slug,
@@ -77,11 +77,13 @@ def add_course(
                 )
             )
         if teacher is not None:
+            teacher_row = db.session.get(User, teacher.id)
             services.create_class(
                 course,
                 services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
-                teacher=db.session.get(User, teacher.id),
+                teacher=teacher_row,
             )
+            services.add_editor(course, teacher_row)
         db.session.commit()
         ids = db.session.scalars(
             select(Item.id).where(Item.lesson_id == lesson.id).order_by(Item.position)
@@ -188,6 +190,19 @@ def authoring_requests(c: CourseFacts) -> dict[str, Request]:
         "item_recording": ("GET", f"{item}/recording", None),
         "item_recording_post": ("POST", f"{item}/recording", lambda: upload(wav_bytes())),
         "remove_recording": ("POST", f"{item}/recording/remove", lambda: {}),
+        "remove_recording_confirmed": (
+            "POST",
+            f"{item}/recording/remove",
+            lambda: {"confirmed": "1"},
+        ),
+        "retire_item_confirmed": ("POST", f"{item}/retire", lambda: {"confirmed": "1"}),
+        "course_editors": ("GET", f"/lessons/courses/{c.slug}/editors", None),
+        "course_editors_post": (
+            "POST",
+            f"/lessons/courses/{c.slug}/editors",
+            lambda: {"email": "nobody@example.org"},
+        ),
+        "remove_course_editor": ("GET", f"/lessons/courses/{c.slug}/editors/1/remove", None),
     }
 
 
@@ -200,14 +215,38 @@ def send(client: FlaskClient, method: str, url: str, data: Callable[[], dict[str
     return client.post(url, data=data() if data else {}, content_type="multipart/form-data")
 
 
-def log_in_as(who: str, *, app: Flask, auth: Any, make_user: Any, teacher: UserInfo) -> None:
+def add_class(app: Flask, slug: str, teacher: UserInfo) -> None:
+    """A class of the course taught by `teacher` (which doesn't make them an editor)."""
+    with app.app_context():
+        course = db.session.scalars(select(Course).where(Course.slug == slug)).one()
+        services.create_class(
+            course,
+            services.ClassDetails(name="水曜クラス", starts_on=None, ends_on=None, schedule=""),
+            teacher=db.session.get(User, teacher.id),
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def log_in_as(
+    who: str, *, app: Flask, client: FlaskClient, auth: Any, make_user: Any, teacher: UserInfo
+) -> None:
     if who == "anonymous":
         return
-    if who == "course_teacher":
+    if who == "course_editor":
         auth.login(user=teacher)
-    elif who == "other_teacher":
+    elif who in ("other_teacher", "class_teacher", "added_editor"):
         other = make_user(roles="teacher")
-        add_course(app, other, slug="other-course", items=1)
+        add_course(app, other, slug="other-course", items=1)  # they edit another course
+        if who == "class_teacher":
+            add_class(app, "kyrgyz-a1", other)
+        if who == "added_editor":
+            auth.login(user=teacher)
+            response = client.post(
+                "/lessons/courses/kyrgyz-a1/editors", data={"email": other.email}
+            )
+            assert response.status_code == 302
+            auth.logout()
         auth.login(user=other)
     else:
         auth.login(who)
@@ -218,35 +257,39 @@ def log_in_as(who: str, *, app: Flask, auth: Any, make_user: Any, teacher: UserI
     ("who", "allowed"),
     [
         ("anonymous", None),
-        ("student", False),
-        ("other_teacher", False),
-        ("course_teacher", True),
+        ("student", 403),  # not a teacher at all: the role check
+        ("other_teacher", 404),  # an editor of another course: not theirs
+        ("class_teacher", 404),  # teaching a class of the course doesn't make an editor
+        ("added_editor", True),  # ...being added by an editor does
+        ("course_editor", True),
         ("admin", True),
     ],
 )
 def test_access_control(app, client, auth, make_user, teacher, course, endpoint, who, allowed):
-    log_in_as(who, app=app, auth=auth, make_user=make_user, teacher=teacher)
+    log_in_as(who, app=app, client=client, auth=auth, make_user=make_user, teacher=teacher)
     method, url, data = authoring_requests(course)[endpoint]
     response = send(client, method, url, data)
     if allowed is None:
         assert response.status_code == 302
         assert "/auth/login" in response.headers["Location"]
-    elif allowed:
+    elif allowed is True:
         assert response.status_code in (200, 302), response.get_data(as_text=True)[:2000]
         assert "/auth/login" not in response.headers.get("Location", "")
     else:
-        assert response.status_code == 403
+        assert response.status_code == allowed
 
 
 def test_a_refused_teacher_changes_nothing(app, client, auth, make_user, course):
     other = make_user(roles="teacher")
     add_course(app, other, slug="other-course", items=1)
+    add_class(app, course.slug, other)  # teaches the course, but doesn't edit it
     auth.login(user=other)
     item_id = course.item_ids[0]
-    assert client.post(f"/lessons/items/{item_id}/edit", data=ITEM_FORM).status_code == 403
-    assert client.post(f"/lessons/items/{item_id}/retire").status_code == 403
+    assert client.post(f"/lessons/items/{item_id}/edit", data=ITEM_FORM).status_code == 404
+    retire = client.post(f"/lessons/items/{item_id}/retire", data={"confirmed": "1"})
+    assert retire.status_code == 404
     edit_url = f"/lessons/courses/{course.slug}/{course.lesson_slug}/edit"
-    assert client.post(edit_url, data=LESSON_FORM).status_code == 403
+    assert client.post(edit_url, data=LESSON_FORM).status_code == 404
     item = get_item(app, item_id)
     assert (item.ky, item.retired) == ("салам", False)
     assert get_lesson(app, id=course.lesson_id).title_en == "Greetings"
@@ -540,7 +583,11 @@ def test_move_keeps_positions_a_clean_sequence(app, client, auth, teacher, cours
 def test_retire_and_restore(app, client, auth, teacher, course):
     auth.login(user=teacher)
     item_id = course.item_ids[0]
-    assert client.post(f"/lessons/items/{item_id}/retire").status_code == 302
+    asked = client.post(f"/lessons/items/{item_id}/retire")  # the button asks first
+    assert asked.status_code == 200 and "Retire “салам”?" in asked.get_data(as_text=True)
+    assert get_item(app, item_id).retired is False
+    confirmed = client.post(f"/lessons/items/{item_id}/retire", data={"confirmed": "1"})
+    assert confirmed.status_code == 302
     assert get_item(app, item_id).retired is True
     page = client.get(f"/lessons/courses/{course.slug}/{course.lesson_slug}/edit")
     body = page.get_data(as_text=True)
@@ -703,7 +750,10 @@ def test_remove_recording_goes_back_to_synthetic_speech(app, client, auth, teach
     item_id = course.item_ids[0]
     client.post(recording_url(item_id), data=upload(wav_bytes()))
     name = get_item(app, item_id).audio_file
-    response = client.post(f"{recording_url(item_id)}/remove")
+    asked = client.post(f"{recording_url(item_id)}/remove")
+    assert asked.status_code == 200 and "Remove the recording of" in asked.get_data(as_text=True)
+    assert get_item(app, item_id).audio_file == name
+    response = client.post(f"{recording_url(item_id)}/remove", data={"confirmed": "1"})
     assert response.status_code == 302
     item = get_item(app, item_id)
     assert (item.audio_file, item.audio_source, item.audio_version) == (None, None, 2)

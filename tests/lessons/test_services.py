@@ -55,6 +55,9 @@ def test_who_may_view_and_edit_a_course(app_ctx, make_course, make_user, make_cl
     t, s = db.session.get(User, teacher.id), db.session.get(User, student.id)
     admin = db.session.get(User, make_user(roles="admin").id)
     stranger = db.session.get(User, make_user(roles="teacher").id)
+    # Teaching a class of the course lets a teacher see it, not edit it: editors edit.
+    assert services.can_view_course(t, course) and not services.can_edit_course(t, course)
+    assert services.add_editor(course, t, by=admin)
     assert services.can_edit_course(t, course) and services.can_view_course(t, course)
     assert not services.can_edit_course(t, other_course)
     assert services.can_view_course(s, course) and not services.can_edit_course(s, course)
@@ -88,3 +91,26 @@ def test_removing_a_student_keeps_their_progress(app_ctx, make_course, make_user
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 0
     assert services.done_lesson_ids(user, [lesson.id]) == {lesson.id}
+
+
+def test_course_editors_are_teachers_and_the_last_stays(app_ctx, make_course, make_user):
+    course = db.session.get(Course, make_course().id)
+    first = db.session.get(User, make_user(roles="teacher", display_name="Айгүл").id)
+    second = db.session.get(User, make_user(roles="teacher", display_name="Бакыт").id)
+    student = db.session.get(User, make_user().id)
+    admin = db.session.get(User, make_user(roles="admin").id)
+    with pytest.raises(services.NotATeacher):
+        services.add_editor(course, student, by=first)
+    assert services.add_editor(course, first) is True
+    assert services.add_editor(course, first) is False  # twice is harmless
+    assert services.add_editor(course, second, by=first) is True
+    assert [u.display_name for u in services.course_editors(course)] == ["Айгүл", "Бакыт"]
+    services.remove_editor(course, second, by=first)
+    assert not services.can_edit_course(second, course)
+    with pytest.raises(services.LastEditor):
+        services.remove_editor(course, first, by=first)
+    assert services.can_edit_course(first, course)
+    services.remove_editor(course, first, by=admin)  # an admin may leave a course to admins
+    db.session.commit()
+    assert services.course_editors(course) == []
+    assert services.can_edit_course(admin, course) and not services.can_edit_course(first, course)

@@ -161,7 +161,13 @@ def test_class_form_errors_keep_the_input(client, auth, make_course):
 def test_teacher_removes_a_student_and_regenerates_the_code(client, auth, setup, app):
     auth.login(user=setup["teacher"])
     class_id = setup["class"]["id"]
-    client.post(f"/lessons/classes/{class_id}/students/{setup['student'].id}/remove")
+    remove = f"/lessons/classes/{class_id}/students/{setup['student'].id}/remove"
+    asked = client.post(remove)  # asks first, and changes nothing
+    assert asked.status_code == 200 and "Remove 花子 from the class?" in asked.get_data(
+        as_text=True
+    )
+    assert "花子" in client.get(f"/lessons/classes/{class_id}").get_data(as_text=True)
+    client.post(remove, data={"confirmed": "1"})
     client.post(f"/lessons/classes/{class_id}/code")
     body = client.get(f"/lessons/classes/{class_id}").get_data(as_text=True)
     assert "花子" not in body

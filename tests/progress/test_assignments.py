@@ -256,18 +256,19 @@ def test_delete_needs_confirmation_and_no_submissions(
     make_submission(drafted, cls.students[1].id, versions=0)
     auth.login(user=cls.teacher)
 
-    response = client.post(f"/progress/assignments/{empty}/delete", data={})
-    assert 'id="confirm-error"' in response.get_data(as_text=True)
+    response = client.post(f"/progress/assignments/{empty}/delete", data={})  # asks first
+    assert "Delete “消す課題”?" in response.get_data(as_text=True)
+    assert 'name="confirmed" value="1"' in response.get_data(as_text=True)
     assert get_assignment(app, empty) is not None
 
-    response = client.post(f"/progress/assignments/{used}/delete", data={"confirm": "y"})
+    response = client.post(f"/progress/assignments/{used}/delete", data={"confirmed": "1"})
     assert response.status_code == 302
     assert "can't be deleted" in text_of(client.get(response.headers["Location"]))
     assert get_assignment(app, used) is not None
 
     for assignment_id in (empty, drafted):
         response = client.post(
-            f"/progress/assignments/{assignment_id}/delete", data={"confirm": "y"}
+            f"/progress/assignments/{assignment_id}/delete", data={"confirmed": "1"}
         )
         assert response.headers["Location"].endswith(f"/progress/classes/{cls.id}/assignments")
         assert get_assignment(app, assignment_id) is None
@@ -524,7 +525,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, Any] | None, tuple[Any, ...]]] = {
     "delete_assignment": (
         "/progress/assignments/{a}/delete",
         "POST",
-        {"confirm": "y"},
+        {"confirmed": "1"},
         (LOGIN, 404, 404, 404, 302, 404, 302),
     ),
     "overview": (
@@ -632,7 +633,7 @@ def test_refused_users_change_nothing(app, client, auth, world):
     auth.login(user=world["people"]["other_teacher"])
     a = world["assignment_id"]
     client.post(f"/progress/assignments/{a}/edit", data=FORM)
-    client.post(f"/progress/assignments/{a}/delete", data={"confirm": "y"})
+    client.post(f"/progress/assignments/{a}/delete", data={"confirmed": "1"})
     client.post(f"/progress/rubrics/{world['rubric_id']}/edit", data={"title": "乗っ取り"})
     assignment = get_assignment(app, a)
     assert assignment is not None and assignment.title == "自己紹介 Өзүм жөнүндө"

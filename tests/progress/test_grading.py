@@ -952,8 +952,12 @@ def test_every_grading_url_for_every_role(
             None,
         ),
         "feedback_audio": ("get", f"{base}/feedback-audio", None),
-        "release": ("post", f"{base}/release", {}),
-        "release_all": ("post", f"/progress/assignments/{setup.assignment_id}/release", {}),
+        "release": ("post", f"{base}/release", {"confirmed": "1"}),
+        "release_all": (
+            "post",
+            f"/progress/assignments/{setup.assignment_id}/release",
+            {"confirmed": "1"},
+        ),
     }
     column = ROLES.index(role)
     for key, (method, url, data) in requests.items():

@@ -88,8 +88,14 @@ def test_release_one_grade_emails_the_student_once(
     )
     auth.login(user=info.teacher)
 
-    first = client.post(f"/progress/grading/{submission_id}/release")
-    second = client.post(f"/progress/grading/{submission_id}/release")  # a double click
+    asked = client.post(f"/progress/grading/{submission_id}/release")  # the button asks first
+    assert asked.status_code == 200
+    text = asked.get_data(as_text=True)
+    assert "Release the grade?" in text and "14 of 20 points" in text
+    assert state_of(app, submission_id) == GradeState.GRADED and mails(app) == []
+    url = f"/progress/grading/{submission_id}/release"
+    first = client.post(url, data={"confirmed": "1"})
+    second = client.post(url, data={"confirmed": "1"})  # a double click
     assert first.status_code == second.status_code == 302
     assert state_of(app, submission_id) == GradeState.RELEASED
     [message] = mails(app)
@@ -129,7 +135,13 @@ def test_release_all_releases_the_graded_ones_once(
 
     queue = client.get(f"/progress/grading?assignment={aid}").get_data(as_text=True)
     assert "Release all 2 graded grades" in queue
-    response = client.post(f"/progress/assignments/{aid}/release", follow_redirects=True)
+    asked = client.get(f"/progress/assignments/{aid}/release")
+    assert "Release 2 grades of “作文 Дил”?" in asked.get_data(as_text=True)
+    assert client.post(f"/progress/assignments/{aid}/release").status_code == 200
+    assert [state_of(app, sid) for sid in graded] == [GradeState.GRADED] * 2
+    response = client.post(
+        f"/progress/assignments/{aid}/release", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert "Released 2 grades." in response.get_data(as_text=True)
     assert [state_of(app, sid) for sid in graded] == [GradeState.RELEASED] * 2
     assert state_of(app, draft) == GradeState.DRAFT
@@ -161,7 +173,9 @@ def test_release_all_leaves_out_students_who_left_the_class(
     assert "Release 1 graded grade" in queue and "Release all 2" not in queue
     with app.app_context():
         assert grading.graded_count(aid) == 1
-    response = client.post(f"/progress/assignments/{aid}/release", follow_redirects=True)
+    response = client.post(
+        f"/progress/assignments/{aid}/release", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert "Released 1 grade." in response.get_data(as_text=True)
     assert state_of(app, kept) == GradeState.RELEASED
     assert state_of(app, gone) == GradeState.GRADED  # not shown to someone who left
@@ -284,7 +298,8 @@ def test_a_student_never_sees_an_unreleased_grade(
                 .values(state=GradeState.GRADED)
             )
             db.session.commit()
-    assert client.post(f"/progress/grading/{submission_id}/release").status_code == 302
+    release = f"/progress/grading/{submission_id}/release"
+    assert client.post(release, data={"confirmed": "1"}).status_code == 302
     auth.logout()
     auth.login(user=student)
     with client.get(f"/progress/grading/{submission_id}/feedback-audio") as audio:
