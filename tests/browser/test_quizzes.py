@@ -144,6 +144,7 @@ def test_quiz_pages_fit_a_phone(phone_page, app, demo):
     # every exercise with its feedback, each missed one asked again (at most twice), the results
     for number in range(1, 31):
         expect(page.locator(".quiz-progress")).to_contain_text(f"{number}")
+        page.wait_for_load_state("load")  # styles and scripts in place, as the learner sees it
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         page.locator("form.quiz-form button[type=submit]").click()
         expect(page.locator("[data-verdict]")).to_be_visible()
