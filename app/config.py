@@ -67,6 +67,7 @@ class Config:
     SMTP_TIMEOUT = 10
     MAIL_MAX_ATTEMPTS = 8
     MAIL_RETRY_BASE_SECONDS = 60
+    MAIL_KEEP_DAYS = 365  # sent and failed mail is deleted after this (`flask mail prune`)
 
     SPEECH_TIMEOUT = 5  # seconds espeak-ng may take for one word or phrase
     SITE_URL: str | None = None  # e.g. https://sabak.example; links in e-mails

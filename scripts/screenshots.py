@@ -48,6 +48,14 @@ SHOTS = [
     ("gradebook-ja-phone", "teacher", "/progress/classes/1/gradebook", "ja-JP", True),
     ("class-dashboard-ja", "teacher", "/progress/classes/1", "ja-JP", False),
     ("certificate-student-ja", "student", "/contest/2026/me", "ja-JP", False),
+    ("practice-hub-ja-phone", "tanaka.yui", "/quizzes/", "ja-JP", True),
+    ("practice-hub-ja", "tanaka.yui", "/quizzes/", "ja-JP", False),
+    ("review-ja-phone", "tanaka.yui", "/quizzes/review", "ja-JP", True),
+    ("privacy-ja", None, "/privacy/", "ja-JP", False),
+    ("privacy-en-phone", None, "/privacy/", "en-US", True),
+    ("delete-account-ja-phone", "tanaka.yui", "/privacy/delete-account", "ja-JP", True),
+    ("course-editors-ja", "teacher", "/lessons/courses/kyrgyz-a1/editors", "ja-JP", False),
+    ("withdraw-ja-phone", "student", "/contest/2027/me", "ja-JP", True),
 ]
 
 

@@ -34,6 +34,16 @@ def send_mail(limit: int, watch: bool, interval: int) -> None:
         time.sleep(interval)
 
 
+@mail_cli.command("prune")
+def prune_mail() -> None:
+    """Delete sent and failed mail older than MAIL_KEEP_DAYS (a daily job; the policy says a year)."""
+    from app.core.mail import prune_sent
+
+    removed = prune_sent()
+    db.session.commit()
+    click.echo(f"deleted {removed} old messages")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--force", is_flag=True, help="Seed even though the app is not in debug mode.")

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.core.dbtypes import utcnow
 from app.core.models import MailStatus, OutboxMessage
@@ -178,3 +178,14 @@ def deliver_inline_after_request() -> None:
     except Exception:
         db.session.rollback()
         log.exception("inline mail delivery failed; the messages stay in the outbox")
+
+
+def prune_sent(now: datetime | None = None) -> int:
+    """Delete sent and failed mail older than MAIL_KEEP_DAYS, as the privacy policy promises."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["MAIL_KEEP_DAYS"])
+    result = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status != MailStatus.QUEUED, OutboxMessage.created_at < cutoff
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -143,3 +143,20 @@ def test_flask_mail_send_command(app, smtp_server, smtp_settings):
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
     assert [m["Subject"] for m in inbox.messages] == ["from the cli"]
+
+
+def test_flask_mail_prune_keeps_a_year_and_the_queue(app):
+    with app.app_context():
+        old, recent, waiting = (queue_mail(f"{n}@example.org", n, "body") for n in "abc")
+        db.session.flush()
+        long_ago = utcnow() - timedelta(days=400)
+        old.status, old.created_at = MailStatus.SENT, long_ago
+        recent.status, recent.created_at = MailStatus.SENT, utcnow() - timedelta(days=300)
+        waiting.created_at = long_ago  # still queued: never deleted before it is sent
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 old messages" in result.output
+    with app.app_context():
+        left = db.session.scalars(select(OutboxMessage.recipient)).all()
+        assert sorted(left) == ["b@example.org", "c@example.org"]
