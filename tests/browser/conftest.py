@@ -16,6 +16,9 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("SABAK_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("SABAK_REQUIRE_BROWSER") == "1"
+# How long an action or an expectation waits for its condition: a loaded 2-core CI needs more
+# than Playwright's 5 s default.
+WAIT = 20_000
 # Flags for a sandboxed machine without a network: no background requests, no GPU.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,6 +41,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def settings() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Every `expect` waits as long as the actions do, then the default comes back."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +85,7 @@ def live_server(app: Any) -> Iterator[str]:
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
     context = browser.new_context(locale="en-US", base_url=live_server)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

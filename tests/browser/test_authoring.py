@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.lessons import services
 from app.lessons.models import AudioSource, Course, Item, Lesson
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT
 from tests.helpers import wav_bytes
 
 
@@ -146,7 +146,7 @@ def microphone_page(browser: Any, live_server: str) -> Iterator[Any]:
     chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
     context = chromium.new_context(locale="en-US", base_url=live_server)
     context.grant_permissions(["microphone"])
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

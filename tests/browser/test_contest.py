@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from app.contest.seed import seed_contest
 from app.extensions import db
+from tests.browser.conftest import WAIT
 from tests.pdftools import pdf_text, poppler_available
 
 
@@ -28,7 +29,7 @@ def demo_contest(app: Any) -> None:
 @pytest.fixture
 def ja_page(browser: Any, live_server: str):
     context = browser.new_context(locale="ja-JP", base_url=live_server)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,16 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.seed import DEMO_CLASS_NAME, seed_demo_data
 from app.extensions import db
+from tests.browser.conftest import WAIT
 
 CATALOGUE = Translations.load(str(Path(__file__).parents[2] / "app" / "translations"), ["ja"])
 STUDENT = "tanaka.yui@example.com"  # a demo classmate with released grades
 NAME = "田中 由衣"
-WAIT = 20_000
 
 
 def ja(msgid: str, **values: object) -> str:
     """What a Japanese reader sees for an English message of the code."""
     return CATALOGUE.gettext(msgid) % values if values else CATALOGUE.gettext(msgid)
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """The machine is shared and busy: wait longer than Playwright's default 5 s."""
-    expect.set_options(timeout=WAIT)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
