@@ -13,8 +13,11 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
@@ -155,13 +158,9 @@ def _crawl(
     return pages, forms
 
 
-@pytest.fixture(scope="module")
-def site(
-    database_url: str, _schema: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
-    """The demo data, signed-in clients of every role, and what each of them found."""
-    started = time.monotonic()
-    tmp = tmp_path_factory.mktemp("hostile")
+@contextmanager
+def demo_app(database_url: str, tmp: Path, **settings: Any) -> Iterator[Flask]:
+    """An app on the demo data (`flask seed-demo`), for a whole module; emptied afterwards."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SABAK_INSTANCE_PATH", str(tmp / "instance"))
         patch.setattr(
@@ -169,11 +168,26 @@ def site(
             lambda password: security.generate_password_hash(password, method="pbkdf2:sha256:1"),
         )
         # a 500 is collected as a failure of the route (with the others), not raised in the test
-        settings = {"DEBUG": True, "PROPAGATE_EXCEPTIONS": False}
+        settings = {"DEBUG": True, "PROPAGATE_EXCEPTIONS": False} | settings
         app = create_app(conftest.test_settings(database_url, tmp) | settings)
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
         app.debug = False
+        yield app
+        with app.app_context():
+            db.session.rollback()
+            conftest.empty_all_tables()
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(
+    database_url: str, _schema: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    """The demo data, signed-in clients of every role, and what each of them found."""
+    started = time.monotonic()
+    with demo_app(database_url, tmp_path_factory.mktemp("hostile")) as app:
         clients: dict[str | None, FlaskClient] = {}
         pages: dict[str | None, list[str]] = {}
         forms: dict[str, dict[str, tuple[str, dict]]] = {}
@@ -183,17 +197,13 @@ def site(
             clients[role] = client
             pages[role], forms[str(role)] = _crawl(app, client, STARTS.get(str(role)))
         yield Site(app, clients, pages, forms, started)
-        with app.app_context():
-            db.session.rollback()
-            conftest.empty_all_tables()
-            db.session.remove()
-            db.engine.dispose()
 
 
-def _login(client: FlaskClient, role: str) -> bool:
+def _login(client: FlaskClient, role: str, **extra: str) -> bool:
+    """Sign the client in as the demo account of the role (extra: more form fields, a token)."""
     response = client.post(
         "/auth/login",
-        data={"email": ACCOUNTS.get(role, f"{role}@example.com"), "password": PASSWORD},
+        data={"email": ACCOUNTS.get(role, f"{role}@example.com"), "password": PASSWORD, **extra},
     )
     return response.status_code == 302
 
