@@ -46,10 +46,6 @@ PUBLIC = {
     "contest.register": "a visitor registers with an e-mail address, the account comes with it",
     "privacy.policy": "the privacy policy is read before signing up",
     "privacy.policy_version": "earlier versions of the policy stay public",
-    "lessons.index": "the course catalogue invites visitors",
-    "lessons.course": "a published course's table of contents",
-    "lessons.lesson": "a published lesson is the free sample",
-    "lessons.item_audio": "a published item's recording plays on the public lesson page",
 }
 # Any signed-in user may use these, for their own account, classes, quizzes or registration:
 # the stranger gets 200 here, or acts on their own data only (their own row may change).
@@ -61,6 +57,10 @@ OWN = {
     "contest.confirm_seat": "confirms the user's own seat",
     "contest.edit_my_registration": "edits the user's own registration",
     "contest.withdraw": "withdraws the user's own registration",
+    "lessons.index": "the published courses, for every signed-in learner",
+    "lessons.course": "a published course's table of contents",
+    "lessons.lesson": "a published lesson",
+    "lessons.item_audio": "a published word's recording",
     "lessons.classes": "the user's own classes",
     "lessons.join": "joins a class with its code",
     "lessons.join_link": "joins the class the link names (the code is the guard)",
@@ -234,6 +234,18 @@ def test_the_lists_name_real_endpoints(sweep: Sweep) -> None:
     named = set(PUBLIC) | set(OWN) | set(STAFF_OF)
     assert named <= endpoints, named - endpoints
     assert not set(PUBLIC) & set(OWN)
+
+
+def test_the_public_list_holds_only_what_a_visitor_gets(sweep: Sweep) -> None:
+    """A guarded endpoint on the public list would escape the sweep: each one answers visitors."""
+    visitor = sweep.app.test_client()
+    for rule in rules(sweep.app, "GET"):
+        if rule.endpoint in PUBLIC and rule.endpoint != "core.speech":  # 400 without a text
+            response = visitor.get(url_for_rule(rule, sweep.ids))
+            response.close()
+            # 200, or a redirect elsewhere than the sign-in page (a stale reset link)
+            refused = response.status_code >= 400 or "/auth/login" in (response.location or "")
+            assert not refused, (rule.rule, response.status_code)
 
 
 def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
