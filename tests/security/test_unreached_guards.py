@@ -4,6 +4,7 @@ file, and real MediaRecorder files told apart as audio."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,7 @@ def item_with_audio(app: Flask, make_course: Any, name: str) -> int:
     with app.app_context():
         item = db.session.scalars(select(Item).order_by(Item.id)).first()
         assert item is not None
-        item.audio_file, item.audio_mimetype = name, "audio/webm"
+        item.audio_file, item.audio_mimetype = name or None, "audio/webm"
         db.session.commit()
         item_id = item.id
         db.session.remove()
@@ -160,7 +161,29 @@ def test_item_audio_whose_file_is_missing_falls_back_to_speech(
     assert "/speech?" in response.location
 
 
-@pytest.mark.parametrize(("fixture", "mimetype"), [("mediarecorder.webm", "audio/webm")])
-def test_real_mediarecorder_files_are_audio(fixture: str, mimetype: str) -> None:
-    """Recorded by headless Chromium's MediaRecorder from an oscillator (see tests/data)."""
+REAL_RECORDINGS = [("mediarecorder.webm", "audio/webm"), ("opus.ogg", "audio/ogg")]
+
+
+@pytest.mark.parametrize(("fixture", "mimetype"), REAL_RECORDINGS)
+def test_real_browser_recordings_are_audio(fixture: str, mimetype: str) -> None:
+    """Made by headless Chromium from an oscillator: see tests/data/README.md."""
     assert sniff_audio((DATA / fixture).read_bytes()).mimetype == mimetype
+
+
+@pytest.mark.parametrize(("fixture", "mimetype"), REAL_RECORDINGS)
+def test_a_real_recording_is_kept_and_played_back_as_sent(
+    app: Flask, client: Any, auth: AuthActions, make_course: Any, fixture: str, mimetype: str
+) -> None:
+    data = (DATA / fixture).read_bytes()
+    item_id = item_with_audio(app, make_course, "")
+    auth.login("admin")
+    response = client.post(
+        f"/lessons/items/{item_id}/recording", data={"audio": (io.BytesIO(data), "blob")}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        item = db.session.get(Item, item_id)
+        assert item is not None and item.audio_mimetype == mimetype
+    played = client.get(f"/lessons/audio/{item_id}")
+    assert (played.status_code, played.mimetype, played.data) == (200, mimetype, data)
+    played.close()
