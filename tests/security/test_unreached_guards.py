@@ -22,6 +22,8 @@ from tests.conftest import AuthActions
 from tests.contest.conftest import details
 
 DATA = Path(__file__).parents[1] / "data"
+# a file that exists wherever the instance folder is: served if a name could climb out
+CLIMBING = "../" * 30 + "etc/passwd"
 
 
 def sheet_url(division_id: int, registration_id: int) -> str:
@@ -146,7 +148,7 @@ def item_with_audio(app: Flask, make_course: Any, name: str) -> int:
 def test_item_audio_with_a_hostile_stored_name_is_not_found(
     app: Flask, client: Any, auth: AuthActions, make_course: Any
 ) -> None:
-    item_id = item_with_audio(app, make_course, "../../config.py")
+    item_id = item_with_audio(app, make_course, CLIMBING)
     auth.login("admin")  # may hear every course
     assert client.get(f"/lessons/audio/{item_id}").status_code == 404
 
@@ -187,3 +189,26 @@ def test_a_real_recording_is_kept_and_played_back_as_sent(
     played = client.get(f"/lessons/audio/{item_id}")
     assert (played.status_code, played.mimetype, played.data) == (200, mimetype, data)
     played.close()
+
+
+@pytest.mark.parametrize("name", [CLIMBING, "/etc/passwd", ".hidden.webm", "0123abcd.webm"])
+def test_a_submitted_recording_with_a_bad_or_missing_file_is_not_found(
+    client: Any,
+    auth: AuthActions,
+    progress_class: Any,
+    make_assignment: Any,
+    make_submission: Any,
+    name: str,
+) -> None:
+    group = progress_class(students=1)
+    assignment_id = make_assignment(group.id, kind="spoken")
+    student = group.students[0]
+    submission_id = make_submission(
+        assignment_id, student.id, audio_file=name, audio_mimetype="audio/webm"
+    )
+    for person in (student, group.teacher):
+        auth.login(user=person)
+        for number in (0, 1):  # the draft (its student only) and the submitted version
+            url = f"/progress/submissions/{submission_id}/versions/{number}/audio"
+            assert client.get(url).status_code == 404, (person.email, url)
+        auth.logout()
