@@ -28,7 +28,15 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.models import Role, User
 from app.auth.signin import sign_in
-from app.contest import exports, services
+from app.contest import checkin as checkin_service
+from app.contest import editions as editions_service
+from app.contest import errors as errors_service
+from app.contest import exports
+from app.contest import judging as judging_service
+from app.contest import notifications as notifications_service
+from app.contest import prizes as prizes_service
+from app.contest import registration as registration_service
+from app.contest import seats as seats_service
 from app.contest.forms import (
     ActionForm,
     AssignJudgeForm,
@@ -109,7 +117,7 @@ def _rules_html(text: str, locale: str) -> Markup:
 
 def expire_holds_lazily() -> None:
     """Holds that ran out pass their seat on as soon as anyone looks (the CLI does it too)."""
-    if services.expire_holds():
+    if seats_service.expire_holds():
         db.session.commit()
 
 
@@ -122,7 +130,7 @@ def tokyo_time(value: datetime | None) -> str:
 
 
 def _edition_or_404(year: int, *, published_only: bool = True) -> Edition:
-    edition = services.edition_by_year(year, published_only=published_only)
+    edition = editions_service.edition_by_year(year, published_only=published_only)
     if edition is None:
         abort(404)
     return edition
@@ -135,7 +143,7 @@ def _edition_or_404(year: int, *, published_only: bool = True) -> Edition:
 def index() -> ResponseReturnValue:
     """The current edition: divisions with seats left, rules, dates; past editions."""
     expire_holds_lazily()
-    edition = services.current_edition()
+    edition = editions_service.current_edition()
     return _edition_page(edition)
 
 
@@ -154,15 +162,15 @@ def _edition_page(edition: Edition | None) -> ResponseReturnValue:
     ).all()
     mine = None
     if edition is not None and current_user.is_authenticated:
-        mine = services.registration_of(current_user, edition)
+        mine = registration_service.registration_of(current_user, edition)
     lang = language()
     return render_template(
         "contest/index.html",
         edition=edition,
-        counts=services.division_counts(edition) if edition else {},
+        counts=seats_service.division_counts(edition) if edition else {},
         rules=_rules_html(edition.rules(lang), lang) if edition else "",
         editions=past,
-        prizes=services.published_prizes(edition) if edition else {},
+        prizes=prizes_service.published_prizes(edition) if edition else {},
         prize_labels=prize_labels(),
         scoring=scoring_labels(),
         mine=mine,
@@ -178,7 +186,7 @@ def register(year: int) -> ResponseReturnValue:
     edition = _edition_or_404(year)
     now = utcnow()
     if current_user.is_authenticated:
-        mine = services.registration_of(current_user, edition)
+        mine = registration_service.registration_of(current_user, edition)
         if mine is not None and mine.active:
             flash(_("You are already registered for this contest."), "info")
             return redirect(url_for("contest.my_registration", year=year))
@@ -200,7 +208,7 @@ def register(year: int) -> ResponseReturnValue:
         user = current_user if current_user.is_authenticated else None
         email = user.email if user else (form.email.data or "")
         try:
-            services.check_can_register(edition, division, email, details, now)
+            registration_service.check_can_register(edition, division, email, details, now)
             if user is None:
                 if accounts.get_user_by_email(email) is not None:
                     raise accounts.EmailTaken(email)
@@ -211,7 +219,7 @@ def register(year: int) -> ResponseReturnValue:
                     name_katakana=details.furigana,
                     language=lang,
                 )
-            registration = services.register(
+            registration = registration_service.register(
                 edition, division, user, details, language=lang, now=now
             )
             privacy.record_consent(user, f"contest-{edition.year}")
@@ -223,14 +231,14 @@ def register(year: int) -> ResponseReturnValue:
                     "your registration will use that account."
                 )
             )
-        except services.NotEligible as refusal:
+        except registration_service.NotEligible as refusal:
             db.session.rollback()
             for name, message in refusal.problems.items():
                 getattr(form, name).errors.append(message)
-        except services.AlreadyRegistered as already:
+        except registration_service.AlreadyRegistered as already:
             db.session.rollback()
             existing = already.registration
-        except services.RegistrationClosed:
+        except registration_service.RegistrationClosed:
             db.session.rollback()
             flash(_("Registration for this contest has closed."), "warning")
             return redirect(url_for("contest.edition", year=year))
@@ -240,7 +248,7 @@ def register(year: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_registered_message(registration), "success")
             return redirect(url_for("contest.my_registration", year=year))
-    counts = services.division_counts(edition)
+    counts = seats_service.division_counts(edition)
     return render_template(
         "contest/register.html",
         edition=edition,
@@ -268,14 +276,15 @@ def my_registration(year: int) -> ResponseReturnValue:
     """The registrant's own page: status, number, waiting-list position, actions."""
     expire_holds_lazily()
     edition = _edition_or_404(year)
-    registration = services.registration_of(current_user, edition)
+    registration = registration_service.registration_of(current_user, edition)
     lang = language()
     return render_template(
         "contest/me.html",
         edition=edition,
         registration=registration,
-        position=services.waitlist_position(registration) if registration else None,
-        can_change=registration is not None and services.can_change(registration, utcnow()),
+        position=seats_service.waitlist_position(registration) if registration else None,
+        can_change=registration is not None
+        and registration_service.can_change(registration, utcnow()),
         event_over=edition.event_date < utcnow().astimezone(TOKYO).date(),
         registration_open=edition.registration_open(utcnow()),
         contact=contact_line(edition),
@@ -298,7 +307,7 @@ def _ticket_svg(registration: Registration) -> Markup | None:
 
 def _own_active_registration(year: int) -> Registration:
     edition = _edition_or_404(year)
-    registration = services.registration_of(current_user, edition)
+    registration = registration_service.registration_of(current_user, edition)
     if registration is None or not registration.active:
         abort(404)
     return registration
@@ -309,7 +318,7 @@ def _own_active_registration(year: int) -> Registration:
 def edit_my_registration(year: int) -> ResponseReturnValue:
     """Edit one's details while registration is open."""
     registration = _own_active_registration(year)
-    if not services.can_change(registration, utcnow()):
+    if not registration_service.can_change(registration, utcnow()):
         flash(
             _("Registration has closed; please contact the organizers to change anything."),
             "warning",
@@ -324,8 +333,8 @@ def edit_my_registration(year: int) -> ResponseReturnValue:
             consent_photos=registration.consent_photos,
         )
         try:
-            services.update_details(registration, details)
-        except services.NotEligible as refusal:
+            registration_service.update_details(registration, details)
+        except registration_service.NotEligible as refusal:
             db.session.rollback()
             for name, message in refusal.problems.items():
                 target = getattr(form, name, None)
@@ -342,11 +351,14 @@ def edit_my_registration(year: int) -> ResponseReturnValue:
 def withdraw(year: int) -> ResponseReturnValue:
     """Withdraw (while registration is open, or from a seat offered from the waiting list)."""
     registration = _own_active_registration(year)
-    if not (services.can_change(registration, utcnow()) or registration.status == Status.OFFERED):
+    if not (
+        registration_service.can_change(registration, utcnow())
+        or registration.status == Status.OFFERED
+    ):
         abort(403)
     if not confirmed():
         return ask(_withdraw_confirmation(registration))
-    services.withdraw(registration)
+    registration_service.withdraw(registration)
     db.session.commit()
     flash(_("You have withdrawn from the contest."), "info")
     return redirect(url_for("contest.my_registration", year=year))
@@ -370,7 +382,7 @@ def _withdraw_confirmation(registration: Registration) -> Confirmation:
         lines.append(
             _(
                 "You give up your place (No. %(position)d) on the waiting list.",
-                position=services.waitlist_position(registration) or 0,
+                position=seats_service.waitlist_position(registration) or 0,
             )
         )
     else:
@@ -414,11 +426,11 @@ def confirm_seat(year: int) -> ResponseReturnValue:
     """Take the seat offered from the waiting list."""
     registration = _own_active_registration(year)
     try:
-        services.confirm_offer(registration)
-    except services.HoldExpired:
+        registration_service.confirm_offer(registration)
+    except registration_service.HoldExpired:
         db.session.commit()
         flash(_("Sorry, the time to confirm this seat has passed."), "warning")
-    except services.WrongState:
+    except errors_service.WrongState:
         db.session.rollback()
         flash(_("There is no seat waiting for your confirmation."), "info")
     else:
@@ -453,13 +465,13 @@ def console(year: int | None = None) -> ResponseReturnValue:
     if edition is None:
         return render_template("contest/console.html", edition=None, editions=editions)
     edition = _edition_or_404(edition.year, published_only=False)
-    filters = services.RegistrationFilter(
+    filters = registration_service.RegistrationFilter(
         query=request.args.get("q", ""),
         division_id=request.args.get("division", type=int),
         status=request.args.get("status", ""),
     )
     page = db.paginate(
-        services.registration_search(edition, filters),
+        registration_service.registration_search(edition, filters),
         page=page_number(),
         per_page=PAGE_SIZE,
         error_out=False,
@@ -468,16 +480,16 @@ def console(year: int | None = None) -> ResponseReturnValue:
         "contest/console.html",
         edition=edition,
         editions=editions,
-        counts=services.division_counts(edition),
+        counts=seats_service.division_counts(edition),
         page=page,
         filters=filters,
-        positions=services.waitlist_positions(edition),
+        positions=seats_service.waitlist_positions(edition),
         statuses=status_labels(),
         short_statuses=short_status_labels(),
         capacity_form=CapacityForm(),
         reject_form=RejectForm(),
-        reminders=services.reminder_counts(edition),
-        event_over=services.event_over(edition, utcnow()),
+        reminders=notifications_service.reminder_counts(edition),
+        event_over=editions_service.event_over(edition, utcnow()),
         language=language(),
     )
 
@@ -496,14 +508,14 @@ def console_registration(registration_id: int) -> ResponseReturnValue:
         form.load(registration)
     if form.validate_on_submit():
         try:
-            services.update_details(
+            registration_service.update_details(
                 registration,
                 form.details(
                     consent_privacy=registration.consent_privacy,
                     consent_photos=registration.consent_photos,
                 ),
             )
-        except services.NotEligible as refusal:
+        except registration_service.NotEligible as refusal:
             db.session.rollback()
             for name, message in refusal.problems.items():
                 (getattr(form, name, None) or form.study_years).errors.append(message)
@@ -529,7 +541,7 @@ def _console_registration_page(
         statuses=status_labels(),
         affiliations=affiliation_labels(),
         age_groups=age_group_labels(),
-        position=services.waitlist_position(registration),
+        position=seats_service.waitlist_position(registration),
     )
 
 
@@ -537,7 +549,7 @@ def _move_form(registration: Registration) -> MoveForm:
     """The other divisions of the edition, each with its seats left."""
     form = MoveForm()
     lang = language()
-    counts = services.division_counts(registration.edition)
+    counts = seats_service.division_counts(registration.edition)
     choices = []
     for division in registration.edition.divisions:
         if division.id == registration.division_id:
@@ -563,20 +575,20 @@ def move(registration_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         target = db.get_or_404(Division, form.division.data)
         try:
-            moved = services.move_registration(
+            moved = registration_service.move_registration(
                 registration, target, override_eligibility=bool(form.override_eligibility.data)
             )
-        except services.NotEligible as refusal:
+        except registration_service.NotEligible as refusal:
             db.session.rollback()
             problems = list(refusal.problems.values())
             problems.append(_("Tick the box below to move the registration all the same."))
             form.division.errors = problems
-        except services.JudgingStarted:
+        except judging_service.JudgingStarted:
             db.session.rollback()
             flash(_("Judging has begun in one of these divisions, so registrations can no "
                     "longer move between them."), "warning")  # fmt: skip
             return redirect(back)
-        except services.WrongState:
+        except errors_service.WrongState:
             db.session.rollback()
             flash(_("This registration can't be moved (it is no longer active, or it has "
                     "just been moved)."), "warning")  # fmt: skip
@@ -590,7 +602,7 @@ def move(registration_id: int) -> ResponseReturnValue:
     return _console_registration_page(registration, details, form)
 
 
-def _moved_message(moved: services.Move) -> str:
+def _moved_message(moved: registration_service.Move) -> str:
     registration = moved.registration
     lang = language()
     division = registration.division.name(lang)
@@ -600,7 +612,7 @@ def _moved_message(moved: services.Move) -> str:
     elif registration.status == Status.WAITLISTED:
         message = _("Moved to %(division)s: it is full, so the registration is number "
                     "%(position)d on its waiting list.", division=division,
-                    position=services.waitlist_position(registration) or 0)  # fmt: skip
+                    position=seats_service.waitlist_position(registration) or 0)  # fmt: skip
     else:
         message = _("Moved to %(division)s, awaiting approval there.", division=division)
     if moved.promoted:
@@ -614,8 +626,8 @@ def _moved_message(moved: services.Move) -> str:
 def approve(registration_id: int) -> ResponseReturnValue:
     registration = _registration_or_404(registration_id)
     try:
-        services.approve(registration)
-    except services.WrongState:
+        registration_service.approve(registration)
+    except errors_service.WrongState:
         db.session.rollback()
         flash(_("This registration is not waiting for approval."), "warning")
     else:
@@ -633,8 +645,8 @@ def reject(registration_id: int) -> ResponseReturnValue:
         flash(_("Please give a reason; it is sent to the registrant."), "warning")
         return redirect(url_for("contest.console_registration", registration_id=registration_id))
     try:
-        services.reject(registration, form.reason.data or "")
-    except services.WrongState:
+        registration_service.reject(registration, form.reason.data or "")
+    except errors_service.WrongState:
         db.session.rollback()
         flash(_("This registration is no longer active."), "warning")
     else:
@@ -661,7 +673,7 @@ def set_capacity(division_id: int) -> ResponseReturnValue:
     division = _division_or_404(division_id)
     form = CapacityForm()
     if form.validate_on_submit() and form.capacity.data is not None:
-        promoted = services.set_capacity(division, form.capacity.data)
+        promoted = seats_service.set_capacity(division, form.capacity.data)
         db.session.commit()
         flash(
             _(
@@ -681,7 +693,7 @@ def set_capacity(division_id: int) -> ResponseReturnValue:
 def draw(division_id: int) -> ResponseReturnValue:
     """Draw the speaking order of a division's confirmed participants."""
     division = _division_or_404(division_id)
-    drawn = services.draw_speaking_order(division)
+    drawn = registration_service.draw_speaking_order(division)
     db.session.commit()
     flash(
         _("The speaking order has been drawn for %(count)d participants.", count=len(drawn)),
@@ -697,7 +709,7 @@ def division_mail(division_id: int) -> ResponseReturnValue:
     division = _division_or_404(division_id)
     form = DivisionMailForm()
     if form.validate_on_submit():
-        count = services.email_division(
+        count = notifications_service.email_division(
             division, form.subject.data or "", form.body.data or "", form.statuses.data or []
         )
         db.session.commit()
@@ -716,8 +728,8 @@ def send_reminders(year: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        count = services.send_reminders(edition)
-    except services.EventOver:
+        count = notifications_service.send_reminders(edition)
+    except notifications_service.EventOver:
         db.session.rollback()
         flash(_("The contest is over; no reminders were sent."), "warning")
     else:
@@ -833,7 +845,7 @@ def edit_division(year: int | None = None, division_id: int | None = None) -> Re
         division.max_study_months = _months(form.max_study_years.data)
         rubric = parse_criteria(form.criteria.data or "")
         current = [(c.name_ja, c.name_en, c.weight, c.max_score) for c in division.criteria]
-        if rubric != current and division.id is not None and services.has_scores(division):
+        if rubric != current and division.id is not None and judging_service.has_scores(division):
             db.session.rollback()
             flash(_("Judges have already scored this division, so its rubric can't change."),
                   "warning")  # fmt: skip
@@ -847,7 +859,7 @@ def edit_division(year: int | None = None, division_id: int | None = None) -> Re
             ]
             db.session.flush()
         if division.capacity != capacity:
-            services.set_capacity(division, capacity)
+            seats_service.set_capacity(division, capacity)
         db.session.commit()
         flash(_("The division has been saved."), "success")
         return redirect(url_for("contest.console", year=edition.year))
@@ -887,7 +899,7 @@ def checkin(year: int | None = None) -> ResponseReturnValue:
     if edition is None:
         abort(404)
     query = request.args.get("q", "")
-    found = services.checkin_search(edition, query)
+    found = checkin_service.checkin_search(edition, query)
     return render_template(
         "contest/checkin.html",
         edition=edition,
@@ -899,7 +911,7 @@ def checkin(year: int | None = None) -> ResponseReturnValue:
 
 
 def _ticket_or_404(secret: str) -> Registration:
-    registration = services.registration_by_ticket(secret)
+    registration = checkin_service.registration_by_ticket(secret)
     if registration is None:
         abort(404)
     return registration
@@ -927,8 +939,8 @@ def checkin_arrive(secret: str) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        newly = services.check_in(registration, current_user)
-    except services.WrongState:
+        newly = checkin_service.check_in(registration, current_user)
+    except errors_service.WrongState:
         db.session.rollback()
         flash(_("This registration is not confirmed; please check it at the desk."), "warning")
     else:
@@ -950,8 +962,8 @@ def checkin_gift(secret: str) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        newly = services.give_gift(registration, current_user)
-    except services.WrongState:
+        newly = checkin_service.give_gift(registration, current_user)
+    except errors_service.WrongState:
         db.session.rollback()
         flash(_("This registration is not confirmed; please check it at the desk."), "warning")
     else:
@@ -972,12 +984,12 @@ def checkin_gift(secret: str) -> ResponseReturnValue:
 def judging(division_id: int) -> ResponseReturnValue:
     """Judges of a division, the judging settings, who has submitted what, unlocks."""
     division = _division_or_404(division_id)
-    state = services.judging(division)
+    state = judging_service.judging(division)
     assign_form = AssignJudgeForm()
     assigned = {j.id for j in state.judges}
     assign_form.judge.choices = [
         (u.id, f"{u.display_name} <{u.email}>")
-        for u in services.judge_accounts()
+        for u in judging_service.judge_accounts()
         if u.id not in assigned
     ]
     settings_form = JudgingSettingsForm(obj=division)
@@ -992,7 +1004,7 @@ def judging(division_id: int) -> ResponseReturnValue:
         assign_form=assign_form,
         settings_form=settings_form,
         form=ActionForm(),
-        logs=services.unlock_logs(division),
+        logs=judging_service.unlock_logs(division),
         language=lang,
     )
 
@@ -1002,10 +1014,10 @@ def judging(division_id: int) -> ResponseReturnValue:
 def assign_judge(division_id: int) -> ResponseReturnValue:
     division = _division_or_404(division_id)
     form = AssignJudgeForm()
-    form.judge.choices = [(u.id, u.email) for u in services.judge_accounts()]
+    form.judge.choices = [(u.id, u.email) for u in judging_service.judge_accounts()]
     if form.validate_on_submit():
         judge = db.get_or_404(User, form.judge.data)
-        services.assign_judge(division, judge)
+        judging_service.assign_judge(division, judge)
         db.session.commit()
         flash(_("%(name)s now judges this division.", name=judge.display_name), "success")
     else:
@@ -1037,8 +1049,8 @@ def remove_judge(division_id: int, user_id: int) -> ResponseReturnValue:
             )
         )
     try:
-        services.unassign_judge(division, judge)
-    except services.ResultsPublished:
+        judging_service.unassign_judge(division, judge)
+    except errors_service.ResultsPublished:
         db.session.rollback()
         flash(_("The results are published; take them down first."), "warning")
     else:
@@ -1057,13 +1069,13 @@ def judging_settings(division_id: int) -> ResponseReturnValue:
         flash(_("Please check the judging settings."), "warning")
     else:
         try:
-            services.set_judging(
+            judging_service.set_judging(
                 division,
                 blind=bool(form.blind.data),
                 scoring=form.scoring.data or "mean",
                 tiebreak_position=form.tiebreak_position.data,
             )
-        except services.JudgingStarted:
+        except judging_service.JudgingStarted:
             db.session.rollback()
             flash(_("Judges have started submitting: the scoring method and the tie-break "
                     "rule are fixed now."), "warning")  # fmt: skip
@@ -1082,8 +1094,8 @@ def unlock_sheet(sheet_id: int) -> ResponseReturnValue:
     form = UnlockForm()
     if form.validate_on_submit():
         try:
-            services.unlock_sheet(sheet, current_user, form.reason.data or "")
-        except (services.ResultsPublished, services.WrongState):
+            judging_service.unlock_sheet(sheet, current_user, form.reason.data or "")
+        except (errors_service.ResultsPublished, errors_service.WrongState):
             db.session.rollback()
             flash(_("This sheet can't be reopened (not submitted, or results published)."),
                   "warning")  # fmt: skip
@@ -1101,9 +1113,9 @@ def unlock_sheet(sheet_id: int) -> ResponseReturnValue:
 def results(division_id: int) -> ResponseReturnValue:
     """The ranking with the tie-break rule, prizes, and publishing."""
     division = _division_or_404(division_id)
-    state = services.judging(division)
+    state = judging_service.judging(division)
     people = {r.id: r for r in state.contestants}
-    prizes = services.prizes_of(division)
+    prizes = prizes_service.prizes_of(division)
     return render_template(
         "contest/results.html",
         division=division,
@@ -1135,11 +1147,11 @@ def set_prizes(division_id: int) -> ResponseReturnValue:
                 # a name typed in a plain field of this page: control characters dropped here
                 name = CONTROL.sub("", value)
                 awards.append((database_int(key.removeprefix("special-")), PrizeKind.SPECIAL, name))
-        services.set_prizes(division, awards)
-    except services.ResultsPublished:
+        prizes_service.set_prizes(division, awards)
+    except errors_service.ResultsPublished:
         db.session.rollback()
         flash(_("The results are published; take them down first."), "warning")
-    except (services.WrongState, ValueError):
+    except (errors_service.WrongState, ValueError):
         db.session.rollback()
         flash(_("Each of 1st, 2nd and 3rd prize can go to one person only."), "warning")
     else:
@@ -1155,8 +1167,8 @@ def publish(division_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.publish_results(division)
-    except services.ResultsIncomplete as incomplete:
+        prizes_service.publish_results(division)
+    except prizes_service.ResultsIncomplete as incomplete:
         db.session.rollback()
         flash(_("Results can be published once every judge has submitted every contestant "
                 "(%(count)d sheets missing).", count=incomplete.missing), "warning")  # fmt: skip
@@ -1172,7 +1184,7 @@ def unpublish(division_id: int) -> ResponseReturnValue:
     division = _division_or_404(division_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.unpublish_results(division)
+    prizes_service.unpublish_results(division)
     db.session.commit()
     flash(_("The results have been taken down."), "info")
     return redirect(url_for("contest.results", division_id=division_id))
@@ -1184,7 +1196,7 @@ def unpublish(division_id: int) -> ResponseReturnValue:
 def _judged_division(division_id: int) -> Division:
     """A division the signed-in judge is assigned to (403 otherwise)."""
     division = _division_or_404(division_id)
-    if not services.is_assigned(current_user, division):
+    if not judging_service.is_assigned(current_user, division):
         abort(403)
     return division
 
@@ -1196,7 +1208,7 @@ def _judged_contestant(division: Division, registration_id: int) -> Registration
         abort(404)
     if registration.status != Status.CONFIRMED:
         abort(404)
-    if registration.id in services.conflicted_ids(current_user, division):
+    if registration.id in judging_service.conflicted_ids(current_user, division):
         abort(404)
     return registration
 
@@ -1207,7 +1219,7 @@ def judge_home() -> ResponseReturnValue:
     """The divisions the judge scores."""
     return render_template(
         "contest/judge_home.html",
-        divisions=services.assigned_divisions(current_user),
+        divisions=judging_service.assigned_divisions(current_user),
         language=language(),
     )
 
@@ -1217,13 +1229,13 @@ def judge_home() -> ResponseReturnValue:
 def judge_division(division_id: int) -> ResponseReturnValue:
     """The judge console: the division in speaking order, each with the judge's sheet state."""
     division = _judged_division(division_id)
-    conflicted = services.conflicted_ids(current_user, division)
-    people = [r for r in services.contestants(division) if r.id not in conflicted]
+    conflicted = judging_service.conflicted_ids(current_user, division)
+    people = [r for r in judging_service.contestants(division) if r.id not in conflicted]
     return render_template(
         "contest/judge_division.html",
         division=division,
         people=people,
-        sheets=services.judge_sheets(current_user, division),
+        sheets=judging_service.judge_sheets(current_user, division),
         conflicts=len(conflicted),
         language=language(),
     )
@@ -1238,7 +1250,7 @@ def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
     """Score one contestant: each criterion, a comment; save a draft or submit (locks it)."""
     division = _judged_division(division_id)
     registration = _judged_contestant(division, registration_id)
-    sheet = services.sheet_of(current_user, registration)
+    sheet = judging_service.sheet_of(current_user, registration)
     form = score_form(division.criteria)()
     if request.method == "GET" and sheet is not None:
         form.comment.data = sheet.comment
@@ -1253,16 +1265,16 @@ def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
         values = {c.id: getattr(form, f"c{c.id}").data for c in division.criteria}
         try:
             if submit and not confirmed():
-                services.check_scores(division, values, submit=True)
+                judging_service.check_scores(division, values, submit=True)
                 return ask(_submit_confirmation(division, registration, values))
-            services.save_sheet(
+            judging_service.save_sheet(
                 current_user, registration, values, form.comment.data or "", submit=submit
             )
-        except services.InvalidScores as invalid:
+        except judging_service.InvalidScores as invalid:
             db.session.rollback()
             for criterion_id in invalid.problems:
                 getattr(form, f"c{criterion_id}").errors.append(_("Please give a score."))
-        except services.SheetLocked:
+        except judging_service.SheetLocked:
             db.session.rollback()
             flash(
                 _("This sheet is submitted and locked; ask an organizer to reopen it."), "warning"
@@ -1292,7 +1304,7 @@ def _submit_confirmation(
     """The sheet as it will be locked: each score, the weighted total, the comment."""
     lang = language()
     names = ["comment", "action", *(f"c{c.id}" for c in division.criteria)]
-    total = services.sheet_total(division, values)
+    total = judging_service.sheet_total(division, values)
     return Confirmation(
         title=_("Submit the scores of %(number)s?", number=registration.participant_number),
         action=request.path,
@@ -1323,8 +1335,8 @@ def judge_conflicts(division_id: int) -> ResponseReturnValue:
     return render_template(
         "contest/judge_conflicts.html",
         division=division,
-        people=services.conflict_candidates(division),
-        conflicted=services.conflicted_ids(current_user, division),
+        people=judging_service.conflict_candidates(division),
+        conflicted=judging_service.conflicted_ids(current_user, division),
         form=ConflictForm(),
         language=language(),
     )
@@ -1346,8 +1358,8 @@ def declare_conflict(division_id: int, registration_id: int) -> ResponseReturnVa
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.declare_conflict(current_user, registration, form.reason.data or "")
-    except services.SheetLocked:
+        judging_service.declare_conflict(current_user, registration, form.reason.data or "")
+    except judging_service.SheetLocked:
         db.session.rollback()
         flash(_("You have already submitted scores for this person; please ask an organizer."),
               "warning")  # fmt: skip
@@ -1364,7 +1376,7 @@ def withdraw_conflict(division_id: int, registration_id: int) -> ResponseReturnV
     registration = _conflict_candidate(division, registration_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.withdraw_conflict(current_user, registration)
+    judging_service.withdraw_conflict(current_user, registration)
     db.session.commit()
     flash(_("The conflict has been withdrawn."), "info")
     return redirect(url_for("contest.judge_conflicts", division_id=division_id))
