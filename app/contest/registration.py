@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.auth import services as accounts
 from app.auth.models import User, fold
 from app.auth.services import normalize_email
 from app.contest import eligibility
@@ -216,6 +217,36 @@ def register(
     registration.search_key = search_key(registration)
     db.session.flush()
     return registration
+
+
+def register_with_account(
+    edition: Edition,
+    division: Division,
+    user: User | None,
+    details: Details,
+    *,
+    email: str,
+    password: str,
+    language: str,
+    now: datetime,
+) -> Registration:
+    """Register, creating the registrant's account in the same step when they have none yet.
+
+    Eligibility is checked before the account is made, so a refusal leaves no account behind;
+    an address that already has an account raises `accounts.EmailTaken`: its owner signs in first.
+    """
+    check_can_register(edition, division, user.email if user else email, details, now)
+    if user is None:
+        if accounts.get_user_by_email(email) is not None:
+            raise accounts.EmailTaken(email)
+        user = accounts.create_user(
+            email=email,
+            password=password,
+            display_name=details.full_name,
+            name_katakana=details.furigana,
+            language=language,
+        )
+    return register(edition, division, user, details, language=language, now=now)
 
 
 def can_change(registration: Registration, now: datetime) -> bool:

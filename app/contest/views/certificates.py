@@ -11,7 +11,7 @@ from app.contest import certificates
 from app.contest import editions as editions_service
 from app.contest import registration as registration_service
 from app.contest.models import Division, Edition, Registration
-from app.contest.views import ORGANIZERS, bp
+from app.contest.views.common import ORGANIZERS, bp
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.extensions import db
