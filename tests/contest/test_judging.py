@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.contest import checkin as checkin_service
+from app.contest import editions as editions_service
 from app.contest import judging as judging_service
 from app.contest import prizes as prizes_service
 from app.contest import registration as registration_service
@@ -315,6 +316,29 @@ def test_rubric_cannot_change_once_scored(app, client, auth, contest):
     with app.app_context():
         division = db.session.get(Division, contest["ids"]["A"])
         assert judging_service.has_scores(division)
+        before = [(c.name_en, c.weight, c.max_score) for c in division.criteria]
+        with pytest.raises(editions_service.RubricFixed):
+            editions_service.set_rubric(division, [("発音", "Pronunciation", 100, 10)])
+        db.session.rollback()
+    url = f"/contest/console/divisions/{contest['ids']['A']}/edit"
+    data = {"slug": "a", "letter": "A", "name_ja": "初級", "name_en": "Beginners", "capacity": "10",
+            "speech_minutes": "3", "criteria": "発音 | Pronunciation | 100 | 10"}  # fmt: skip
+    response = client.post(url, data=data, follow_redirects=True)
+    assert "so its rubric can&#39;t change" in response.get_data(as_text=True)
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        assert [(c.name_en, c.weight, c.max_score) for c in division.criteria] == before
+
+
+def test_an_unscored_rubric_is_rebuilt(app, contest):
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        editions_service.set_rubric(division, [("発音", "Pronunciation", 100, 10)])
+        db.session.commit()
+        division = db.session.get(Division, contest["ids"]["A"])
+        assert [(c.name_en, c.weight, c.position) for c in division.criteria] == [
+            ("Pronunciation", 100, 0)
+        ]
 
 
 def test_judge_console_and_results_queries_do_not_grow(app, client, auth, contest, make_user):

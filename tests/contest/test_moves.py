@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.contest import checkin as checkin_service
-from app.contest import errors as errors_service
 from app.contest import judging as judging_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
+from app.contest.errors import WrongState
 from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
 from app.core.models import OutboxMessage
@@ -147,12 +147,12 @@ def test_inactive_same_division_and_other_edition_are_refused(app_ctx, people, m
     edition, d = _setup(make_edition(capacities=(2, 2)))
     other_edition = db.session.get(Edition, make_edition(year=2028)["edition"])
     registration = _register(people, edition, d["A"])
-    with pytest.raises(errors_service.WrongState):
+    with pytest.raises(WrongState):
         registration_service.move_registration(registration, d["A"])
     with pytest.raises(ValueError):
         registration_service.move_registration(registration, other_edition.divisions[0])
     registration_service.withdraw(registration)
-    with pytest.raises(errors_service.WrongState):
+    with pytest.raises(WrongState):
         registration_service.move_registration(registration, d["B"])
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.contest import errors as errors_service
 from app.contest import exports
 from app.contest import notifications as notifications_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
+from app.contest.errors import WrongState
 from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
 from app.core.models import OutboxMessage
@@ -112,7 +112,7 @@ def test_withdrawal_offers_the_seat_with_a_hold_and_expiry_passes_it_on(app_ctx,
     assert seats_service.expire_holds(now + timedelta(hours=71)) == 0
     assert seats_service.expire_holds(now + timedelta(hours=73)) == 1
     assert first.status == Status.EXPIRED and second.status == Status.OFFERED
-    with pytest.raises(errors_service.WrongState):
+    with pytest.raises(WrongState):
         registration_service.confirm_offer(first)
     registration_service.confirm_offer(second, now=now + timedelta(hours=74))
     assert second.status == Status.CONFIRMED and second.participant_number == "2027-C-002"
@@ -200,7 +200,7 @@ def test_moderation_approve_and_reject(app_ctx, people, make_edition):
     registration_service.reject(third, "書類に不備があります")
     assert third.status == Status.REJECTED
     assert "書類に不備があります" in _mails("contest_rejected")[0].body_text
-    with pytest.raises(errors_service.WrongState):
+    with pytest.raises(WrongState):
         registration_service.approve(third)
     registration_service.reject(first, "重複")
     assert second.status == Status.OFFERED
@@ -274,3 +274,26 @@ def test_seed_is_idempotent(app_ctx):
         select(Division).where(Division.edition_id == editions[1].id, Division.slug == "recitation")
     )
     assert seats_service.division_counts(editions[1])[recitation.id].seats_left == 0
+
+
+def test_registering_without_an_account_makes_one_unless_the_address_has_one(
+    app_ctx, ids, make_user
+):
+    from app.auth import services as accounts
+
+    taken = make_user(email="taken@example.com")
+    edition, d = _setup(ids)
+    now = utcnow()
+    with pytest.raises(accounts.EmailTaken):
+        registration_service.register_with_account(
+            edition, d["A"], None, details(), email=taken.email, password="x" * 12,
+            language="ja", now=now,
+        )  # fmt: skip
+    assert db.session.scalars(select(Registration)).all() == []
+    registration = registration_service.register_with_account(
+        edition, d["A"], None, details(), email="new@example.com", password="x" * 12,
+        language="en", now=now,
+    )  # fmt: skip
+    assert registration.user.email == "new@example.com"
+    assert registration.user.display_name == details().full_name
+    assert registration.email == "new@example.com"

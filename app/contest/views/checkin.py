@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.contest import checkin as checkin_service
-from app.contest import errors as errors_service
+from app.contest.errors import WrongState
 from app.contest.forms import (
     ActionForm,
     status_labels,
@@ -76,7 +76,7 @@ def checkin_arrive(secret: str) -> ResponseReturnValue:
         abort(400)
     try:
         newly = checkin_service.check_in(registration, current_user)
-    except errors_service.WrongState:
+    except WrongState:
         db.session.rollback()
         flash(_("This registration is not confirmed; please check it at the desk."), "warning")
     else:
@@ -99,7 +99,7 @@ def checkin_gift(secret: str) -> ResponseReturnValue:
         abort(400)
     try:
         newly = checkin_service.give_gift(registration, current_user)
-    except errors_service.WrongState:
+    except WrongState:
         db.session.rollback()
         flash(_("This registration is not confirmed; please check it at the desk."), "warning")
     else:

@@ -14,12 +14,12 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.contest import editions as editions_service
-from app.contest import errors as errors_service
 from app.contest import exports
 from app.contest import judging as judging_service
 from app.contest import notifications as notifications_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
+from app.contest.errors import WrongState
 from app.contest.forms import (
     ActionForm,
     CapacityForm,
@@ -190,7 +190,7 @@ def move(registration_id: int) -> ResponseReturnValue:
             flash(_("Judging has begun in one of these divisions, so registrations can no "
                     "longer move between them."), "warning")  # fmt: skip
             return redirect(back)
-        except errors_service.WrongState:
+        except WrongState:
             db.session.rollback()
             flash(_("This registration can't be moved (it is no longer active, or it has "
                     "just been moved)."), "warning")  # fmt: skip
@@ -229,7 +229,7 @@ def approve(registration_id: int) -> ResponseReturnValue:
     registration = _registration_or_404(registration_id)
     try:
         registration_service.approve(registration)
-    except errors_service.WrongState:
+    except WrongState:
         db.session.rollback()
         flash(_("This registration is not waiting for approval."), "warning")
     else:
@@ -248,7 +248,7 @@ def reject(registration_id: int) -> ResponseReturnValue:
         return redirect(url_for("contest.console_registration", registration_id=registration_id))
     try:
         registration_service.reject(registration, form.reason.data or "")
-    except errors_service.WrongState:
+    except WrongState:
         db.session.rollback()
         flash(_("This registration is no longer active."), "warning")
     else:

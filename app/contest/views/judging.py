@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import User
-from app.contest import errors as errors_service
 from app.contest import judging as judging_service
 from app.contest import prizes as prizes_service
+from app.contest.errors import ResultsPublished, WrongState
 from app.contest.forms import (
     ActionForm,
     AssignJudgeForm,
@@ -105,7 +105,7 @@ def remove_judge(division_id: int, user_id: int) -> ResponseReturnValue:
         )
     try:
         judging_service.unassign_judge(division, judge)
-    except errors_service.ResultsPublished:
+    except ResultsPublished:
         db.session.rollback()
         flash(_("The results are published; take them down first."), "warning")
     else:
@@ -150,7 +150,7 @@ def unlock_sheet(sheet_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             judging_service.unlock_sheet(sheet, current_user, form.reason.data or "")
-        except (errors_service.ResultsPublished, errors_service.WrongState):
+        except (ResultsPublished, WrongState):
             db.session.rollback()
             flash(_("This sheet can't be reopened (not submitted, or results published)."),
                   "warning")  # fmt: skip
@@ -203,10 +203,10 @@ def set_prizes(division_id: int) -> ResponseReturnValue:
                 name = CONTROL.sub("", value)
                 awards.append((database_int(key.removeprefix("special-")), PrizeKind.SPECIAL, name))
         prizes_service.set_prizes(division, awards)
-    except errors_service.ResultsPublished:
+    except ResultsPublished:
         db.session.rollback()
         flash(_("The results are published; take them down first."), "warning")
-    except (errors_service.WrongState, ValueError):
+    except (WrongState, ValueError):
         db.session.rollback()
         flash(_("Each of 1st, 2nd and 3rd prize can go to one person only."), "warning")
     else:

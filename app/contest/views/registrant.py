@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from app.contest import errors as errors_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
+from app.contest.errors import WrongState
 from app.contest.forms import (
     DetailsForm,
     affiliation_labels,
@@ -201,7 +201,7 @@ def confirm_seat(year: int) -> ResponseReturnValue:
     except registration_service.HoldExpired:
         db.session.commit()
         flash(_("Sorry, the time to confirm this seat has passed."), "warning")
-    except errors_service.WrongState:
+    except WrongState:
         db.session.rollback()
         flash(_("There is no seat waiting for your confirmation."), "info")
     else:
