@@ -9,11 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.contest.errors import WrongState
-from app.contest.models import (
-    Edition,
-    Registration,
-    Status,
-)
+from app.contest.models import Edition, Registration, Status
 from app.contest.registration import RegistrationFilter, registration_search
 from app.core.dbtypes import utcnow
 from app.extensions import db

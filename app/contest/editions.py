@@ -10,11 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.contest.errors import ContestError
 from app.contest.judging import has_scores
-from app.contest.models import (
-    Criterion,
-    Division,
-    Edition,
-)
+from app.contest.models import Criterion, Division, Edition
 from app.extensions import db
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -14,12 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.contest.editions import TOKYO, event_over
 from app.contest.errors import ContestError
-from app.contest.models import (
-    Division,
-    Edition,
-    Registration,
-    Status,
-)
+from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_mail
 from app.extensions import db

@@ -10,14 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.contest.errors import ContestError, ResultsPublished, WrongState
 from app.contest.judging import contestants, judging
-from app.contest.models import (
-    PLACES,
-    Division,
-    Edition,
-    Prize,
-    PrizeKind,
-    Registration,
-)
+from app.contest.models import PLACES, Division, Edition, Prize, PrizeKind, Registration
 from app.core.dbtypes import utcnow
 from app.extensions import db
 

@@ -1,26 +1,16 @@
 """Check-in on the contest day: the search, the ticket page, arrival and the gift."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.contest import checkin as checkin_service
 from app.contest.errors import WrongState
-from app.contest.forms import (
-    ActionForm,
-    status_labels,
-)
-from app.contest.models import (
-    Registration,
-)
+from app.contest.forms import ActionForm, status_labels
+from app.contest.models import Registration
 from app.contest.views.common import ORGANIZERS, bp, console_edition, language, tokyo_hour_minute
 from app.core.decorators import roles_required
 from app.extensions import db

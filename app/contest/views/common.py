@@ -1,13 +1,12 @@
 """The contest blueprint and what its pages share: navigation, template filters, lookups that answer 404."""
 
+from __future__ import annotations
+
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    abort,
-)
+from flask import Blueprint, abort
 from flask.blueprints import BlueprintSetupState
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -17,21 +16,14 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.contest import editions as editions_service
 from app.contest import seats as seats_service
-from app.contest.models import (
-    Division,
-    Edition,
-    PrizeKind,
-)
+from app.contest.models import Division, Edition, PrizeKind
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.notes import render_notes
 
 bp = Blueprint("contest", __name__)
 
-
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
 ORGANIZERS = (Role.ORGANIZER, Role.ADMIN)
 
 

@@ -1,13 +1,8 @@
 """The organizer console: registrations, moderation, moves, capacity, the draw, division mail, exports."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -32,12 +27,7 @@ from app.contest.forms import (
     short_status_labels,
     status_labels,
 )
-from app.contest.models import (
-    Division,
-    Edition,
-    Registration,
-    Status,
-)
+from app.contest.models import Division, Edition, Registration, Status
 from app.contest.views.common import (
     ORGANIZERS,
     bp,

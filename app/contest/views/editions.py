@@ -1,29 +1,19 @@
 """The organizer's forms for an edition and its divisions."""
 
+from __future__ import annotations
+
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.contest import editions as editions_service
 from app.contest import seats as seats_service
-from app.contest.forms import (
-    DivisionForm,
-    EditionForm,
-    parse_criteria,
-)
-from app.contest.models import (
-    Division,
-)
+from app.contest.forms import DivisionForm, EditionForm, parse_criteria
+from app.contest.models import Division
 from app.contest.views.common import ORGANIZERS, TOKYO, bp, division_or_404, edition_or_404
 from app.core.decorators import roles_required
 from app.extensions import db

@@ -1,29 +1,16 @@
 """Judging, the judge's side: assigned divisions, score sheets and conflicts of interest."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role
 from app.contest import judging as judging_service
-from app.contest.forms import (
-    ActionForm,
-    ConflictForm,
-    score_form,
-)
-from app.contest.models import (
-    Division,
-    Registration,
-    Status,
-)
+from app.contest.forms import ActionForm, ConflictForm, score_form
+from app.contest.models import Division, Registration, Status
 from app.contest.views.common import bp, division_or_404, language
 from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
 from app.core.decorators import roles_required

@@ -1,13 +1,8 @@
 """Judging, the organizer's side: judges, settings, unlocking sheets, results, prizes and publication."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,10 +18,7 @@ from app.contest.forms import (
     UnlockForm,
     scoring_labels,
 )
-from app.contest.models import (
-    PrizeKind,
-    ScoreSheet,
-)
+from app.contest.models import PrizeKind, ScoreSheet
 from app.contest.views.common import ORGANIZERS, bp, division_or_404, language, prize_labels
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required

@@ -1,12 +1,8 @@
 """The public pages: the contest and its editions, and the registration form."""
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,15 +14,8 @@ from app.contest import editions as editions_service
 from app.contest import prizes as prizes_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
-from app.contest.forms import (
-    RegistrationForm,
-    scoring_labels,
-)
-from app.contest.models import (
-    Edition,
-    Registration,
-    Status,
-)
+from app.contest.forms import RegistrationForm, scoring_labels
+from app.contest.models import Edition, Registration, Status
 from app.contest.views.common import (
     bp,
     edition_or_404,

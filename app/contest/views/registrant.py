@@ -1,14 +1,9 @@
 """The registrant's own pages: the registration and ticket, changing, withdrawing, confirming a seat."""
 
+from __future__ import annotations
+
 import segno
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,17 +12,8 @@ from markupsafe import Markup
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
 from app.contest.errors import WrongState
-from app.contest.forms import (
-    DetailsForm,
-    affiliation_labels,
-    age_group_labels,
-    status_labels,
-)
-from app.contest.models import (
-    Edition,
-    Registration,
-    Status,
-)
+from app.contest.forms import DetailsForm, affiliation_labels, age_group_labels, status_labels
+from app.contest.models import Edition, Registration, Status
 from app.contest.views.common import (
     TOKYO,
     bp,
