@@ -235,7 +235,7 @@ def register_with_account(
     Eligibility is checked before the account is made, so a refusal leaves no account behind;
     an address that already has an account raises `accounts.EmailTaken`: its owner signs in first.
     """
-    check_can_register(edition, division, user.email if user else email, details, now)
+    check_can_register(edition, division, email, details, now)
     if user is None:
         if accounts.get_user_by_email(email) is not None:
             raise accounts.EmailTaken(email)

@@ -96,7 +96,8 @@ def register(year: int) -> ResponseReturnValue:
         division = next(d for d in edition.divisions if d.id == form.division.data)
         details = form.details()
         user = current_user if current_user.is_authenticated else None
-        email = form.email.data or ""
+        email = user.email if user else (form.email.data or "")
+        password = "" if user else (form.password.data or "")
         try:
             registration = registration_service.register_with_account(
                 edition,
@@ -104,7 +105,7 @@ def register(year: int) -> ResponseReturnValue:
                 user,
                 details,
                 email=email,
-                password=form.password.data or "",
+                password=password,
                 language=lang,
                 now=now,
             )
