@@ -1,6 +1,6 @@
 """The contest blueprint."""
 
-from app.contest import certificate_views, cli, models  # noqa: F401  (they register themselves)
+from app.contest import cli, models  # noqa: F401  (they register themselves)
 from app.contest.views import bp
 
 __all__ = ["bp"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from app.contest import services
+from app.contest import notifications as notifications_service
+from app.contest import seats as seats_service
 from app.contest.views import bp
 from app.core.dbtypes import utcnow
 from app.extensions import db
@@ -15,7 +16,7 @@ __all__ = ["bp"]
 @bp.cli.command("expire-holds")
 def expire_holds_command() -> None:
     """Pass on the seats whose 72-hour hold ran out (run it from cron, e.g. every 10 minutes)."""
-    count = services.expire_holds()
+    count = seats_service.expire_holds()
     db.session.commit()
     click.echo(f"expired holds: {count}")
 
@@ -34,10 +35,10 @@ def send_reminders_command(days_before: int) -> None:
     Only those not reminded yet get one, so daily runs also reach people confirmed late.
     """
     now = utcnow()
-    editions = services.editions_to_remind(now, days_before)
+    editions = notifications_service.editions_to_remind(now, days_before)
     if not editions:
         click.echo(f"no contest within {days_before} days")
     for edition in editions:
-        count = services.send_reminders(edition, now)
+        count = notifications_service.send_reminders(edition, now)
         db.session.commit()
         click.echo(f"{edition.year}: reminders queued: {count}")

@@ -36,7 +36,7 @@ from wtforms.validators import (
 
 from app.auth.forms import MultiCheckboxField, katakana_only, password_field, to_fullwidth_katakana
 from app.contest.models import Status
-from app.contest.services import DETAIL_FIELDS, Details
+from app.contest.registration import DETAIL_FIELDS, Details
 from app.core.forms import BaseForm
 
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")

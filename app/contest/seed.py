@@ -14,7 +14,10 @@ from sqlalchemy import select
 
 from app.auth import services as accounts
 from app.auth.models import Role, User
-from app.contest import services
+from app.contest import checkin as checkin_service
+from app.contest import judging as judging_service
+from app.contest import prizes as prizes_service
+from app.contest import registration as registration_service
 from app.contest.models import (
     Criterion,
     Division,
@@ -140,7 +143,7 @@ def _seed_current(students: Sequence[User]) -> Iterator[str]:
     for i, user in enumerate(people[12:17], start=12):  # advanced: moderated
         registration = _register(edition, advanced, user, i, study_months=60)
         if i < 15:
-            services.approve(registration, now=now)
+            registration_service.approve(registration, now=now)
         made += 1
     for i, user in enumerate(people[17:25], start=17):  # recitation: 4 seats, 4 waiting
         _register(edition, recitation, user, i, study_months=36)
@@ -152,7 +155,7 @@ def _seed_current(students: Sequence[User]) -> Iterator[str]:
         .order_by(Registration.id)
         .limit(1)
     ).one()
-    services.withdraw(first, now=now)
+    registration_service.withdraw(first, now=now)
     db.session.flush()
     yield f"contest 2027: {made} registrations (confirmed, waiting, one offered seat, one withdrawn, pending approval)"
 
@@ -181,7 +184,7 @@ def _add_demo_student_to_past(edition: Edition) -> bool:
     shows a certificate to download. Idempotent; the scores are modest, so the published places
     stay as they were, and a special prize doesn't bar them from the 2027 beginners."""
     student = accounts.get_user_by_email(DEMO_STUDENT)
-    if student is None or services.registration_of(student, edition) is not None:
+    if student is None or registration_service.registration_of(student, edition) is not None:
         return False
     division = edition.divisions[0]
     published_at = division.results_published_at
@@ -198,22 +201,25 @@ def _add_demo_student_to_past(edition: Edition) -> bool:
         speaking_order=division.numbers_issued,
         confirmed_at=edition.registration_closes_at,
         checked_in_at=published_at - timedelta(hours=8),
-        **{k: getattr(_details(student, 0, division), k) for k in services.DETAIL_FIELDS},
+        **{
+            k: getattr(_details(student, 0, division), k)
+            for k in registration_service.DETAIL_FIELDS
+        },
     )
     registration.full_name = student.display_name
     registration.furigana = student.name_katakana or registration.furigana
     registration.name_latin = "Hanako Yamada"
-    registration.search_key = services.search_key(registration)
+    registration.search_key = registration_service.search_key(registration)
     db.session.add(registration)
     db.session.flush()
-    services.unpublish_results(division)
+    prizes_service.unpublish_results(division)
     modest: dict[int, int | None] = {c.id: c.max_score // 2 for c in division.criteria}
-    for judge in services.judges_of(division):
-        services.save_sheet(judge, registration, modest, "", submit=True)
-    awards = [(p.registration_id, p.kind, p.name) for p in services.prizes_of(division)]
+    for judge in judging_service.judges_of(division):
+        judging_service.save_sheet(judge, registration, modest, "", submit=True)
+    awards = [(p.registration_id, p.kind, p.name) for p in prizes_service.prizes_of(division)]
     awards.append((registration.id, PrizeKind.SPECIAL, ENCOURAGEMENT_PRIZE))
-    services.set_prizes(division, awards)
-    services.publish_results(division, now=published_at)
+    prizes_service.set_prizes(division, awards)
+    prizes_service.publish_results(division, now=published_at)
     return True
 
 
@@ -267,26 +273,31 @@ def _judge_past(edition: Edition, judges: list[User]) -> int:
                 confirmed_at=edition.registration_closes_at,
                 checked_in_at=now,
                 gift_given_at=now,
-                **{k: getattr(_details(user, made, division), k) for k in services.DETAIL_FIELDS},
+                **{
+                    k: getattr(_details(user, made, division), k)
+                    for k in registration_service.DETAIL_FIELDS
+                },
             )
             registration.full_name, registration.name_latin = name, latin
-            registration.search_key = services.search_key(registration)
+            registration.search_key = registration_service.search_key(registration)
             db.session.add(registration)
             registrations.append(registration)
             made += 1
         db.session.flush()
         division.tiebreak_position = 1
         for judge in judges:
-            services.assign_judge(division, judge)
+            judging_service.assign_judge(division, judge)
             for registration in registrations:
-                services.save_sheet(judge, registration, _scores(division, rng), "", submit=True)
-        ranking = services.judging(division).ranking()
+                judging_service.save_sheet(
+                    judge, registration, _scores(division, rng), "", submit=True
+                )
+        ranking = judging_service.judging(division).ranking()
         awards = [
             (r.registration_id, kind, "") for r, kind in zip(ranking, PLACES_ORDER, strict=False)
         ]
         awards.append((ranking[-1].registration_id, PrizeKind.SPECIAL, SPECIAL_PRIZE))
-        services.set_prizes(division, awards)
-        services.publish_results(division, now=now + timedelta(hours=8))
+        prizes_service.set_prizes(division, awards)
+        prizes_service.publish_results(division, now=now + timedelta(hours=8))
     return made
 
 
@@ -298,15 +309,15 @@ def _judge_current(edition: Edition, judge: User) -> int:
     beginner, _advanced, recitation = edition.divisions
     rng = random.Random(2027)
     beginner.tiebreak_position = 1
-    services.assign_judge(beginner, judge)
-    services.assign_judge(recitation, judge)
-    order = services.draw_speaking_order(beginner, rng=rng)
-    services.draw_speaking_order(recitation, rng=rng)
+    judging_service.assign_judge(beginner, judge)
+    judging_service.assign_judge(recitation, judge)
+    order = registration_service.draw_speaking_order(beginner, rng=rng)
+    registration_service.draw_speaking_order(recitation, rng=rng)
     submitted = 0
     for registration in sorted(order, key=lambda r: r.speaking_order or 0)[:4]:
-        services.check_in(registration, judge)
+        checkin_service.check_in(registration, judge)
         if submitted < 2:
-            services.save_sheet(judge, registration, _scores(beginner, rng), "", submit=True)
+            judging_service.save_sheet(judge, registration, _scores(beginner, rng), "", submit=True)
             submitted += 1
     return submitted
 
@@ -390,10 +401,10 @@ def _person(index: int, students: Sequence[User]) -> User:
 
 def _details(
     user: User, index: int, division: Division, study_months: int = 12
-) -> services.Details:
+) -> registration_service.Details:
     name, kana, latin = PEOPLE[index % len(PEOPLE)]
     title_ky, title_ja = TITLES[index % len(TITLES)]
-    return services.Details(
+    return registration_service.Details(
         full_name=name if user.display_name.startswith(name) else user.display_name,
         furigana=user.name_katakana or kana,
         name_latin=latin,
@@ -422,4 +433,6 @@ def _register(
     study_months: int = 12,
 ) -> Registration:
     details = _details(user, index, division, study_months)
-    return services.register(edition, division, user, details, language="ja", now=utcnow())
+    return registration_service.register(
+        edition, division, user, details, language="ja", now=utcnow()
+    )

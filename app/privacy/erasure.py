@@ -12,7 +12,8 @@ from sqlalchemy import delete, exists, select
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import AuthAttempt, Role, User, UserRole, UserSession, new_session_token
-from app.contest import services as contest
+from app.contest import editions as editions_service
+from app.contest import registration as registration_service
 from app.contest.models import Edition, Prize, Registration, ScoreSheet, new_ticket_secret
 from app.core.dbtypes import utcnow
 from app.core.models import MailStatus, OutboxMessage
@@ -71,7 +72,7 @@ def anonymise_registration(registration: Registration, name: str) -> None:
     registration.rejection_reason = ""
     registration.email = erased_email("registration", registration.id)
     registration.ticket_secret = new_ticket_secret()
-    registration.search_key = contest.search_key(registration)
+    registration.search_key = registration_service.search_key(registration)
 
 
 def _has_results(registration: Registration) -> bool:
@@ -183,7 +184,7 @@ def _erase_contest(user: User, name: str, result: AccountErasure, now: datetime)
             continue
         if registration.active:
             # frees the seat for the waiting list, as withdrawing would
-            contest.withdraw(registration, now=now)
+            registration_service.withdraw(registration, now=now)
         db.session.delete(registration)
         result.deleted_registrations += 1
     db.session.flush()
@@ -268,7 +269,7 @@ def purge_edition(edition: Edition, by: User, *, now: datetime | None = None) ->
     now = now or utcnow()
     if purge_of(edition) is not None:
         raise AlreadyPurged()
-    if not contest.event_over(edition, now):
+    if not editions_service.event_over(edition, now):
         raise EditionNotOver()
     registrations = db.session.scalars(
         select(Registration).where(Registration.edition_id == edition.id).order_by(Registration.id)

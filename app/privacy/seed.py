@@ -12,7 +12,7 @@ from app.auth import services as accounts
 from app.auth.models import User
 from app.config import PROJECT_ROOT
 from app.contest.models import Division, Edition, Registration, Status
-from app.contest.services import search_key
+from app.contest.registration import search_key
 from app.extensions import db
 from app.privacy import services
 from app.privacy.models import Consent

@@ -26,8 +26,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app.auth.models import Role
+from app.contest.editions import event_over
 from app.contest.models import Edition
-from app.contest.services import event_over
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx

@@ -97,7 +97,7 @@ def ready_for_the_day(app: Any, demo_contest: None) -> dict[str, str]:
     from sqlalchemy import select, update
 
     from app.auth import services as accounts
-    from app.contest import services
+    from app.contest import registration as registration_service
     from app.contest.models import Division, Edition, JudgeAssignment, Registration, ScoreSheet
     from tests.contest.conftest import details
 
@@ -123,7 +123,7 @@ def ready_for_the_day(app: Any, demo_contest: None) -> dict[str, str]:
         user = accounts.create_user(
             email="aoi@example.jp", password="kyrgyzcha-2027", display_name="青井 葵"
         )
-        registration = services.register(
+        registration = registration_service.register(
             edition,
             db.session.get(Division, division.id),
             user,

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from app.contest.models import Criterion, Division, Edition
-from app.contest.services import Details
+from app.contest.registration import Details
 from app.core.dbtypes import utcnow
 from app.extensions import db
 

@@ -15,7 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.contest import certificates, services
+from app.contest import certificates
+from app.contest import checkin as checkin_service
+from app.contest import judging as judging_service
+from app.contest import prizes as prizes_service
+from app.contest import registration as registration_service
 from app.contest.models import Division, Edition, Registration
 from app.extensions import db
 from tests.contest.conftest import details
@@ -71,19 +75,19 @@ def contest(app, make_edition, make_user) -> Callable[..., dict[str, Any]]:
                 name, kana, latin = _person(i)
                 user = db.session.get(User, info.id)
                 people = details(full_name=name, furigana=kana, name_latin=latin)
-                regs.append(services.register(edition, division, user, people))
+                regs.append(registration_service.register(edition, division, user, people))
             for i in attended:
-                services.check_in(regs[i], judge_user)
-            services.assign_judge(division, judge_user)
+                checkin_service.check_in(regs[i], judge_user)
+            judging_service.assign_judge(division, judge_user)
             scores: dict[int, int | None] = {c.id: 8 for c in division.criteria}
             for i in attended:
-                services.save_sheet(judge_user, regs[i], scores, "", submit=True)
+                judging_service.save_sheet(judge_user, regs[i], scores, "", submit=True)
             if len(attended) >= 2:
-                services.set_prizes(
+                prizes_service.set_prizes(
                     division, [(regs[0].id, "first", ""), (regs[1].id, "special", SPECIAL)]
                 )
             if publish:
-                services.publish_results(division)
+                prizes_service.publish_results(division)
             db.session.commit()
             numbers = [r.participant_number for r in regs]
             db.session.remove()
@@ -197,7 +201,7 @@ def test_nobody_else_and_nothing_before_the_results_and_the_day(app, client, aut
 
     with app.app_context():
         division = db.session.get(Division, built["ids"]["A"])
-        services.publish_results(division)
+        prizes_service.publish_results(division)
         edition = db.session.get(Edition, built["ids"]["edition"])
         edition.event_date = date.today() + timedelta(days=2)
         db.session.commit()
@@ -250,9 +254,9 @@ def test_without_any_check_in_every_confirmed_registrant_takes_part(app, app_ctx
     pages = certificates.edition_certificates(edition)
     assert [(p.full_name, p.prize) for p in pages] == [(name, None) for name, *_ in PEOPLE[:3]]
     first = people[0]
-    services.withdraw(first)
+    registration_service.withdraw(first)
     assert not certificates.is_participant(first)
-    services.check_in(people[1], db.session.get(User, built["users"][1].id))
+    checkin_service.check_in(people[1], db.session.get(User, built["users"][1].id))
     assert [r.id for r in certificates.participants(edition)] == [people[1].id]
     assert not certificates.is_participant(people[2])
 

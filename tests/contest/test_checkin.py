@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.contest import services
+from app.contest import registration as registration_service
 from app.contest.models import Division, Edition, Registration
 from app.extensions import db
 from tests.contest.conftest import details
@@ -30,7 +30,9 @@ def people(app, make_edition, make_user):
         division = db.session.get(Division, ids["A"])
         for info, (name, kana) in zip(users, names, strict=True):
             user = db.session.get(User, info.id)
-            services.register(edition, division, user, details(full_name=name, furigana=kana))
+            registration_service.register(
+                edition, division, user, details(full_name=name, furigana=kana)
+            )
         db.session.commit()
         rows = db.session.scalars(select(Registration).order_by(Registration.id)).all()
         result = {

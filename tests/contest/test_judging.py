@@ -9,7 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.contest import services
+from app.contest import checkin as checkin_service
+from app.contest import editions as editions_service
+from app.contest import judging as judging_service
+from app.contest import prizes as prizes_service
+from app.contest import registration as registration_service
 from app.contest.models import (
     Criterion,
     Division,
@@ -53,18 +57,20 @@ def contest(app, make_edition, make_user) -> dict[str, Any]:
         for info, (name, kana) in zip(people, names, strict=True):
             user = db.session.get(User, info.id)
             regs.append(
-                services.register(edition, division, user, details(full_name=name, furigana=kana))
+                registration_service.register(
+                    edition, division, user, details(full_name=name, furigana=kana)
+                )
             )
         organizer = db.session.get(User, judges[0].id)
         for order, registration in enumerate(regs, start=1):
             registration.speaking_order = order
-            services.check_in(registration, organizer)
-        services.assign_judge(division, db.session.get(User, judges[0].id))
-        services.assign_judge(division, db.session.get(User, judges[1].id))
-        services.assign_judge(
+            checkin_service.check_in(registration, organizer)
+        judging_service.assign_judge(division, db.session.get(User, judges[0].id))
+        judging_service.assign_judge(division, db.session.get(User, judges[1].id))
+        judging_service.assign_judge(
             db.session.get(Division, ids["B"]), db.session.get(User, judges[2].id)
         )
-        services.declare_conflict(db.session.get(User, judges[1].id), regs[2], "my student")
+        judging_service.declare_conflict(db.session.get(User, judges[1].id), regs[2], "my student")
         db.session.commit()
         result = {
             "ids": ids,
@@ -151,7 +157,7 @@ def test_judge_console_lists_speaking_order_and_hides_conflicts(client, auth, co
 def test_blind_mode_shows_numbers_only(app, client, auth, contest):
     with app.app_context():
         division = db.session.get(Division, contest["ids"]["A"])
-        services.set_judging(division, blind=True, scoring="mean", tiebreak_position=1)
+        judging_service.set_judging(division, blind=True, scoring="mean", tiebreak_position=1)
         db.session.commit()
     auth.login(user=contest["judges"][0])
     url = f"/contest/judge/divisions/{contest['ids']['A']}"
@@ -276,16 +282,18 @@ def test_two_first_prizes_are_refused(app, client, auth, contest):
         data={f"place-{regs[0]}": "first", f"place-{regs[1]}": "first"},
     )
     with app.app_context():
-        assert services.prizes_of(db.session.get(Division, contest["ids"]["A"])) == []
+        assert prizes_service.prizes_of(db.session.get(Division, contest["ids"]["A"])) == []
 
 
 def test_method_and_tiebreak_are_fixed_once_judging_starts(app, client, auth, contest):
     _score_all(client, auth, contest, {0: [(5, 5), None, None]})
     with app.app_context():
         division = db.session.get(Division, contest["ids"]["A"])
-        with pytest.raises(services.JudgingStarted):
-            services.set_judging(division, blind=False, scoring="trimmed", tiebreak_position=1)
-        services.set_judging(division, blind=True, scoring="mean", tiebreak_position=1)
+        with pytest.raises(judging_service.JudgingStarted):
+            judging_service.set_judging(
+                division, blind=False, scoring="trimmed", tiebreak_position=1
+            )
+        judging_service.set_judging(division, blind=True, scoring="mean", tiebreak_position=1)
         db.session.rollback()
 
 
@@ -297,7 +305,7 @@ def test_declaring_a_conflict_after_submitting_is_refused(app, client, auth, con
     with app.app_context():
         judge = db.session.get(User, contest["judges"][0].id)
         division = db.session.get(Division, contest["ids"]["A"])
-        assert services.conflicted_ids(judge, division) == set()
+        assert judging_service.conflicted_ids(judge, division) == set()
     page = client.get(f"/contest/judge/divisions/{contest['ids']['A']}/conflicts")
     assert "上田 三月" in page.get_data(as_text=True)  # names (no numbers) to declare conflicts
 
@@ -307,7 +315,30 @@ def test_rubric_cannot_change_once_scored(app, client, auth, contest):
     auth.login("organizer")
     with app.app_context():
         division = db.session.get(Division, contest["ids"]["A"])
-        assert services.has_scores(division)
+        assert judging_service.has_scores(division)
+        before = [(c.name_en, c.weight, c.max_score) for c in division.criteria]
+        with pytest.raises(editions_service.RubricFixed):
+            editions_service.set_rubric(division, [("発音", "Pronunciation", 100, 10)])
+        db.session.rollback()
+    url = f"/contest/console/divisions/{contest['ids']['A']}/edit"
+    data = {"slug": "a", "letter": "A", "name_ja": "初級", "name_en": "Beginners", "capacity": "10",
+            "speech_minutes": "3", "criteria": "発音 | Pronunciation | 100 | 10"}  # fmt: skip
+    response = client.post(url, data=data, follow_redirects=True)
+    assert "so its rubric can&#39;t change" in response.get_data(as_text=True)
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        assert [(c.name_en, c.weight, c.max_score) for c in division.criteria] == before
+
+
+def test_an_unscored_rubric_is_rebuilt(app, contest):
+    with app.app_context():
+        division = db.session.get(Division, contest["ids"]["A"])
+        editions_service.set_rubric(division, [("発音", "Pronunciation", 100, 10)])
+        db.session.commit()
+        division = db.session.get(Division, contest["ids"]["A"])
+        assert [(c.name_en, c.weight, c.position) for c in division.criteria] == [
+            ("Pronunciation", 100, 0)
+        ]
 
 
 def test_judge_console_and_results_queries_do_not_grow(app, client, auth, contest, make_user):
@@ -327,12 +358,12 @@ def test_judge_console_and_results_queries_do_not_grow(app, client, auth, contes
     with app.app_context():
         edition = db.session.get(Edition, contest["ids"]["edition"])
         division = db.session.get(Division, division_id)
-        services.assign_judge(division, db.session.get(User, extra.id))
+        judging_service.assign_judge(division, db.session.get(User, extra.id))
         for info in newcomers:
             user = db.session.get(User, info.id)
-            registration = services.register(edition, division, user, details())
-            services.check_in(registration, user)
-            services.save_sheet(
+            registration = registration_service.register(edition, division, user, details())
+            checkin_service.check_in(registration, user)
+            judging_service.save_sheet(
                 db.session.get(User, contest["judges"][0].id),
                 registration,
                 dict.fromkeys(contest["criteria"], 5),
@@ -437,14 +468,16 @@ def test_demo_seed_has_published_2026_results_and_a_2027_judge(app_ctx):
     assert list(seed_contest(None, [])) == []  # type: ignore[arg-type]
     past = db.session.scalar(select(Edition).where(Edition.year == 2026))
     for division in past.divisions:
-        state = services.judging(division)
+        state = judging_service.judging(division)
         assert state.complete and division.results_published_at is not None
     assert db.session.scalar(select(Registration).where(Registration.award == "first"))
     assert len(db.session.scalars(select(Prize)).all()) == 12  # 1st–3rd and a special, ×3
     judge = db.session.scalar(select(User).where(User.email == "judge@example.com"))
     current = db.session.scalar(select(Edition).where(Edition.year == 2027))
-    assert [d.slug for d in services.assigned_divisions(judge) if d.edition_id == current.id] == [
+    assert [
+        d.slug for d in judging_service.assigned_divisions(judge) if d.edition_id == current.id
+    ] == [
         "beginner-speech",
         "recitation",
     ]
-    assert len(services.judge_sheets(judge, current.divisions[0])) == 2
+    assert len(judging_service.judge_sheets(judge, current.divisions[0])) == 2

@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.contest import services
+from app.contest import checkin as checkin_service
+from app.contest import judging as judging_service
+from app.contest import registration as registration_service
+from app.contest import seats as seats_service
+from app.contest.errors import WrongState
 from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
 from app.core.models import OutboxMessage
@@ -47,7 +51,7 @@ def _setup(ids):
 
 
 def _register(people, edition, division, **overrides):
-    return services.register(edition, division, next(people), details(**overrides))
+    return registration_service.register(edition, division, next(people), details(**overrides))
 
 
 def _mails(topic):
@@ -64,7 +68,7 @@ def test_a_free_seat_takes_a_number_of_the_new_series_and_the_old_seat_passes_on
     waiting = _register(people, edition, d["A"])
     _register(people, edition, d["B"])
     now = utcnow()
-    move = services.move_registration(seated, d["B"], now=now)
+    move = registration_service.move_registration(seated, d["B"], now=now)
     db.session.commit()
     assert move.source.id == d["A"].id and move.promoted == [waiting]
     assert (seated.division_id, seated.status) == (d["B"].id, Status.CONFIRMED)
@@ -76,7 +80,7 @@ def test_a_free_seat_takes_a_number_of_the_new_series_and_the_old_seat_passes_on
     assert "部門A" in moved_mail.body_text and "部門B" in moved_mail.body_text
     assert "Division A" in moved_mail.body_text and "2027-B-002" in moved_mail.body_text
     assert [m.recipient for m in _mails("contest_promoted")] == [waiting.email]
-    counts = services.division_counts(edition)
+    counts = seats_service.division_counts(edition)
     assert (counts[d["A"].id].taken, counts[d["B"].id].taken) == (1, 2)
     assert seated.search_key.endswith("2027-b-002")
 
@@ -87,14 +91,14 @@ def test_a_full_division_puts_it_at_the_end_of_the_waiting_list(app_ctx, people,
     _register(people, edition, d["B"])
     first_waiting = _register(people, edition, d["B"])
     mover.speaking_order = 1
-    move = services.move_registration(mover, d["B"])
+    move = registration_service.move_registration(mover, d["B"])
     assert mover.status == Status.WAITLISTED and mover.participant_number is None
     assert mover.speaking_order is None and move.promoted == []  # nobody waited in A
-    assert services.waitlist_position(first_waiting) == 1
-    assert services.waitlist_position(mover) == 2
+    assert seats_service.waitlist_position(first_waiting) == 1
+    assert seats_service.waitlist_position(mover) == 2
     body = _mails("contest_moved")[0].body_text
     assert "number 2 on its waiting list" in body
-    assert services.division_counts(edition)[d["A"].id].taken == 0
+    assert seats_service.division_counts(edition)[d["A"].id].taken == 0
 
 
 def test_eligibility_is_checked_unless_the_organizer_overrides_it(app_ctx, people, make_edition):
@@ -102,22 +106,22 @@ def test_eligibility_is_checked_unless_the_organizer_overrides_it(app_ctx, peopl
     d["B"].max_study_months = 6
     registration = _register(people, edition, d["A"], study_months=18)
     db.session.commit()
-    with pytest.raises(services.NotEligible) as refused:
-        services.move_registration(registration, d["B"])
+    with pytest.raises(registration_service.NotEligible) as refused:
+        registration_service.move_registration(registration, d["B"])
     assert "at most 0.5 years" in refused.value.problems["study_years"]
     db.session.rollback()
     assert registration.division_id == d["A"].id and _mails("contest_moved") == []
-    services.move_registration(registration, d["B"], override_eligibility=True)
+    registration_service.move_registration(registration, d["B"], override_eligibility=True)
     assert registration.division_id == d["B"].id and registration.status == Status.CONFIRMED
 
 
 def test_awaiting_approval_stays_so_where_approval_is_needed(app_ctx, people, make_edition):
     edition, d = _setup(make_edition(capacities=(2, 2, 1), moderated="AB"))
     registration = _register(people, edition, d["A"])
-    services.move_registration(registration, d["B"])
+    registration_service.move_registration(registration, d["B"])
     assert registration.status == Status.PENDING and registration.division_id == d["B"].id
     assert "review your registration" in _mails("contest_moved")[0].body_text
-    services.move_registration(registration, d["C"])
+    registration_service.move_registration(registration, d["C"])
     assert registration.status == Status.CONFIRMED
     assert registration.participant_number == "2027-C-001"
     assert len(_mails("contest_moved")) == 2
@@ -128,28 +132,28 @@ def test_nothing_moves_once_judging_has_begun(app_ctx, people, make_edition, mak
     edition, d = _setup(make_edition(capacities=(2, 2, 2)))
     judged = _register(people, edition, d["A"])
     other = _register(people, edition, d["B"])
-    services.check_in(judged, judge)
-    services.save_sheet(judge, judged, {}, "", submit=False)  # a draft is a start
-    with pytest.raises(services.JudgingStarted):
-        services.move_registration(judged, d["B"])
-    with pytest.raises(services.JudgingStarted):  # into a division being judged
-        services.move_registration(other, d["A"])
+    checkin_service.check_in(judged, judge)
+    judging_service.save_sheet(judge, judged, {}, "", submit=False)  # a draft is a start
+    with pytest.raises(judging_service.JudgingStarted):
+        registration_service.move_registration(judged, d["B"])
+    with pytest.raises(judging_service.JudgingStarted):  # into a division being judged
+        registration_service.move_registration(other, d["A"])
     d["C"].results_published_at = utcnow()
-    with pytest.raises(services.JudgingStarted):
-        services.move_registration(other, d["C"])
+    with pytest.raises(judging_service.JudgingStarted):
+        registration_service.move_registration(other, d["C"])
 
 
 def test_inactive_same_division_and_other_edition_are_refused(app_ctx, people, make_edition):
     edition, d = _setup(make_edition(capacities=(2, 2)))
     other_edition = db.session.get(Edition, make_edition(year=2028)["edition"])
     registration = _register(people, edition, d["A"])
-    with pytest.raises(services.WrongState):
-        services.move_registration(registration, d["A"])
+    with pytest.raises(WrongState):
+        registration_service.move_registration(registration, d["A"])
     with pytest.raises(ValueError):
-        services.move_registration(registration, other_edition.divisions[0])
-    services.withdraw(registration)
-    with pytest.raises(services.WrongState):
-        services.move_registration(registration, d["B"])
+        registration_service.move_registration(registration, other_edition.divisions[0])
+    registration_service.withdraw(registration)
+    with pytest.raises(WrongState):
+        registration_service.move_registration(registration, d["B"])
 
 
 def _register_through_the_form(client, auth, division_id):
@@ -207,7 +211,7 @@ def test_two_moves_into_a_one_seat_division_confirm_only_one(app, make_edition, 
     with app.app_context():
         edition = db.session.get(Edition, ids["edition"])
         registrations = [
-            services.register(
+            registration_service.register(
                 edition,
                 db.session.get(Division, ids["AB"[n % 2]]),
                 db.session.get(User, user.id),

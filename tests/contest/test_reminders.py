@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.contest import services
+from app.contest import notifications as notifications_service
+from app.contest import registration as registration_service
 from app.contest.models import Edition, Registration
 from app.core.models import OutboxMessage
 from app.extensions import db
@@ -38,7 +39,7 @@ def _populate(app, make_edition, make_user, capacities=(2, 1), people=4):
         for n, info in enumerate(users):
             division = divisions[n % len(divisions)]
             user = db.session.get(User, info.id)
-            services.register(edition, division, user, details(), language="ja")
+            registration_service.register(edition, division, user, details(), language="ja")
         db.session.commit()
         db.session.remove()
     return ids
@@ -62,12 +63,16 @@ def test_each_confirmed_participant_is_reminded_once(app, make_edition, make_use
     _populate(app, make_edition, make_user)  # A: 2 confirmed; B: 1 confirmed, 1 waiting
     with app.app_context():
         edition = db.session.scalars(select(Edition)).one()
-        assert services.reminder_counts(edition) == services.ReminderCounts(due=3, sent=0)
-        assert services.send_reminders(edition) == 3
+        assert notifications_service.reminder_counts(
+            edition
+        ) == notifications_service.ReminderCounts(due=3, sent=0)
+        assert notifications_service.send_reminders(edition) == 3
         db.session.commit()
-        assert services.send_reminders(edition) == 0  # the double click
+        assert notifications_service.send_reminders(edition) == 0  # the double click
         db.session.commit()
-        assert services.reminder_counts(edition) == services.ReminderCounts(due=0, sent=3)
+        assert notifications_service.reminder_counts(
+            edition
+        ) == notifications_service.ReminderCounts(due=0, sent=3)
         mails = _reminders()
         assert sorted(m.recipient for m in mails) == _confirmed_emails()
         mail = mails[0]
@@ -88,20 +93,22 @@ def test_someone_confirmed_later_is_reminded_on_the_next_run(app, make_edition, 
     _populate(app, make_edition, make_user)
     with app.app_context():
         edition = db.session.scalars(select(Edition)).one()
-        services.send_reminders(edition)
+        notifications_service.send_reminders(edition)
         seated = db.session.scalars(
             select(Registration).where(
                 Registration.division_id == edition.divisions[1].id,
                 Registration.status == "confirmed",
             )
         ).one()
-        services.withdraw(seated)  # the waiting person is offered the seat and takes it
+        registration_service.withdraw(seated)  # the waiting person is offered the seat and takes it
         (offered,) = db.session.scalars(
             select(Registration).where(Registration.status == "offered")
         ).all()
-        services.confirm_offer(offered)
-        assert services.reminder_counts(edition) == services.ReminderCounts(due=1, sent=2)
-        assert services.send_reminders(edition) == 1
+        registration_service.confirm_offer(offered)
+        assert notifications_service.reminder_counts(
+            edition
+        ) == notifications_service.ReminderCounts(due=1, sent=2)
+        assert notifications_service.send_reminders(edition) == 1
         assert _reminders()[-1].recipient == offered.email
 
 
@@ -112,12 +119,12 @@ def test_the_event_time_is_left_out_when_unknown_and_nothing_is_sent_after_the_d
     with app.app_context():
         edition = db.session.scalars(select(Edition)).one()
         edition.event_time = None
-        services.send_reminders(edition)
+        notifications_service.send_reminders(edition)
         body = _reminders()[0].body_text
         assert "Time:" not in body and "\nVenue: Embassy" in body
         edition.event_date = date.today() - timedelta(days=2)
-        with pytest.raises(services.EventOver):
-            services.send_reminders(edition)
+        with pytest.raises(notifications_service.EventOver):
+            notifications_service.send_reminders(edition)
 
 
 def test_two_runs_at_once_remind_nobody_twice(app, make_edition, make_user):
@@ -128,7 +135,7 @@ def test_two_runs_at_once_remind_nobody_twice(app, make_edition, make_user):
         with app.app_context():
             edition = db.session.scalars(select(Edition)).one()
             start.wait()
-            count = services.send_reminders(edition)
+            count = notifications_service.send_reminders(edition)
             db.session.commit()
             db.session.remove()
             return count

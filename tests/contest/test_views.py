@@ -387,3 +387,22 @@ def test_organizer_sets_the_edition_contact(app, client, auth, make_edition):
     with app.app_context():
         edition = db.session.scalars(select(Edition)).one()
         assert (edition.contact_name, edition.contact_email) == ("事務局", "office@embassy.example")
+
+
+def test_a_second_edition_for_the_same_year_is_refused_next_to_the_year(app, client, auth):
+    make = {
+        "title_ja": "大会", "title_en": "Contest", "registration_opens_at": "2029-04-01T10:00",
+        "registration_closes_at": "2029-06-30T23:59", "event_date": "2029-09-20", "hold_hours": "72",
+    }  # fmt: skip
+    auth.login("organizer")
+    assert (
+        client.post("/contest/console/editions/new", data={"year": "2029", **make}).status_code
+        == 302
+    )
+    response = client.post("/contest/console/editions/new", data={"year": "2029", **make})
+    assert response.status_code == 200
+    assert "There is already an edition for this year." in response.get_data(as_text=True)
+    from app.contest.models import Edition
+
+    with app.app_context():
+        assert len(db.session.scalars(select(Edition).where(Edition.year == 2029)).all()) == 1

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.auth.models import User
-from app.contest import services as contest
+from app.contest import registration as registration_service
 from app.contest.models import Division, Edition
 from app.core.exports import csv_cell, is_formula_like, xlsx_bytes
 from app.extensions import db
@@ -118,7 +118,7 @@ def test_contest_registrations_export_hostile_fields(
                 speech_title_ky=formula,
                 speech_title_ja=formula + BROKEN,
             )
-            contest.register(edition, division, person, fields, language="ja")
+            registration_service.register(edition, division, person, fields, language="ja")
         db.session.commit()
     auth.login("organizer")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from wtforms import IntegerField, StringField, TextAreaField
 
-from app.contest import services
+from app.contest import prizes as prizes_service
 from app.contest.models import Division
 from app.core.forms import BaseForm
 from app.core.inputs import DB_INT_MAX, Params, database_int
@@ -116,5 +116,5 @@ def test_prize_fields_named_by_hand_are_no_error(app, client, auth, contest, dat
     )
     assert response.status_code == 302
     with app.app_context():
-        prizes = services.prizes_of(db.session.get(Division, contest["ids"]["A"]))
+        prizes = prizes_service.prizes_of(db.session.get(Division, contest["ids"]["A"]))
         assert [p.name for p in prizes] == (["大使賞"] if "special-{reg}" in data else [])

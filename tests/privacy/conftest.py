@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app.contest import services as contest
+from app.contest import registration as registration_service
 from app.contest.models import Edition, Prize, Registration, ScoreSheet
 from app.core.dbtypes import utcnow
 from app.extensions import db
@@ -123,7 +123,7 @@ def student_with_work(
         assert past_edition is not None
         opens = past_edition.registration_opens_at
         past_edition.registration_opens_at = utcnow() - timedelta(days=400)
-        entry = contest.register(
+        entry = registration_service.register(
             past_edition,
             past_edition.divisions[0],
             person,
@@ -137,12 +137,12 @@ def student_with_work(
         db.session.add(Prize(division_id=entry.division_id, registration_id=entry.id, kind="first"))
         current_edition = db.session.get(Edition, current["edition"])
         assert current_edition is not None
-        seat = contest.register(
+        seat = registration_service.register(
             current_edition, current_edition.divisions[0], person, details(phone="080-0000-1111")
         )
         someone = db.session.get(User, other.id)
         assert someone is not None
-        waiting = contest.register(
+        waiting = registration_service.register(
             current_edition, current_edition.divisions[0], someone, details(full_name="他の 人")
         )
         db.session.commit()

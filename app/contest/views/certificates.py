@@ -7,16 +7,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.contest import certificates, services
+from app.contest import certificates
+from app.contest import editions as editions_service
+from app.contest import registration as registration_service
 from app.contest.models import Division, Edition, Registration
-from app.contest.views import ORGANIZERS, bp
+from app.contest.views.common import ORGANIZERS, bp
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.extensions import db
 
 
 def _edition_or_404(year: int, *, published_only: bool = True) -> Edition:
-    edition = services.edition_by_year(year, published_only=published_only)
+    edition = editions_service.edition_by_year(year, published_only=published_only)
     if edition is None:
         abort(404)
     return edition
@@ -49,7 +51,7 @@ def certificate_helpers() -> dict[str, object]:
 def my_certificate(year: int) -> ResponseReturnValue:
     """The participant's certificates (participation, then any awards), after the results."""
     edition = _edition_or_404(year)
-    registration = services.registration_of(current_user, edition)
+    registration = registration_service.registration_of(current_user, edition)
     if registration is None or not certificates.available(registration, utcnow()):
         abort(404)
     number = registration.participant_number or str(registration.id)

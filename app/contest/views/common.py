@@ -1,0 +1,103 @@
+"""The contest blueprint and what its pages share: navigation, template filters, lookups that answer 404."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort
+from flask.blueprints import BlueprintSetupState
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.contest import editions as editions_service
+from app.contest import seats as seats_service
+from app.contest.models import Division, Edition, PrizeKind
+from app.core.nav import NavItem, add_nav_item
+from app.extensions import db
+from app.lessons.notes import render_notes
+
+bp = Blueprint("contest", __name__)
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+ORGANIZERS = (Role.ORGANIZER, Role.ADMIN)
+
+
+@bp.record_once
+def register_navigation(state: BlueprintSetupState) -> None:
+    add_nav_item(state.app, NavItem("contest.index", lambda: _("Contest"), public=True, order=60))
+    add_nav_item(
+        state.app,
+        NavItem(
+            "contest.console",
+            lambda: _("Contest console"),
+            roles=frozenset(ORGANIZERS),
+            order=70,
+        ),
+    )
+    add_nav_item(
+        state.app,
+        NavItem(
+            "contest.judge_home", lambda: _("Judging"), roles=frozenset({Role.JUDGE}), order=75
+        ),
+    )
+
+
+def language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "ja"
+
+
+@lru_cache(maxsize=64)
+def rules_html(text: str, locale: str) -> Markup:
+    return render_notes(text, _)
+
+
+def expire_holds_lazily() -> None:
+    """Holds that ran out pass their seat on as soon as anyone looks (the CLI does it too)."""
+    if seats_service.expire_holds():
+        db.session.commit()
+
+
+@bp.app_template_filter("tokyo")
+def tokyo_time(value: datetime | None) -> str:
+    """A UTC moment as Japan time, e.g. 2027-05-31 23:59."""
+    if value is None:
+        return "—"
+    return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+
+
+def edition_or_404(year: int, *, published_only: bool = True) -> Edition:
+    edition = editions_service.edition_by_year(year, published_only=published_only)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def console_edition(year: int | None) -> Edition | None:
+    if year is None:
+        return db.session.scalar(select(Edition).order_by(Edition.year.desc()).limit(1))
+    return edition_or_404(year, published_only=False)
+
+
+def division_or_404(division_id: int) -> Division:
+    return db.get_or_404(Division, division_id)
+
+
+def prize_labels() -> dict[str, str]:
+    return {
+        PrizeKind.FIRST: _("1st prize"),
+        PrizeKind.SECOND: _("2nd prize"),
+        PrizeKind.THIRD: _("3rd prize"),
+        PrizeKind.SPECIAL: _("Special prize"),
+    }
+
+
+@bp.app_template_filter("tokyo_hm")
+def tokyo_hour_minute(value: datetime | None) -> str:
+    """A UTC moment as the Japan time of day, e.g. 10:02."""
+    return "—" if value is None else value.astimezone(TOKYO).strftime("%H:%M")
