@@ -94,7 +94,7 @@ def test_withdrawing_after_registration_closes_is_refused(
     app: Flask, client: Any, auth: AuthActions, make_edition: Any
 ) -> None:
     from app.auth.models import User
-    from app.contest import services
+    from app.contest import registration as services
     from app.contest.models import Division
 
     ids = make_edition()
