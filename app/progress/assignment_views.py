@@ -58,6 +58,7 @@ from app.progress.assignments import (
     LevelDetails,
     RubricDetails,
 )
+from app.progress.blind import shows_student_name
 from app.progress.models import Assignment, AssignmentKind, Rubric, Submission
 from app.progress.views import bp
 
@@ -367,10 +368,12 @@ def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
         return render_overview(
             assignment, {user_id: message}, {user_id: request.form.get("until", "")}
         )
-    assignments.reopen(assignment, user_id, until, now=now())
+    submission = assignments.reopen(assignment, user_id, until, now=now())
     db.session.commit()
-    # Under blind grading the name stays hidden here too.
-    name = _("The student") if assignment.blind else student.display_name
+    # Under blind grading the name stays hidden here too, until the grade is released.
+    grade = submission.grade
+    shown = shows_student_name(assignment.blind, grade is not None and grade.released)
+    name = student.display_name if shown else _("The student")
     if until is None:
         flash(_("%(name)s can no longer submit after the due date.", name=name), "info")
     else:

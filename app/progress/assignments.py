@@ -32,7 +32,7 @@ from app.extensions import db
 from app.lessons.access import taught_by
 from app.lessons.media import NotAudio, audio_path, same_audio, store_audio
 from app.lessons.models import CourseClass, Enrollment, Lesson
-from app.progress.blind import blind_numbers
+from app.progress.blind import blind_numbers, shows_student_name
 from app.progress.models import (
     Assignment,
     Grade,
@@ -288,6 +288,12 @@ class StudentRow:
     reopened_until: datetime | None
     grade_state: str | None
     anonymous_number: int
+    blind: bool = False
+
+    @property
+    def name_hidden(self) -> bool:
+        """Blind grading: the overview says "Student 3" until the grade is released."""
+        return not shows_student_name(self.blind, self.grade_state == GradeState.RELEASED)
 
     @property
     def state(self) -> str:
@@ -337,6 +343,7 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
             reopened_until=row.reopened_until,
             grade_state=row.state,
             anonymous_number=numbers[row.id],
+            blind=assignment.blind,
         )
         for row in rows
     ]

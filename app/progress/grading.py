@@ -27,7 +27,7 @@ from app.extensions import db
 from app.lessons.access import taught_by
 from app.lessons.media import same_audio
 from app.lessons.models import CourseClass, Enrollment
-from app.progress.blind import numbers_for_assignments
+from app.progress.blind import numbers_for_assignments, shows_student_name
 from app.progress.models import (
     Assignment,
     Grade,
@@ -131,7 +131,7 @@ class QueueRow:
     @property
     def name_hidden(self) -> bool:
         """Blind grading: the grader sees "Student 3" until the grade is released."""
-        return self.blind and self.state != QueueState.RELEASED
+        return not shows_student_name(self.blind, self.state == QueueState.RELEASED)
 
 
 @dataclass(frozen=True)

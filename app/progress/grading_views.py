@@ -32,7 +32,7 @@ from app.lessons.media import NotAudio, audio_path, store_audio
 from app.lessons.notes import render_notes
 from app.progress import grading
 from app.progress.access import class_student_or_404, submission_or_404, taught_assignment_or_404
-from app.progress.blind import blind_number
+from app.progress.blind import blind_number, shows_student_name
 from app.progress.grading import (
     FEEDBACK_AUDIO_FOLDER,
     MAX_FEEDBACK_AUDIO_BYTES,
@@ -40,7 +40,7 @@ from app.progress.grading import (
     QueueState,
 )
 from app.progress.grading_forms import GradeForm, ReleaseForm, grade_form_class, queue_filters
-from app.progress.models import Grade, GradeState, Submission
+from app.progress.models import Assignment, Grade, GradeState, Submission
 from app.progress.views import bp
 
 log = logging.getLogger("sabak.progress")
@@ -156,10 +156,15 @@ def initial_data(grade: Grade | None) -> dict[str, Any]:
     return data
 
 
+def name_hidden(assignment: Assignment, grade: Grade | None) -> bool:
+    """The blind-grading rule for one piece of work (see blind.py)."""
+    return not shows_student_name(assignment.blind, grade is not None and grade.released)
+
+
 def student_label(submission: Submission, grade: Grade | None = None) -> str:
     """The student's name, or their blind number while a blind assignment's grade is unreleased."""
     grade = grade or submission.grade
-    if submission.assignment.blind and not (grade is not None and grade.released):
+    if name_hidden(submission.assignment, grade):
         number_in_class = blind_number(submission.assignment, submission.student_id)
         return (
             _("Student %(number)d", number=number_in_class) if number_in_class else _("A student")
@@ -180,7 +185,6 @@ def render_grade_page(
     grade = conflict or submission.grade
     versions = submission.versions
     version = next((v for v in versions if v.number == number), versions[-1] if versions else None)
-    name_hidden = assignment.blind and not (grade is not None and grade.released)
     rubric = assignment.rubric if assignment.rubric and assignment.rubric.criteria else None
     score = grading.score_rubric(rubric, form.rubric_choices(rubric)) if rubric else None
     conflict_score = (
@@ -198,7 +202,7 @@ def render_grade_page(
         versions=versions,
         version=version,
         student_label=student_label(submission, grade),
-        name_hidden=name_hidden,
+        name_hidden=name_hidden(assignment, grade),
         rubric=rubric,
         score=score,
         scaled=(
