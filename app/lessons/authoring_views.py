@@ -27,6 +27,7 @@ from app.core.htmx import vary_on_htmx
 from app.core.urls import safe_next
 from app.extensions import db
 from app.lessons import editing
+from app.lessons.access import can_edit_course, course_or_404
 from app.lessons.authoring_forms import (
     KIND_LABELS,
     POS_LABELS,
@@ -48,7 +49,6 @@ from app.lessons.services import (
     LastEditor,
     NotATeacher,
     add_editor,
-    can_edit_course,
     course_editors,
     remove_editor,
 )
@@ -67,10 +67,7 @@ def _language() -> str:
 
 def editable_course(course_slug: str) -> Course:
     """The course, if the current user may edit it; else 404 (not theirs)."""
-    course = db.one_or_404(select(Course).where(Course.slug == course_slug))
-    if not can_edit_course(current_user, course):
-        abort(404)
-    return course
+    return course_or_404(course_slug, current_user, edit=True)
 
 
 def editable_lesson(

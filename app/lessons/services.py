@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role, User
 from app.extensions import db
+from app.lessons.access import is_course_editor
 from app.lessons.models import (
     ClassTeacher,
     Course,
@@ -87,35 +88,7 @@ def lessons_with_progress(lesson_ids: list[int]) -> set[int]:
     return set(rows)
 
 
-# --- who may do what -------------------------------------------------------------------------
-
-
-def teaches_course(user: User, course: Course) -> bool:
-    """Teachers of any class of the course are its teachers."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    ClassTeacher.user_id == user.id,
-                    ClassTeacher.class_id == CourseClass.id,
-                    CourseClass.course_id == course.id,
-                )
-            )
-        )
-    )
-
-
-def is_course_editor(user: User, course: Course) -> bool:
-    return db.session.get(CourseEditor, (course.id, user.id)) is not None
-
-
-def can_edit_course(user: User, course: Course) -> bool:
-    """The one rule for authoring: admins, and teachers who are editors of the course."""
-    if not user.is_authenticated:
-        return False
-    if user.has_role(Role.ADMIN):
-        return True
-    return user.has_role(Role.TEACHER) and is_course_editor(user, course)
+# --- course editors (who may edit is app.lessons.access) -----------------------------------
 
 
 def course_editors(course: Course) -> list[User]:
@@ -172,35 +145,6 @@ def editable_courses(user: User) -> list[Course]:
             .order_by(Course.level, Course.slug)
         )
     )
-
-
-def is_enrolled_in_course(user: User, course: Course) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Enrollment.user_id == user.id,
-                    Enrollment.class_id == CourseClass.id,
-                    CourseClass.course_id == course.id,
-                )
-            )
-        )
-    )
-
-
-def can_view_course(user: User, course: Course) -> bool:
-    """Its editors, admins, the teachers and students of its classes see a course's lessons."""
-    return (
-        can_edit_course(user, course)
-        or is_enrolled_in_course(user, course)
-        or (user.has_role(Role.TEACHER) and teaches_course(user, course))
-    )
-
-
-def teaches_class(user: User, course_class: CourseClass) -> bool:
-    if user.has_role(Role.ADMIN):
-        return True
-    return any(link.user_id == user.id for link in course_class.teacher_links)
 
 
 # --- classes ---------------------------------------------------------------------------------

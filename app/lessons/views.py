@@ -30,6 +30,13 @@ from app.core.decorators import roles_required
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.extensions import db
 from app.lessons import services
+from app.lessons.access import (
+    can_edit_course,
+    can_view_course,
+    class_or_404,
+    course_or_404,
+    is_teacher,
+)
 from app.lessons.forms import ClassForm, JoinForm
 from app.lessons.media import NotAudio, audio_path
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
@@ -58,34 +65,6 @@ def register_navigation(state: BlueprintSetupState) -> None:
     add_home_panel(state.app, HomePanel("lessons/_home_panel.html", home_panel, order=10))
 
 
-# --- loading with authorisation --------------------------------------------------------------
-
-
-def get_course(slug: str, *, edit: bool = False) -> Course:
-    """The course, if the current user may see it (or edit it); else 404/403."""
-    course = db.one_or_404(select(Course).where(Course.slug == slug))
-    allowed = (
-        services.can_edit_course(current_user, course)
-        if edit
-        else services.can_view_course(current_user, course)
-    )
-    if not allowed:
-        abort(403)
-    return course
-
-
-def get_class(class_id: int) -> CourseClass:
-    """A class the current user teaches (admins: any class); else 404/403."""
-    course_class = db.get_or_404(
-        CourseClass,
-        class_id,
-        options=[selectinload(CourseClass.teacher_links), selectinload(CourseClass.course)],
-    )
-    if not services.teaches_class(current_user, course_class):
-        abort(403)
-    return course_class
-
-
 # --- home and course pages -------------------------------------------------------------------
 
 
@@ -99,7 +78,7 @@ def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
         .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
     ).all()
     teaching: list[CourseClass] = []
-    if user.has_any_role(Role.TEACHER, Role.ADMIN):
+    if is_teacher(user):  # the classes they are on the roster of (admins too)
         teaching = list(
             db.session.scalars(
                 select(CourseClass)
@@ -140,8 +119,8 @@ def index() -> ResponseReturnValue:
 @login_required
 def course(course_slug: str) -> ResponseReturnValue:
     """The lessons of a course in order, with the student's marks."""
-    course = get_course(course_slug)
-    can_edit = services.can_edit_course(current_user, course)
+    course = course_or_404(course_slug, current_user)
+    can_edit = can_edit_course(current_user, course)
     query = select(Lesson).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
     if not can_edit:
         query = query.where(Lesson.published.is_(True))
@@ -180,8 +159,8 @@ def _rendered_notes(text: str, locale: str) -> Markup:
 @login_required
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """A lesson: goals, notes with generated tables, its words with audio, mark as done."""
-    course = get_course(course_slug)
-    can_edit = services.can_edit_course(current_user, course)
+    course = course_or_404(course_slug, current_user)
+    can_edit = can_edit_course(current_user, course)
     lesson = db.one_or_404(
         select(Lesson)
         .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
@@ -221,7 +200,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @login_required
 def mark_done(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """Mark the lesson as done (or not done again); a double click is harmless."""
-    course = get_course(course_slug)
+    course = course_or_404(course_slug, current_user)
     lesson = db.one_or_404(
         select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
     )
@@ -242,8 +221,8 @@ def item_audio(item_id: int) -> ResponseReturnValue:
     """A word's audio: the teacher's recording if there is one, else synthetic speech."""
     item = db.get_or_404(Item, item_id)
     course = db.session.get(Course, item.course_id)
-    if course is None or not services.can_view_course(current_user, course):
-        abort(403)
+    if course is None or not can_view_course(current_user, course):
+        abort(404)
     if not item.audio_file:
         return redirect(url_for("core.speech", text=item.ky))
     try:
@@ -313,7 +292,7 @@ def new_class() -> ResponseReturnValue:
 @bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.TEACHER, Role.ADMIN)
 def edit_class(class_id: int) -> ResponseReturnValue:
-    course_class = get_class(class_id)
+    course_class = class_or_404(class_id, current_user)
     form = ClassForm(obj=course_class)
     form.set_courses(course_choices())
     form.course.data = course_class.course_id
@@ -329,7 +308,7 @@ def edit_class(class_id: int) -> ResponseReturnValue:
 @roles_required(Role.TEACHER, Role.ADMIN)
 def class_detail(class_id: int) -> ResponseReturnValue:
     """The roster, the join code and link."""
-    course_class = get_class(class_id)
+    course_class = class_or_404(class_id, current_user)
     roster = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.class_id == course_class.id)
@@ -353,7 +332,7 @@ def class_detail(class_id: int) -> ResponseReturnValue:
 @bp.post("/classes/<int:class_id>/code")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def regenerate_code(class_id: int) -> ResponseReturnValue:
-    course_class = get_class(class_id)
+    course_class = class_or_404(class_id, current_user)
     code = services.regenerate_code(course_class)
     db.session.commit()
     flash(
@@ -369,7 +348,7 @@ def regenerate_code(class_id: int) -> ResponseReturnValue:
 @bp.route("/classes/<int:class_id>/students/<int:user_id>/remove", methods=["GET", "POST"])
 @roles_required(Role.TEACHER, Role.ADMIN)
 def remove_student(class_id: int, user_id: int) -> ResponseReturnValue:
-    course_class = get_class(class_id)
+    course_class = class_or_404(class_id, current_user)
     if not confirmed():
         student = db.session.get(Enrollment, (course_class.id, user_id))
         if student is None:

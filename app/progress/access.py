@@ -1,110 +1,40 @@
-"""Who may see what in progress and grading: teachers their classes, students themselves.
+"""Loaders for progress's own objects (assignments, submissions), answering 404 for "not yours".
 
-Every view loads its objects through these functions; anything a user may not see is a 404,
-as if it did not exist (a student can't even learn that another student's submission exists).
+The rules themselves (who teaches a class, who belongs to it, who sees a piece of work) are the
+one policy in `app.lessons.access`; these functions only fetch the object and apply it.
 """
 
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.extensions import db
-from app.lessons.models import ClassTeacher, CourseClass, Enrollment
+from app.lessons.access import is_enrolled, may_see_work, teaches
 from app.progress.models import Assignment, Submission
 
 
-def is_teacher(user: User) -> bool:
-    return user.is_authenticated and user.has_any_role(Role.TEACHER, Role.ADMIN)
-
-
-def taught_class_ids(user: User) -> set[int]:
-    """The classes a teacher teaches (every class for an admin)."""
-    if not user.is_authenticated:
-        return set()
-    if user.has_role(Role.ADMIN):
-        return set(db.session.scalars(select(CourseClass.id)))
-    if not user.has_role(Role.TEACHER):
-        return set()
-    return set(
-        db.session.scalars(select(ClassTeacher.class_id).where(ClassTeacher.user_id == user.id))
-    )
-
-
-def enrolled_class_ids(user: User) -> set[int]:
-    """The classes a student belongs to."""
-    if not user.is_authenticated:
-        return set()
-    return set(db.session.scalars(select(Enrollment.class_id).where(Enrollment.user_id == user.id)))
-
-
-def teaches(user: User, class_id: int) -> bool:
-    """One query: is the user a teacher of this class (or an admin)?"""
-    if not user.is_authenticated:
-        return False
-    if user.has_role(Role.ADMIN):
-        return True
-    if not user.has_role(Role.TEACHER):
-        return False
-    return (
-        db.session.scalar(
-            select(ClassTeacher.class_id).where(
-                ClassTeacher.class_id == class_id, ClassTeacher.user_id == user.id
-            )
-        )
-        is not None
-    )
-
-
-def is_student_of(user: User, class_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        db.session.scalar(
-            select(Enrollment.class_id).where(
-                Enrollment.class_id == class_id, Enrollment.user_id == user.id
-            )
-        )
-        is not None
-    )
-
-
-def taught_class_or_404(user: User, class_id: int) -> CourseClass:
-    """A class the user teaches; anyone else gets 404."""
-    course_class = db.session.get(CourseClass, class_id)
-    if course_class is None or not teaches(user, class_id):
-        abort(404)
-    return course_class
-
-
-def taught_assignment_or_404(user: User, assignment_id: int) -> Assignment:
-    """An assignment of a class the user teaches."""
+def taught_assignment_or_404(assignment_id: int, user: User) -> Assignment:
+    """An assignment of a class the user teaches; anyone else gets 404."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or not teaches(user, assignment.class_id):
         abort(404)
     return assignment
 
 
-def student_assignment_or_404(user: User, assignment_id: int) -> Assignment:
-    """An assignment of a class the student belongs to."""
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or not is_student_of(user, assignment.class_id):
+def class_student_or_404(assignment: Assignment, student_id: int) -> User:
+    """A student of the assignment's class (the teacher acts on their work); else 404."""
+    student = db.session.get(User, student_id)
+    if student is None or not is_enrolled(student, assignment.class_id):
         abort(404)
-    return assignment
+    return student
 
 
-def taught_submission_or_404(user: User, submission_id: int) -> Submission:
-    """A submission to an assignment of a class the user teaches."""
+def submission_or_404(submission_id: int, user: User) -> Submission:
+    """A submission the user may see: their own, or one of a class they teach; else 404."""
     submission = db.session.get(Submission, submission_id)
-    if submission is None or not teaches(user, submission.assignment.class_id):
-        abort(404)
-    return submission
-
-
-def own_submission_or_404(user: User, submission_id: int) -> Submission:
-    """The student's own submission; nobody else's, ever."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.student_id != user.id:
+    if submission is None or not may_see_work(
+        user, submission.student_id, submission.assignment.class_id
+    ):
         abort(404)
     return submission

@@ -29,22 +29,18 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.errors import render_error
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
+from app.lessons.access import class_or_404, is_enrolled, teaches
 from app.lessons.models import CourseClass
 from app.lessons.notes import render_notes
 from app.progress import assignments
-from app.progress.access import (
-    is_student_of,
-    taught_assignment_or_404,
-    taught_class_or_404,
-    teaches,
-)
+from app.progress.access import class_student_or_404, submission_or_404, taught_assignment_or_404
 from app.progress.assignment_forms import (
     KIND_LABELS,
     NO_CHOICE,
@@ -62,6 +58,7 @@ from app.progress.assignments import (
     LevelDetails,
     RubricDetails,
 )
+from app.progress.blind import shows_student_name
 from app.progress.models import Assignment, AssignmentKind, Rubric, Submission
 from app.progress.views import bp
 
@@ -143,7 +140,7 @@ def prompt_html(text: str) -> Markup:
 @login_required
 def class_assignments(class_id: int) -> ResponseReturnValue:
     """A class's assignments with how many students submitted and how many are graded."""
-    course_class = taught_class_or_404(current_user, class_id)
+    course_class = class_or_404(class_id, current_user)
     return render_template(
         "progress/class_assignments.html",
         course_class=course_class,
@@ -214,7 +211,7 @@ def default_due() -> datetime:
 @login_required
 def new_assignment(class_id: int) -> ResponseReturnValue:
     """Set a new assignment for the class."""
-    course_class = taught_class_or_404(current_user, class_id)
+    course_class = class_or_404(class_id, current_user)
     form = AssignmentForm()
     fill_choices(form, course_class, None)
     if not form.is_submitted():
@@ -246,7 +243,7 @@ LOCKED_MESSAGES = {
 def edit_assignment(assignment_id: int) -> ResponseReturnValue:
     """Change an assignment (its kind, rubric and maximum points only until something is
     graded)."""
-    assignment = taught_assignment_or_404(current_user, assignment_id)
+    assignment = taught_assignment_or_404(assignment_id, current_user)
     course_class = assignment.course_class
     form = AssignmentForm(
         data={
@@ -282,7 +279,7 @@ def edit_assignment(assignment_id: int) -> ResponseReturnValue:
 @login_required
 def delete_assignment(assignment_id: int) -> ResponseReturnValue:
     """Delete an assignment nobody has submitted to (it asks first)."""
-    assignment = taught_assignment_or_404(current_user, assignment_id)
+    assignment = taught_assignment_or_404(assignment_id, current_user)
     course_class = assignment.course_class
     if not confirmed():
         return ask(
@@ -346,7 +343,7 @@ def render_overview(
 @login_required
 def assignment_overview(assignment_id: int) -> ResponseReturnValue:
     """The teacher's page of an assignment: the prompt and every student's work."""
-    assignment = taught_assignment_or_404(current_user, assignment_id)
+    assignment = taught_assignment_or_404(assignment_id, current_user)
     return render_overview(assignment)
 
 
@@ -354,10 +351,8 @@ def assignment_overview(assignment_id: int) -> ResponseReturnValue:
 @login_required
 def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
     """Let one student (re)submit after the due date until a moment, or close it again."""
-    assignment = taught_assignment_or_404(current_user, assignment_id)
-    student = db.session.get(User, user_id)
-    if student is None or not is_student_of(student, assignment.class_id):
-        abort(404)
+    assignment = taught_assignment_or_404(assignment_id, current_user)
+    student = class_student_or_404(assignment, user_id)
     form = ReopenForm()
     closing = request.form.get("close") == "1"
     until = None
@@ -373,10 +368,12 @@ def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
         return render_overview(
             assignment, {user_id: message}, {user_id: request.form.get("until", "")}
         )
-    assignments.reopen(assignment, user_id, until, now=now())
+    submission = assignments.reopen(assignment, user_id, until, now=now())
     db.session.commit()
-    # Under blind grading the name stays hidden here too.
-    name = _("The student") if assignment.blind else student.display_name
+    # Under blind grading the name stays hidden here too, until the grade is released.
+    grade = submission.grade
+    shown = shows_student_name(assignment.blind, grade is not None and grade.released)
+    name = student.display_name if shown else _("The student")
     if until is None:
         flash(_("%(name)s can no longer submit after the due date.", name=name), "info")
     else:
@@ -473,7 +470,7 @@ def uploaded_audio(form: SubmissionForm, assignment: Assignment) -> bytes | None
 def assignment(assignment_id: int) -> ResponseReturnValue:
     """Write or record the answer; save a draft or submit a new version."""
     item = db.get_or_404(Assignment, assignment_id)
-    if not is_student_of(current_user, item.class_id):
+    if not is_enrolled(current_user, item.class_id):
         if teaches(current_user, item.class_id):  # its teachers see their overview
             return redirect(url_for("progress.assignment_overview", assignment_id=item.id))
         abort(404)
@@ -552,7 +549,7 @@ def submission_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     if request.endpoint != "progress.assignment" or not current_user.is_authenticated:
         return render_error(413)
     item = db.session.get(Assignment, assignment_id)
-    if item is None or not is_student_of(current_user, item.class_id):
+    if item is None or not is_enrolled(current_user, item.class_id):
         return render_error(413)
     form = SubmissionForm(formdata=None)
     form.audio.errors = [too_large_message()]
@@ -566,11 +563,8 @@ def submission_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
 @login_required
 def submission_audio(submission_id: int, number: int) -> ResponseReturnValue:
     """A submitted recording (number 0: the draft, for its student only)."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None:
-        abort(404)
-    own = submission.student_id == current_user.id
-    if not own and (number == 0 or not teaches(current_user, submission.assignment.class_id)):
+    submission = submission_or_404(submission_id, current_user)
+    if number == 0 and submission.student_id != current_user.id:
         abort(404)
     found = assignments.version_audio(submission, number)
     if found is None or not found[0].is_file():

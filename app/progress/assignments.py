@@ -29,9 +29,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.models import Role, User
 from app.extensions import db
+from app.lessons.access import taught_by
 from app.lessons.media import NotAudio, audio_path, same_audio, store_audio
-from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Lesson
-from app.progress.blind import blind_numbers
+from app.lessons.models import CourseClass, Enrollment, Lesson
+from app.progress.blind import blind_numbers, shows_student_name
 from app.progress.models import (
     Assignment,
     Grade,
@@ -287,6 +288,12 @@ class StudentRow:
     reopened_until: datetime | None
     grade_state: str | None
     anonymous_number: int
+    blind: bool = False
+
+    @property
+    def name_hidden(self) -> bool:
+        """Blind grading: the overview says "Student 3" until the grade is released."""
+        return not shows_student_name(self.blind, self.grade_state == GradeState.RELEASED)
 
     @property
     def state(self) -> str:
@@ -336,6 +343,7 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
             reopened_until=row.reopened_until,
             grade_state=row.state,
             anonymous_number=numbers[row.id],
+            blind=assignment.blind,
         )
         for row in rows
     ]
@@ -810,14 +818,8 @@ def can_use_rubric(user: User, rubric: Rubric) -> bool:
     """Its owner, an admin, or a teacher of a class with an assignment that uses it."""
     if can_edit_rubric(user, rubric):
         return True
-    if not user.is_authenticated or not user.has_role(Role.TEACHER):
-        return False
     used = select(
-        exists().where(
-            Assignment.rubric_id == rubric.id,
-            Assignment.class_id == ClassTeacher.class_id,
-            ClassTeacher.user_id == user.id,
-        )
+        exists().where(Assignment.rubric_id == rubric.id, taught_by(user, Assignment.class_id))
     )
     return bool(db.session.scalar(used))
 
@@ -839,8 +841,7 @@ def teacher_rubrics(user: User) -> list[RubricRow]:
         .order_by(Rubric.title, Rubric.id)
     )
     if not user.has_role(Role.ADMIN):
-        taught = select(ClassTeacher.class_id).where(ClassTeacher.user_id == user.id)
-        used = select(Assignment.rubric_id).where(Assignment.class_id.in_(taught))
+        used = select(Assignment.rubric_id).where(taught_by(user, Assignment.class_id))
         query = query.where(or_(Rubric.owner_id == user.id, Rubric.id.in_(used)))
     rubrics = list(db.session.scalars(query))
     ids = [r.id for r in rubrics]

@@ -1,5 +1,10 @@
-"""Numbers for blind grading ("Student 3"), the same on the queue, the grading page and the
+"""Blind grading: the one rule for when a teacher sees the student's name, and the numbers
+("Student 3") shown instead, the same on the queue, the grading page, the gradebook and the
 assignment's overview.
+
+The rule: on a blind assignment, the class's teachers see who did a piece of work only once its
+grade is released (the form says "hide students' names until grades are released"). Until then
+every surface shows the number, and the gradebook does not even say whether the work is graded.
 
 The numbers must not give names away: following the class list (or the order students joined)
 would make "Student 3" the third name on the roster, the same student in every assignment. So
@@ -23,6 +28,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.lessons.models import Enrollment
 from app.progress.models import Assignment
+
+
+def shows_student_name(blind: bool, released: bool) -> bool:
+    """May a teacher see whose work this is: always, unless the assignment is blind and the
+    grade is not released yet."""
+    return not blind or released
 
 
 def _key() -> bytes:

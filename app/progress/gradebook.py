@@ -27,6 +27,7 @@ from app.auth.models import User
 from app.core.dbtypes import UTCDateTime
 from app.extensions import db
 from app.lessons.models import CourseClass, Enrollment, Item, Lesson, LessonProgress
+from app.progress.blind import shows_student_name
 from app.progress.models import Assignment, Grade, Submission
 from app.quizzes import scheduling
 from app.quizzes.models import Answer, ReviewCard
@@ -390,7 +391,7 @@ def build_gradebook(course_class: CourseClass, now: datetime) -> Gradebook:
     # release a cell says only whether the work was submitted, never whether it is graded.
     blind = {a.id for a in assignments if a.blind}
     for key, cell in cells.items():
-        if cell.assignment_id in blind and cell.state != CellState.RELEASED:
+        if not shows_student_name(cell.assignment_id in blind, cell.state == CellState.RELEASED):
             state = CellState.HIDDEN if cell.submitted else CellState.MISSING
             cells[key] = cell._replace(state=state, points=None, blind=True)
     empty = [Cell(a.id, blind=a.id in blind) for a in assignments]

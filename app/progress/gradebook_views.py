@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 
 from app.core.dbtypes import utcnow
 from app.core.exports import download
+from app.lessons.access import class_or_404
 from app.progress import exports
-from app.progress.access import taught_class_or_404
 from app.progress.class_stats import (
     ACTIVITY_DAYS,
     INACTIVE_AFTER_DAYS,
@@ -46,7 +46,7 @@ def gradebook_points(value: float | None) -> str:
 
 def _sorted_gradebook(class_id: int) -> tuple[Gradebook, list[Row], str, bool]:
     """The class's gradebook (404 unless the user teaches the class), sorted as the URL asks."""
-    course_class = taught_class_or_404(current_user, class_id)
+    course_class = class_or_404(class_id, current_user)
     book = build_gradebook(course_class, now())
     sort = valid_sort(request.args.get("sort"), book)
     descending = request.args.get("dir") == "desc"
@@ -91,7 +91,7 @@ def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
 @login_required
 def class_dashboard(class_id: int) -> ResponseReturnValue:
     """Each student at a glance (the longest inactive first) and the class's hardest words."""
-    course_class = taught_class_or_404(current_user, class_id)
+    course_class = class_or_404(class_id, current_user)
     dashboard = build_class_dashboard(course_class, now())
     sort = "name" if request.args.get("sort") == "name" else "inactive"
     # each date formatted once: a class of 1,000 has only a few dozen different days

@@ -15,18 +15,19 @@ from itertools import groupby
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
 from app.extensions import db
+from app.lessons.access import taught_by
 from app.lessons.media import same_audio
-from app.lessons.models import ClassTeacher, CourseClass, Enrollment
-from app.progress.blind import numbers_for_assignments
+from app.lessons.models import CourseClass, Enrollment
+from app.progress.blind import numbers_for_assignments, shows_student_name
 from app.progress.models import (
     Assignment,
     Grade,
@@ -130,7 +131,7 @@ class QueueRow:
     @property
     def name_hidden(self) -> bool:
         """Blind grading: the grader sees "Student 3" until the grade is released."""
-        return self.blind and self.state != QueueState.RELEASED
+        return not shows_student_name(self.blind, self.state == QueueState.RELEASED)
 
 
 @dataclass(frozen=True)
@@ -139,16 +140,6 @@ class QueuePage:
     total: int
     page: int
     pages: int
-
-
-def _class_scope(user: User, class_column: Any) -> ColumnElement[bool]:
-    """The classes the user grades: the ones they teach, every class for an admin."""
-    if user.has_role(Role.ADMIN):
-        return true()
-    if not user.has_role(Role.TEACHER):
-        return false()
-    taught = select(ClassTeacher.class_id).where(ClassTeacher.user_id == user.id)
-    return class_column.in_(taught)
 
 
 def _state_column() -> ColumnElement[str]:
@@ -183,7 +174,7 @@ def _pairs(user: User) -> Select[Any]:
             ),
         )
         .outerjoin(Grade, Grade.submission_id == Submission.id)
-        .where(_class_scope(user, Assignment.class_id))
+        .where(taught_by(user, Assignment.class_id))
     )
 
 
@@ -305,7 +296,7 @@ def awaiting_count(user: User) -> int:
             )
             .outerjoin(Grade, Grade.submission_id == Submission.id)
             .where(
-                _class_scope(user, Assignment.class_id),
+                taught_by(user, Assignment.class_id),
                 _needs_work(_state_column(), _resubmitted_column()),
             )
         )
@@ -323,12 +314,12 @@ def filter_choices(user: User) -> FilterChoices:
     """The classes and assignments the queue can be filtered by (two statements)."""
     classes = db.session.execute(
         select(CourseClass.id, CourseClass.name)
-        .where(_class_scope(user, CourseClass.id))
+        .where(taught_by(user, CourseClass.id))
         .order_by(CourseClass.created_at.desc(), CourseClass.id.desc())
     ).all()
     assignments = db.session.execute(
         select(Assignment.id, Assignment.title, Assignment.class_id)
-        .where(_class_scope(user, Assignment.class_id))
+        .where(taught_by(user, Assignment.class_id))
         .order_by(Assignment.class_id, Assignment.due_at, Assignment.id)
     ).all()
     return FilterChoices(

@@ -22,16 +22,17 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
+from app.lessons.access import teaches
 from app.lessons.media import NotAudio, audio_path, store_audio
 from app.lessons.notes import render_notes
 from app.progress import grading
-from app.progress.access import is_student_of, taught_assignment_or_404, teaches
-from app.progress.blind import blind_number
+from app.progress.access import class_student_or_404, submission_or_404, taught_assignment_or_404
+from app.progress.blind import blind_number, shows_student_name
 from app.progress.grading import (
     FEEDBACK_AUDIO_FOLDER,
     MAX_FEEDBACK_AUDIO_BYTES,
@@ -39,7 +40,7 @@ from app.progress.grading import (
     QueueState,
 )
 from app.progress.grading_forms import GradeForm, ReleaseForm, grade_form_class, queue_filters
-from app.progress.models import Grade, GradeState, Submission
+from app.progress.models import Assignment, Grade, GradeState, Submission
 from app.progress.views import bp
 
 log = logging.getLogger("sabak.progress")
@@ -155,10 +156,15 @@ def initial_data(grade: Grade | None) -> dict[str, Any]:
     return data
 
 
+def name_hidden(assignment: Assignment, grade: Grade | None) -> bool:
+    """The blind-grading rule for one piece of work (see blind.py)."""
+    return not shows_student_name(assignment.blind, grade is not None and grade.released)
+
+
 def student_label(submission: Submission, grade: Grade | None = None) -> str:
     """The student's name, or their blind number while a blind assignment's grade is unreleased."""
     grade = grade or submission.grade
-    if submission.assignment.blind and not (grade is not None and grade.released):
+    if name_hidden(submission.assignment, grade):
         number_in_class = blind_number(submission.assignment, submission.student_id)
         return (
             _("Student %(number)d", number=number_in_class) if number_in_class else _("A student")
@@ -179,7 +185,6 @@ def render_grade_page(
     grade = conflict or submission.grade
     versions = submission.versions
     version = next((v for v in versions if v.number == number), versions[-1] if versions else None)
-    name_hidden = assignment.blind and not (grade is not None and grade.released)
     rubric = assignment.rubric if assignment.rubric and assignment.rubric.criteria else None
     score = grading.score_rubric(rubric, form.rubric_choices(rubric)) if rubric else None
     conflict_score = (
@@ -197,7 +202,7 @@ def render_grade_page(
         versions=versions,
         version=version,
         student_label=student_label(submission, grade),
-        name_hidden=name_hidden,
+        name_hidden=name_hidden(assignment, grade),
         rubric=rubric,
         score=score,
         scaled=(
@@ -219,10 +224,8 @@ def render_grade_page(
 @roles_required(*GRADERS)
 def grade_student(assignment_id: int, student_id: int) -> ResponseReturnValue:
     """Grade a student of the class even without a submission (the row is made on demand)."""
-    assignment = taught_assignment_or_404(current_user, assignment_id)
-    student = db.session.get(User, student_id)
-    if student is None or not is_student_of(student, assignment.class_id):
-        abort(404)
+    assignment = taught_assignment_or_404(assignment_id, current_user)
+    class_student_or_404(assignment, student_id)
     submission = grading.get_or_create_submission(assignment, student_id)
     db.session.commit()
     return redirect(url_for("progress.grade", submission_id=submission.id))
@@ -378,7 +381,7 @@ def release_grade(submission_id: int) -> ResponseReturnValue:
 @roles_required(*GRADERS)
 def release_all(assignment_id: int) -> ResponseReturnValue:
     """Release every graded grade of an assignment at once."""
-    assignment = taught_assignment_or_404(current_user, assignment_id)
+    assignment = taught_assignment_or_404(assignment_id, current_user)
     waiting = grading.graded_count(assignment.id)
     queue = url_for("progress.grading_queue", assignment=assignment.id)
     if not confirmed():
@@ -432,15 +435,12 @@ def release_all(assignment_id: int) -> ResponseReturnValue:
 @login_required
 def feedback_audio(submission_id: int) -> ResponseReturnValue:
     """The teacher's spoken comment: for the class's teachers, and for the student once released."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None:
-        abort(404)
+    submission = submission_or_404(submission_id, current_user)
     grade = submission.grade
     if grade is None or not grade.feedback_audio_file:
         abort(404)
-    is_owner = submission.student_id == current_user.id and grade.released
-    if not is_owner and not teaches(current_user, submission.assignment.class_id):
-        abort(404)
+    if not grade.released and not teaches(current_user, submission.assignment.class_id):
+        abort(404)  # the student hears it once the grade is released
     try:
         path = audio_path(grade.feedback_audio_file, FEEDBACK_AUDIO_FOLDER)
     except NotAudio:

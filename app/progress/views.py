@@ -19,8 +19,8 @@ from markupsafe import Markup
 from app.auth.models import Role
 from app.core.dbtypes import utcnow
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
+from app.lessons.access import is_teacher
 from app.progress import charts, dashboard
-from app.progress.access import is_teacher
 from app.progress.gradebook import MASTERED_STABILITY_DAYS
 from app.quizzes import scheduling
 from app.quizzes.views import due_today

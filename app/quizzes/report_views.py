@@ -15,8 +15,8 @@ from app.core.decorators import roles_required
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
+from app.lessons.access import class_or_404, taught_by
 from app.lessons.models import Course, CourseClass, Lesson
-from app.lessons.services import teaches_class
 from app.quizzes import reports, services, stats
 from app.quizzes.forms import ReportForm, ResolveReportForm
 from app.quizzes.models import AnswerReport
@@ -106,10 +106,10 @@ def my_reports() -> ResponseReturnValue:
 
 
 def get_report(report_id: int) -> AnswerReport:
-    """A report the current teacher may decide; teachers of other courses get 403."""
+    """A report the current teacher may decide; teachers of other courses get 404."""
     report = db.get_or_404(AnswerReport, report_id)
     if not reports.can_resolve(current_user, report):
-        abort(403)
+        abort(404)
     return report
 
 
@@ -167,23 +167,11 @@ def resolve_report(report_id: int) -> ResponseReturnValue:
 # --- teachers: how a class does in its quizzes -----------------------------------------------
 
 
-def taught_class(class_id: int) -> CourseClass:
-    """A class the current user teaches (admins: any); else 404/403."""
-    course_class = db.get_or_404(
-        CourseClass,
-        class_id,
-        options=[selectinload(CourseClass.teacher_links), selectinload(CourseClass.course)],
-    )
-    if not teaches_class(current_user, course_class):
-        abort(403)
-    return course_class
-
-
 @bp.get("/classes/<int:class_id>")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def class_quizzes(class_id: int) -> ResponseReturnValue:
     """Each lesson's answers and error rate in the class, linking to the words."""
-    course_class = taught_class(class_id)
+    course_class = class_or_404(class_id, current_user)
     lessons = db.session.scalars(
         select(Lesson)
         .where(Lesson.course_id == course_class.course_id, Lesson.retired.is_(False))
@@ -202,7 +190,7 @@ def class_quizzes(class_id: int) -> ResponseReturnValue:
 @roles_required(Role.TEACHER, Role.ADMIN)
 def class_lesson(class_id: int, lesson_id: int) -> ResponseReturnValue:
     """The lesson's words the class gets wrong most, with the commonest wrong answers."""
-    course_class = taught_class(class_id)
+    course_class = class_or_404(class_id, current_user)
     lesson = db.one_or_404(
         select(Lesson)
         .where(Lesson.id == lesson_id, Lesson.course_id == course_class.course_id)
@@ -226,12 +214,12 @@ def lesson_results(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
         .join(Course, Course.id == Lesson.course_id)
         .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
     )
-    query = select(CourseClass).where(CourseClass.course_id == lesson.course_id)
-    if not current_user.has_role(Role.ADMIN):
-        query = query.where(CourseClass.teacher_links.any(user_id=current_user.id))
+    query = select(CourseClass).where(
+        CourseClass.course_id == lesson.course_id, taught_by(current_user, CourseClass.id)
+    )
     classes = db.session.scalars(query.order_by(CourseClass.id.desc())).all()
     if not classes:
-        abort(403)
+        abort(404)
     if len(classes) == 1:
         return redirect(
             url_for("quizzes.class_lesson", class_id=classes[0].id, lesson_id=lesson.id)

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, update
+from sqlalchemy import Select, and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role, User
 from app.extensions import db
 from app.kyrgyz.normalize import has_cyrillic, normalize
-from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Item
+from app.lessons.access import is_teacher, taught_by
+from app.lessons.models import CourseClass, Enrollment, Item
 from app.lessons.services import ACCEPTED_ANSWER_SOURCES
 from app.quizzes.models import (
     Answer,
@@ -115,22 +116,19 @@ def report_answer(user: User, question: Question, *, now: datetime) -> ReportRes
 # --- who sees which reports ------------------------------------------------------------------
 
 
-def _taught_by(teacher: User) -> ColumnElement[bool]:
-    """Reports by a student of a class the teacher teaches, on a word of that class's course."""
-    return exists().where(
-        Enrollment.user_id == AnswerReport.user_id,
-        Enrollment.class_id == CourseClass.id,
-        CourseClass.course_id == Item.course_id,
-        ClassTeacher.class_id == CourseClass.id,
-        ClassTeacher.user_id == teacher.id,
-    )
-
-
 def _visible(query: Select, teacher: User) -> Select:
+    """Reports by a student of a class the teacher teaches, on a word of that class's course."""
     query = query.join(Item, Item.id == AnswerReport.item_id)
     if teacher.has_role(Role.ADMIN):
         return query
-    return query.where(_taught_by(teacher))
+    return query.where(
+        exists().where(
+            Enrollment.user_id == AnswerReport.user_id,
+            Enrollment.class_id == CourseClass.id,
+            CourseClass.course_id == Item.course_id,
+            taught_by(teacher, CourseClass.id),
+        )
+    )
 
 
 def open_report_count(teacher: User) -> int:
@@ -171,7 +169,7 @@ def can_resolve(teacher: User, report: AnswerReport) -> bool:
     """Admins, and teachers of a class of the word's course that the student is in."""
     if teacher.has_role(Role.ADMIN):
         return True
-    if not teacher.has_role(Role.TEACHER):
+    if not is_teacher(teacher):
         return False
     query = select(
         exists().where(
@@ -180,8 +178,7 @@ def can_resolve(teacher: User, report: AnswerReport) -> bool:
                 Enrollment.user_id == report.user_id,
                 Enrollment.class_id == CourseClass.id,
                 CourseClass.course_id == Item.course_id,
-                ClassTeacher.class_id == CourseClass.id,
-                ClassTeacher.user_id == teacher.id,
+                taught_by(teacher, CourseClass.id),
             )
         )
     )

@@ -33,8 +33,8 @@ from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.extensions import db
 from app.kyrgyz.morphology import FORM_LABELS
+from app.lessons.access import can_view_course
 from app.lessons.models import Course, Lesson
-from app.lessons.services import can_view_course
 from app.quizzes import hub, reports, scheduling, services
 from app.quizzes.exercises import JA_MARKERS, short_gloss
 from app.quizzes.forms import (

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
-from app.lessons import services
+from app.lessons import access, services
 from app.lessons.models import Course, CourseClass, Enrollment, Lesson, LessonProgress
 
 
@@ -56,14 +56,14 @@ def test_who_may_view_and_edit_a_course(app_ctx, make_course, make_user, make_cl
     admin = db.session.get(User, make_user(roles="admin").id)
     stranger = db.session.get(User, make_user(roles="teacher").id)
     # Teaching a class of the course lets a teacher see it, not edit it: editors edit.
-    assert services.can_view_course(t, course) and not services.can_edit_course(t, course)
+    assert access.can_view_course(t, course) and not access.can_edit_course(t, course)
     assert services.add_editor(course, t, by=admin)
-    assert services.can_edit_course(t, course) and services.can_view_course(t, course)
-    assert not services.can_edit_course(t, other_course)
-    assert services.can_view_course(s, course) and not services.can_edit_course(s, course)
-    assert not services.can_view_course(s, other_course)
-    assert services.can_edit_course(admin, other_course)
-    assert not services.can_view_course(stranger, course)
+    assert access.can_edit_course(t, course) and access.can_view_course(t, course)
+    assert not access.can_edit_course(t, other_course)
+    assert access.can_view_course(s, course) and not access.can_edit_course(s, course)
+    assert not access.can_view_course(s, other_course)
+    assert access.can_edit_course(admin, other_course)
+    assert not access.can_view_course(stranger, course)
 
 
 def test_mark_done_is_idempotent(app_ctx, make_course, make_user):
@@ -106,11 +106,11 @@ def test_course_editors_are_teachers_and_the_last_stays(app_ctx, make_course, ma
     assert services.add_editor(course, second, by=first) is True
     assert [u.display_name for u in services.course_editors(course)] == ["Айгүл", "Бакыт"]
     services.remove_editor(course, second, by=first)
-    assert not services.can_edit_course(second, course)
+    assert not access.can_edit_course(second, course)
     with pytest.raises(services.LastEditor):
         services.remove_editor(course, first, by=first)
-    assert services.can_edit_course(first, course)
+    assert access.can_edit_course(first, course)
     services.remove_editor(course, first, by=admin)  # an admin may leave a course to admins
     db.session.commit()
     assert services.course_editors(course) == []
-    assert services.can_edit_course(admin, course) and not services.can_edit_course(first, course)
+    assert access.can_edit_course(admin, course) and not access.can_edit_course(first, course)

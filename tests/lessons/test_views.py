@@ -37,8 +37,8 @@ COURSE_PAGES = ["/lessons/courses/kyrgyz-test/", "/lessons/courses/kyrgyz-test/l
     [
         (None, 302),
         ("student", 200),
-        ("outsider", 403),
-        ("other_teacher", 403),
+        ("outsider", 404),
+        ("other_teacher", 404),
         ("teacher", 200),
         ("admin", 200),
     ],
@@ -60,7 +60,7 @@ CLASS_PAGES = [
 @pytest.mark.parametrize(("method", "url"), CLASS_PAGES)
 @pytest.mark.parametrize(
     ("who", "status"),
-    [(None, 302), ("student", 403), ("other_teacher", 403), ("teacher", None), ("admin", None)],
+    [(None, 302), ("student", 403), ("other_teacher", 404), ("teacher", None), ("admin", None)],
 )
 def test_class_pages_only_for_their_teachers(client, auth, setup, method, url, who, status):
     if who:
@@ -80,7 +80,7 @@ def test_teachers_see_only_their_own_classes(client, auth, setup, make_class, ma
     auth.login(user=setup["teacher"])
     body = client.get("/lessons/classes/").get_data(as_text=True)
     assert "2027年春 入門クラス (火曜夜)" in body and "Someone else's class" not in body
-    assert client.get(f"/lessons/classes/{other['id']}").status_code == 403
+    assert client.get(f"/lessons/classes/{other['id']}").status_code == 404
 
 
 def test_student_joins_with_the_code_and_sees_the_class_at_home(
@@ -226,7 +226,7 @@ def test_audio_is_private_to_the_course(client, auth, setup, app):
     auth.login(user=setup["outsider"])
     with app.app_context():
         item = db.session.scalar(select(Item).where(Item.ky == "кол"))
-    assert client.get(f"/lessons/audio/{item.id}").status_code == 403
+    assert client.get(f"/lessons/audio/{item.id}").status_code == 404
 
 
 @pytest.mark.parametrize(

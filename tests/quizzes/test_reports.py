@@ -187,7 +187,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, setup, app):
         ("student", 403, False, 403),
         ("reporter", 403, False, 403),
         ("class_teacher", 200, True, 302),
-        ("other_teacher", 200, False, 403),
+        ("other_teacher", 200, False, 404),
         ("admin", 200, True, 302),
     ],
 )
