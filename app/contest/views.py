@@ -65,9 +65,9 @@ from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.exports import download
 from app.core.inputs import CONTROL, database_int, page_number
+from app.core.markdown import render_notes
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db, limiter
-from app.lessons.notes import render_notes
 from app.privacy import services as privacy
 
 bp = Blueprint("contest", __name__)

@@ -25,13 +25,13 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError
 from sqlalchemy import delete, insert, select
 
+from app.core.markdown import DIRECTIVE, directive_words
+from app.core.media import MAX_RECORDING_BYTES, NotAudio, audio_path, sniff_audio, store_audio
 from app.extensions import db
 from app.kyrgyz.latin import slugify
 from app.kyrgyz.morphology import CASES, PERSONS, decline, plural, possessive
 from app.kyrgyz.normalize import normalize
-from app.lessons.media import MAX_RECORDING_BYTES, NotAudio, audio_path, sniff_audio, store_audio
 from app.lessons.models import AudioSource, Course, Item, ItemKind, Lesson
-from app.lessons.notes import DIRECTIVE, directive_words
 from app.lessons.services import (
     LessonsError,
     items_with_progress,

@@ -31,9 +31,9 @@ from app.contest.services import event_over
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx
+from app.core.markdown import render_notes
 from app.core.urls import safe_next
 from app.extensions import db, limiter
-from app.lessons.notes import render_notes
 from app.privacy import erasure, export, services
 from app.privacy.forms import ConsentForm, DeleteAccountForm, PolicyForm, PurgeEditionForm
 from app.privacy.models import PolicyVersion

@@ -34,10 +34,10 @@ from app.core.confirm import Confirmation, ask, confirmed
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.errors import render_error
+from app.core.markdown import render_notes
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.models import CourseClass
-from app.lessons.notes import render_notes
 from app.progress import assignments
 from app.progress.access import (
     is_student_of,

@@ -28,8 +28,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.models import Role, User
+from app.core.media import NotAudio, audio_path, same_audio, store_audio
 from app.extensions import db
-from app.lessons.media import NotAudio, audio_path, same_audio, store_audio
 from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Lesson
 from app.progress.blind import blind_numbers
 from app.progress.models import (

@@ -23,8 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.models import Role, User
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
+from app.core.media import same_audio
 from app.extensions import db
-from app.lessons.media import same_audio
 from app.lessons.models import ClassTeacher, CourseClass, Enrollment
 from app.progress.blind import numbers_for_assignments
 from app.progress.models import (

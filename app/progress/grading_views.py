@@ -25,10 +25,10 @@ from flask_login import current_user, login_required
 from app.auth.models import Role, User
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
+from app.core.markdown import render_notes
+from app.core.media import NotAudio, audio_path, store_audio
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
-from app.lessons.media import NotAudio, audio_path, store_audio
-from app.lessons.notes import render_notes
 from app.progress import grading
 from app.progress.access import is_student_of, taught_assignment_or_404, teaches
 from app.progress.blind import blind_number

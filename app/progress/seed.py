@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
+from app.core.media import store_audio
 from app.extensions import db
-from app.lessons.media import store_audio
 from app.lessons.models import CourseClass, Lesson
 from app.progress.models import (
     Assignment,

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.core.media import audio_path, store_audio
 from app.extensions import db
 from app.lessons import services
 from app.lessons.course_files import (
@@ -26,7 +27,6 @@ from app.lessons.course_files import (
     import_course,
     load_course_dir,
 )
-from app.lessons.media import audio_path, store_audio
 from app.lessons.models import LEVELS, AudioSource, Course, Item, Lesson, LessonProgress
 from tests.conftest import UserInfo
 from tests.helpers import count_queries

@@ -16,8 +16,8 @@ from sqlalchemy import insert, select, update
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
+from app.core.media import audio_path, store_audio
 from app.extensions import db
-from app.lessons.media import audio_path, store_audio
 from app.lessons.models import ClassTeacher
 from app.progress import grading
 from app.progress.blind import blind_numbers
