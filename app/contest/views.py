@@ -61,6 +61,7 @@ from app.contest.models import (
     Status,
 )
 from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
+from app.core.dates import TOKYO
 from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.exports import download
@@ -72,7 +73,6 @@ from app.privacy import services as privacy
 
 bp = Blueprint("contest", __name__)
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 ORGANIZERS = (Role.ORGANIZER, Role.ADMIN)
 PAGE_SIZE = 50
 

@@ -386,24 +386,6 @@ def submission_for_grading(submission_id: int) -> Submission | None:
     ).first()
 
 
-def get_or_create_submission(assignment: Assignment, student_id: int) -> Submission:
-    """The student's submission row, created empty if needed, so a teacher can grade a
-    non-submission; safe when two requests create it at once (unique assignment + student)."""
-    query = select(Submission).where(
-        Submission.assignment_id == assignment.id, Submission.student_id == student_id
-    )
-    submission = db.session.scalars(query).first()
-    if submission is not None:
-        return submission
-    submission = Submission(assignment_id=assignment.id, student_id=student_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(submission)
-    except IntegrityError:
-        submission = db.session.scalars(query).one()
-    return submission
-
-
 @dataclass(frozen=True)
 class RubricScore:
     total: int

@@ -29,7 +29,7 @@ from app.core.markdown import render_notes
 from app.core.media import NotAudio, audio_path, store_audio
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
-from app.progress import grading
+from app.progress import assignments, grading
 from app.progress.access import is_student_of, taught_assignment_or_404, teaches
 from app.progress.blind import blind_number
 from app.progress.grading import (
@@ -223,7 +223,7 @@ def grade_student(assignment_id: int, student_id: int) -> ResponseReturnValue:
     student = db.session.get(User, student_id)
     if student is None or not is_student_of(student, assignment.class_id):
         abort(404)
-    submission = grading.get_or_create_submission(assignment, student_id)
+    submission = assignments.get_or_create_submission(assignment, student_id)
     db.session.commit()
     return redirect(url_for("progress.grade", submission_id=submission.id))
 

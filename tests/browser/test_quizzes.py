@@ -193,7 +193,7 @@ def test_a_missed_word_comes_back_before_the_end_and_in_the_review_within_minute
     page, app, make_user, monkeypatch
 ):
     clock = {"now": datetime(2027, 4, 14, 1, 0, tzinfo=UTC)}  # 10:00 in Tokyo
-    monkeypatch.setattr("app.quizzes.views.now", lambda: clock["now"])
+    monkeypatch.setattr("app.core.dates.now", lambda: clock["now"])
     monkeypatch.setattr("app.quizzes.services.new_seed", lambda: 1)
     with app.app_context():
         for _line in seed_demo_data(password="sabak-demo"):
