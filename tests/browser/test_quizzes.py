@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
-from app.core.seed import DEMO_CLASS_CODE, seed_demo_data
+from app.core.seed import seed_demo_data
 from app.extensions import db
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.seed import DEMO_CLASS_CODE
 from app.privacy.services import record_consent
 from app.quizzes import services
 from app.quizzes.models import Question, ReviewCard
