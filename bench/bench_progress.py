@@ -54,7 +54,6 @@ def generate(database_url: str, students: int, answers: int, assignments: int) -
     from app import create_app
     from app.auth.models import User, UserRole
     from app.core.dbtypes import utcnow
-    from app.core.seed import STARTER_COURSE
     from app.extensions import db
     from app.lessons.course_files import import_course
     from app.lessons.models import (
@@ -66,6 +65,7 @@ def generate(database_url: str, students: int, answers: int, assignments: int) -
         Lesson,
         LessonProgress,
     )
+    from app.lessons.seed import STARTER_COURSE
     from app.progress.models import Assignment, Grade, Submission, SubmissionVersion
     from app.quizzes.models import Answer, Question, QuizSession, ReviewCard, ReviewLog
 

@@ -36,11 +36,11 @@ def prepare(database_url: str, students: int, answers: int) -> list[dict[str, An
     from app import create_app
     from app.auth import services as accounts
     from app.core.dbtypes import utcnow
-    from app.core.seed import STARTER_COURSE
     from app.extensions import db
     from app.kyrgyz.normalize import fold_special
     from app.lessons.course_files import import_course
     from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson
+    from app.lessons.seed import STARTER_COURSE
     from app.quizzes import services
 
     app = create_app(benchlib.app_settings(database_url))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,17 +10,21 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.auth.models import Role
+from app.core.fields import (
+    MultiCheckboxField,
+    katakana_only,
+    password_field,
+    strip,
+    to_fullwidth_katakana,
+)
 from app.core.forms import BaseForm
 
-KATAKANA = re.compile(r"^[\u30A0-\u30FF\u3000 ]+$")
 LANGUAGE_CHOICES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
 TIMEZONE_CHOICES = [
     SelectChoice("Asia/Tokyo", _l("Japan (Tokyo)")),
@@ -31,36 +33,6 @@ TIMEZONE_CHOICES = [
     SelectChoice("Europe/London", _l("United Kingdom (London)")),
     SelectChoice("America/New_York", _l("United States (New York)")),
 ]
-MIN_PASSWORD = 8
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def to_fullwidth_katakana(value: Any) -> Any:
-    """Half-width katakana (ｶﾀｶﾅ) becomes full-width; surrounding spaces go."""
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
-
-
-def katakana_only(form: BaseForm, field: StringField) -> None:
-    if field.data and not KATAKANA.match(field.data):
-        raise ValidationError(_l("Please write your name in katakana (e.g. ヤマダ ハナコ)."))
-
-
-def password_field(label: Any) -> PasswordField:
-    return PasswordField(
-        label,
-        validators=[
-            DataRequired(),
-            Length(min=MIN_PASSWORD, max=128, message=_l("Use between 8 and 128 characters.")),
-        ],
-    )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LoginForm(BaseForm):

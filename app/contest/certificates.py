@@ -20,16 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from sqlalchemy import select
 
 from app.contest.models import PLACES, Division, Edition, Prize, PrizeKind, Registration, Status
+from app.core.dates import TOKYO
 from app.extensions import db
 
 FONTS = Path(__file__).parent / "fonts"
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 ISSUER_JA = "駐日キルギス共和国大使館"
 ISSUER_KY = "Кыргыз Республикасынын Япониядагы элчилиги"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,9 +10,8 @@ from sqlalchemy.orm import selectinload
 from app.contest.errors import ContestError
 from app.contest.judging import has_scores
 from app.contest.models import Criterion, Division, Edition
+from app.core.dates import TOKYO
 from app.extensions import db
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 Rubric = list[tuple[str, str, int, int]]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from app.contest.eligibility import format_years
 from app.contest.forms import affiliation_labels, age_group_labels, status_labels
 from app.contest.models import Division, Edition, Registration, Status
 from app.core import exports
+from app.core.dates import TOKYO
 from app.extensions import db
 
 
@@ -62,7 +62,7 @@ def table(edition: Edition) -> tuple[list[str], list[list[Any]]]:
             r.speech_title_ky,
             r.speech_title_ja,
             yes if r.consent_photos else no,
-            r.created_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M"),
+            r.created_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
         ]
         for r in _rows(edition)
     ]

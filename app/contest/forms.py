@@ -34,17 +34,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.auth.forms import MultiCheckboxField, katakana_only, password_field, to_fullwidth_katakana
 from app.contest.models import Status
 from app.contest.registration import DETAIL_FIELDS, Details
+from app.core.fields import (
+    MultiCheckboxField,
+    katakana_only,
+    password_field,
+    strip,
+    to_fullwidth_katakana,
+)
 from app.core.forms import BaseForm
 
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 PHONE = re.compile(r"^\+?[0-9][0-9\- ()]{6,20}$")
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def nfkc(value: Any) -> Any:

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +16,7 @@ from app.contest.editions import TOKYO, event_over
 from app.contest.errors import ContestError
 from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
-from app.core.mail import queue_mail
+from app.core.mail import queue_mail, queue_template_mail
 from app.extensions import db
 
 
@@ -114,31 +114,18 @@ def _mail_context() -> AbstractContextManager[object]:
     return current_app.test_request_context(base_url=base)
 
 
-def send(registration: Registration, template: str, **context: object) -> None:
+def send(registration: Registration, template: str, **context: Any) -> None:
     """One bilingual message: the registrant's language first, then the other."""
-    languages = ["ja", "en"] if registration.language != "en" else ["en", "ja"]
-    parts: list[tuple[str, str]] = []
+    languages = ("ja", "en") if registration.language != "en" else ("en", "ja")
     with _mail_context():
         link = url_for("contest.my_registration", year=registration.edition.year, _external=True)
-        for language in languages:
-            parts.append(_render(template, language, registration, link, context))
-    subject = " / ".join(p[0] for p in parts)
-    body = "\n\n―――――――――――――――――――――――――\n\n".join(p[1] for p in parts)
-    queue_mail(registration.email, subject, body + "\n", topic=template)
-
-
-def _render(
-    template: str, language: str, registration: Registration, link: str, context: dict[str, object]
-) -> tuple[str, str]:
-    with force_locale(language):
-        rendered = render_template(
-            f"mail/{template}.txt",
+        queue_template_mail(
+            registration.email,
+            template,
+            language=languages,
             registration=registration,
             edition=registration.edition,
             division=registration.division,
-            language=language,
             link=link,
             **context,
-        ).strip()
-    subject, _sep, body = rendered.partition("\n")
-    return subject.strip(), body.strip()
+        )

@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
 from app.auth import services as accounts
@@ -28,6 +29,7 @@ from app.contest.models import (
     Status,
 )
 from app.core.dbtypes import utcnow
+from app.core.seed import DemoData, DemoSeeder, add_seeder
 from app.extensions import db
 
 VENUE_JA = "在日本キルギス共和国大使館 (東京都目黒区)"
@@ -114,6 +116,17 @@ SPECIAL_PRIZE = "大使特別賞 / Ambassador's Special Prize"
 
 CONTACT_NAME = "在日キルギス共和国大使館 弁論大会事務局 / Embassy contest office"
 CONTACT_EMAIL = "contest@example.com"
+
+
+def register_seeders(state: BlueprintSetupState) -> None:
+    """`flask seed-demo` makes the past and current contest editions."""
+    add_seeder(state.app, DemoSeeder("contest", seed_demo, order=50))
+
+
+def seed_demo(data: DemoData) -> Iterator[str]:
+    """The contest, with the demo classmates among its registrants."""
+    # The demo student is left out so that they can try registering themselves.
+    yield from seed_contest(data.users["organizer@example.com"], data.classmates)
 
 
 def seed_contest(organizer: User, students: Sequence[User]) -> Iterator[str]:

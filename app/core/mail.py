@@ -37,14 +37,32 @@ def queue_mail(
     return message
 
 
-def queue_template_mail(
-    recipient: str, template: str, *, language: str, topic: str = "", **context: Any
-) -> OutboxMessage:
-    """Render templates/mail/<template>.txt (first line is the subject) in `language`, then queue it."""
+BILINGUAL_SEPARATOR = "\n\n―――――――――――――――――――――――――\n\n"
+
+
+def render_template_mail(template: str, language: str, **context: Any) -> tuple[str, str]:
+    """(subject, body) of templates/mail/<template>.txt in `language`; its first line is the subject."""
     with force_locale(language):
-        rendered = render_template(f"mail/{template}.txt", **context).strip()
+        rendered = render_template(f"mail/{template}.txt", language=language, **context).strip()
     subject, _, body = rendered.partition("\n")
-    return queue_mail(recipient, subject.strip(), body.strip() + "\n", topic=topic or template)
+    return subject.strip(), body.strip()
+
+
+def queue_template_mail(
+    recipient: str,
+    template: str,
+    *,
+    language: str | tuple[str, ...],
+    topic: str = "",
+    **context: Any,
+) -> OutboxMessage:
+    """Render a mail template and queue it; several languages make one message, each in turn
+    (subjects joined by " / "), for readers whose language we don't know for sure."""
+    languages = (language,) if isinstance(language, str) else language
+    parts = [render_template_mail(template, each, **context) for each in languages]
+    subject = " / ".join(part[0] for part in parts)
+    body = BILINGUAL_SEPARATOR.join(part[1] for part in parts)
+    return queue_mail(recipient, subject, body + "\n", topic=topic or template)
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.core.dates import spoken_date
+from app.core.dates import from_now, japan_time, spoken_date, tokyo_time
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
@@ -49,6 +49,9 @@ def register_navigation(state: BlueprintSetupState) -> None:
 
 
 bp.add_app_template_filter(spoken_date, "spoken_date")
+bp.add_app_template_filter(japan_time, "japan_time")
+bp.add_app_template_filter(tokyo_time, "tokyo")
+bp.add_app_template_filter(from_now, "from_now")
 
 
 @bp.app_context_processor

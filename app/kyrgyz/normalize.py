@@ -63,7 +63,7 @@ def is_cyrillic(char: str) -> bool:
 
 def has_cyrillic(text: str) -> bool:
     """True if any character of `text` is Cyrillic."""
-    return any("\u0400" <= char <= "\u052f" for char in text)
+    return any(map(is_cyrillic, text))
 
 
 def has_latin(text: str) -> bool:

@@ -12,6 +12,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, ValidationError
 
+from app.core.fields import strip
 from app.core.forms import BaseForm
 from app.kyrgyz.normalize import has_cyrillic, has_latin
 from app.lessons.editing import RESERVED_SLUGS
@@ -36,11 +37,6 @@ POS_LABELS = {
 KIND_LABELS = {ItemKind.WORD: _l("Word"), ItemKind.PHRASE: _l("Phrase")}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NOTES = 20_000
-
-
-def strip(value: Any) -> Any:
-    """Filter: surrounding spaces go."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def single_line(value: Any) -> Any:

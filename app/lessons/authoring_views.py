@@ -24,6 +24,8 @@ from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
 from app.core.errors import render_error
 from app.core.htmx import vary_on_htmx
+from app.core.markdown import render_notes
+from app.core.media import MAX_RECORDING_BYTES
 from app.core.urls import safe_next
 from app.extensions import db
 from app.lessons import editing
@@ -42,9 +44,7 @@ from app.lessons.authoring_forms import (
     RecordingForm,
     lines_of,
 )
-from app.lessons.media import MAX_RECORDING_BYTES
 from app.lessons.models import Course, Item, ItemKind, Lesson
-from app.lessons.notes import render_notes
 from app.lessons.services import (
     LastEditor,
     NotATeacher,

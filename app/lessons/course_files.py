@@ -25,13 +25,13 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError
 from sqlalchemy import delete, insert, select
 
+from app.core.markdown import DIRECTIVE, directive_words
+from app.core.media import MAX_RECORDING_BYTES, NotAudio, audio_path, sniff_audio, store_audio
 from app.extensions import db
 from app.kyrgyz.latin import slugify
 from app.kyrgyz.morphology import CASES, PERSONS, decline, plural, possessive
-from app.kyrgyz.normalize import normalize
-from app.lessons.media import MAX_RECORDING_BYTES, NotAudio, audio_path, sniff_audio, store_audio
+from app.kyrgyz.normalize import has_cyrillic, has_latin, normalize
 from app.lessons.models import AudioSource, Course, Item, ItemKind, Lesson
-from app.lessons.notes import DIRECTIVE, directive_words
 from app.lessons.services import (
     LessonsError,
     items_with_progress,
@@ -335,19 +335,11 @@ def _ky_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
-def _is_latin(char: str) -> bool:
-    return "a" <= char.lower() <= "z"
-
-
-def _is_cyrillic(char: str) -> bool:
-    return "\u0400" <= char <= "\u04ff"
-
-
 def _kyrgyz_text_problem(text: str) -> str | None:
     if text != text.strip():
         return "has spaces at its start or end"
     for word in re.findall(r"\w+", text):
-        if any(map(_is_latin, word)) and any(map(_is_cyrillic, word)):
+        if has_latin(word) and has_cyrillic(word):
             return f"{word!r} mixes Latin and Cyrillic letters (a Latin look-alike letter?)"
     return None
 

@@ -16,9 +16,9 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.core.media import MAX_RECORDING_BYTES, NotAudio, audio_path, store_audio
 from app.extensions import db
 from app.kyrgyz.latin import slugify
-from app.lessons.media import MAX_RECORDING_BYTES, NotAudio, audio_path, store_audio
 from app.lessons.models import AudioSource, Course, Item, Lesson
 from app.lessons.services import LessonsError
 

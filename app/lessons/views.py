@@ -27,6 +27,8 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import Role, User
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
+from app.core.markdown import render_notes
+from app.core.media import NotAudio, audio_path
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.extensions import db
 from app.lessons import services
@@ -38,9 +40,7 @@ from app.lessons.access import (
     is_teacher,
 )
 from app.lessons.forms import ClassForm, JoinForm
-from app.lessons.media import NotAudio, audio_path
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
-from app.lessons.notes import render_notes
 
 bp = Blueprint("lessons", __name__)
 

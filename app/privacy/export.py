@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import User
 from app.contest.models import Registration
 from app.core.dbtypes import utcnow
+from app.core.media import NotAudio, audio_path
 from app.core.models import OutboxMessage
 from app.extensions import Model, db
-from app.lessons.media import NotAudio, audio_path
 from app.lessons.models import Enrollment, LessonProgress
 from app.privacy import services
 from app.progress.assignments import AUDIO_FOLDER

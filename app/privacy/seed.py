@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
 from app.auth import services as accounts
@@ -13,11 +14,30 @@ from app.auth.models import User
 from app.config import PROJECT_ROOT
 from app.contest.models import Division, Edition, Registration, Status
 from app.contest.registration import search_key
+from app.core.seed import DemoData, DemoSeeder, add_seeder
 from app.extensions import db
 from app.privacy import services
 from app.privacy.models import Consent
 
 POLICY_DIR = PROJECT_ROOT / "content" / "privacy"
+
+
+def register_seeders(state: BlueprintSetupState) -> None:
+    """`flask seed-demo`: the policy and consents first; an edition past retention after the contest."""
+    add_seeder(state.app, DemoSeeder("privacy", seed_policy_demo, order=10))
+    add_seeder(state.app, DemoSeeder("privacy-retention", seed_retention_demo, order=60))
+
+
+def seed_policy_demo(data: DemoData) -> Iterator[str]:
+    """The policy in force, written by the demo admin, and every demo person's consent to it."""
+    yield from seed_privacy(
+        data.users["admin@example.com"], [*data.users.values(), *data.classmates]
+    )
+
+
+def seed_retention_demo(data: DemoData) -> Iterator[str]:
+    """A contest edition old enough that the console asks to erase its registrants' details."""
+    yield from seed_old_edition(data.password)
 
 
 def seed_privacy(admin: User, people: Sequence[User]) -> Iterator[str]:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.core.dates import TOKYO
 from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.privacy.models import Consent, PolicyVersion
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 # How long a worker trusts its idea of the version in force before asking the database again:
 # a new version reaches every worker within this time, and pages cost no query meanwhile.
 CURRENT_VERSION_TTL = 60.0

@@ -3,8 +3,6 @@ data (download, delete), the admin's policy editor and the organizers' purge of 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -28,12 +26,12 @@ from flask_login import current_user, login_required, logout_user
 from app.auth.models import Role
 from app.contest.editions import event_over
 from app.contest.models import Edition
-from app.core.dbtypes import utcnow
+from app.core import dates
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx
+from app.core.markdown import render_notes
 from app.core.urls import safe_next
 from app.extensions import db, limiter
-from app.lessons.notes import render_notes
 from app.privacy import erasure, export, services
 from app.privacy.forms import ConsentForm, DeleteAccountForm, PolicyForm, PurgeEditionForm
 from app.privacy.models import PolicyVersion
@@ -54,11 +52,6 @@ def register_template_global(state: BlueprintSetupState) -> None:
 def language() -> str:
     locale = get_locale()
     return locale.language if locale else "ja"
-
-
-def now() -> datetime:
-    """The clock of this request (tests may replace it)."""
-    return utcnow()
 
 
 # --- asking again when the policy changes -------------------------------------------------------
@@ -176,7 +169,7 @@ def delete_account() -> ResponseReturnValue:
         else:
             user = current_user._get_current_object()
             chosen = user.language
-            result = erasure.delete_account(user, now=now())
+            result = erasure.delete_account(user, now=dates.now())
             db.session.commit()
             erasure.remove_recordings(result)
             logout_user()
@@ -286,7 +279,7 @@ def purge_edition(year: int) -> ResponseReturnValue:
             form.year.errors.append(_("Please type %(year)d to confirm.", year=edition.year))
         else:
             try:
-                done = erasure.purge_edition(edition, current_user, now=now())
+                done = erasure.purge_edition(edition, current_user, now=dates.now())
             except erasure.EditionNotOver:
                 db.session.rollback()
                 flash(
@@ -307,7 +300,7 @@ def purge_edition(year: int) -> ResponseReturnValue:
         edition=edition,
         purge=purge,
         form=form,
-        over=event_over(edition, now()),
+        over=event_over(edition, dates.now()),
         retention_ends=erasure.retention_ends(edition),
         years=erasure.retention_years(),
     )

@@ -6,6 +6,9 @@ from app.progress import (  # noqa: F401  (tables for the metadata; modules with
     grading_views,
     models,
 )
+from app.progress.seed import register_seeders
 from app.progress.views import bp
+
+bp.record_once(register_seeders)
 
 __all__ = ["bp"]

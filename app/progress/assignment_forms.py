@@ -21,8 +21,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.dates import TOKYO, tokyo_to_utc
 from app.core.forms import BaseForm, BaseSubform
-from app.progress.assignments import TOKYO, tokyo_to_utc
 from app.progress.models import AssignmentKind
 
 # datetime-local sends 2027-05-31T23:59; the first format is also how the value is shown

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from babel.dates import format_skeleton, format_timedelta
 from flask import (
     abort,
     flash,
@@ -30,15 +29,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import Role
+from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed
-from app.core.dbtypes import utcnow
 from app.core.decorators import roles_required
 from app.core.errors import render_error
+from app.core.markdown import render_notes
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.access import class_or_404, is_enrolled, teaches
 from app.lessons.models import CourseClass
-from app.lessons.notes import render_notes
 from app.progress import assignments
 from app.progress.access import class_student_or_404, submission_or_404, taught_assignment_or_404
 from app.progress.assignment_forms import (
@@ -52,7 +51,6 @@ from app.progress.assignment_forms import (
     is_blank,
 )
 from app.progress.assignments import (
-    TOKYO,
     AssignmentDetails,
     CriterionDetails,
     LevelDetails,
@@ -66,11 +64,6 @@ TEACHERS = (Role.TEACHER, Role.ADMIN)
 MAX_RECORDING_SECONDS = 300
 
 
-def now() -> datetime:
-    """The clock of this request (tests may replace it)."""
-    return utcnow()
-
-
 def language() -> str:
     locale = get_locale()
     return locale.language if locale else "ja"
@@ -82,7 +75,9 @@ def language() -> str:
 def open_assignments_badge() -> int:
     """Open assignments the signed-in student hasn't submitted, counted once per request."""
     if "progress_open_assignments" not in g:
-        g.progress_open_assignments = assignments.open_unsubmitted_count(current_user.id, now())
+        g.progress_open_assignments = assignments.open_unsubmitted_count(
+            current_user.id, dates.now()
+        )
     return int(g.progress_open_assignments)
 
 
@@ -101,26 +96,6 @@ def register_assignment_navigation(state: BlueprintSetupState) -> None:
     add_nav_item(
         state.app,
         NavItem("progress.rubrics", lambda: _("Rubrics"), roles=frozenset(TEACHERS), order=24),
-    )
-
-
-@bp.app_template_filter("japan_time")
-def japan_time(value: datetime | None) -> str:
-    """A UTC moment as a Japan-time date and time, e.g. 2027年5月31日(月) 23:59."""
-    if value is None:
-        return "—"
-    locale = str(get_locale() or "ja")
-    day = format_skeleton("yMMMEd", value, tzinfo=TOKYO, locale=locale)
-    return f"{day} {format_skeleton('Hm', value, tzinfo=TOKYO, locale=locale)}"
-
-
-@bp.app_template_filter("from_now")
-def from_now(value: datetime | None) -> str:
-    """How far a moment is from now, e.g. "in 3 days" or "5 hours ago"."""
-    if value is None:
-        return ""
-    return format_timedelta(
-        value - now(), add_direction=True, threshold=1.0, locale=str(get_locale() or "ja")
     )
 
 
@@ -146,7 +121,7 @@ def class_assignments(class_id: int) -> ResponseReturnValue:
         course_class=course_class,
         rows=assignments.class_assignment_summaries(class_id),
         kind_labels=KIND_LABELS,
-        now=now(),
+        now=dates.now(),
     )
 
 
@@ -177,7 +152,7 @@ def assignment_details(form: AssignmentForm) -> AssignmentDetails:
         title=form.title.data or "",
         prompt=form.prompt.data or "",
         kind=form.kind.data or AssignmentKind.WRITTEN,
-        due_at=assignments.tokyo_to_utc(form.due_at.data),
+        due_at=dates.tokyo_to_utc(form.due_at.data),
         max_points=form.max_points.data or 1,
         rubric_id=form.rubric_id.data or None,
         lesson_id=form.lesson_id.data or None,
@@ -203,7 +178,7 @@ def render_assignment_form(
 
 def default_due() -> datetime:
     """A week from today at 23:59, Japan time."""
-    day = (now() + timedelta(days=7)).astimezone(TOKYO)
+    day = (dates.now() + timedelta(days=7)).astimezone(dates.TOKYO)
     return day.replace(hour=23, minute=59, second=0, microsecond=0)
 
 
@@ -333,8 +308,8 @@ def render_overview(
         grade_url=grade_student_url,
         reopen_errors=errors or {},
         reopen_entered=entered or {},
-        now=now(),
-        to_tokyo=assignments.in_tokyo,
+        now=dates.now(),
+        to_tokyo=dates.in_tokyo,
     )
     return html, status
 
@@ -360,15 +335,15 @@ def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
         if form.until.data is None:
             form.until.errors.append(_("Enter a date and time."))
         else:
-            until = assignments.tokyo_to_utc(form.until.data)
-            if until <= now():
+            until = dates.tokyo_to_utc(form.until.data)
+            if until <= dates.now():
                 form.until.errors.append(_("Choose a moment in the future."))
     if form.until.errors:
         message = " ".join(str(e) for e in form.until.errors)
         return render_overview(
             assignment, {user_id: message}, {user_id: request.form.get("until", "")}
         )
-    submission = assignments.reopen(assignment, user_id, until, now=now())
+    submission = assignments.reopen(assignment, user_id, until, now=dates.now())
     db.session.commit()
     # Under blind grading the name stays hidden here too, until the grade is released.
     grade = submission.grade
@@ -378,7 +353,7 @@ def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
         flash(_("%(name)s can no longer submit after the due date.", name=name), "info")
     else:
         flash(
-            _("%(name)s can submit again until %(when)s.", name=name, when=japan_time(until)),
+            _("%(name)s can submit again until %(when)s.", name=name, when=dates.japan_time(until)),
             "success",
         )
     return redirect(
@@ -393,12 +368,12 @@ def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
 @login_required
 def my_assignments() -> ResponseReturnValue:
     """The student's assignments in all their classes: open, past and graded."""
-    rows = assignments.my_assignments(current_user.id, now())
+    rows = assignments.my_assignments(current_user.id, dates.now())
     sections = {name: [r for r in rows if r.section == name] for name in ("open", "past", "graded")}
     sections["past"].reverse()  # the most recent first
     sections["graded"].sort(key=lambda r: r.released_at or r.assignment.due_at, reverse=True)
     return render_template(
-        "progress/my_assignments.html", sections=sections, kind_labels=KIND_LABELS, now=now()
+        "progress/my_assignments.html", sections=sections, kind_labels=KIND_LABELS, now=dates.now()
     )
 
 
@@ -417,7 +392,7 @@ def render_assignment_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     """The student's page: the prompt, their draft and versions, and the released grade."""
-    current = now()
+    current = dates.now()
     window = assignments.submission_window(assignment, submission, current)
     versions = list(reversed(submission.versions)) if submission else []
     latest = versions[0] if versions else None
@@ -487,7 +462,7 @@ def assignment(assignment_id: int) -> ResponseReturnValue:
             text=text,
             audio=uploaded_audio(form, item),
             submit_now=request.form.get("intent") == "submit",
-            now=now(),
+            now=dates.now(),
         )
     except assignments.SubmissionClosed:
         db.session.rollback()

@@ -16,10 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, cast, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +27,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.models import Role, User
+from app.core.media import NotAudio, audio_path, same_audio, store_audio
 from app.extensions import db
 from app.lessons.access import taught_by
-from app.lessons.media import NotAudio, audio_path, same_audio, store_audio
 from app.lessons.models import CourseClass, Enrollment, Lesson
 from app.progress.blind import blind_numbers, shows_student_name
 from app.progress.models import (
@@ -46,7 +45,6 @@ from app.progress.models import (
 
 log = logging.getLogger(__name__)
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_SUBMISSION_BYTES = 10 * 1024 * 1024
 AUDIO_FOLDER = "submissions"
 
@@ -88,21 +86,6 @@ class AudioTooLarge(AssignmentError):
 
 class NotAnAudioFile(AssignmentError):
     """The file's bytes are not an audio format we accept (whatever its name says)."""
-
-
-# --- time ------------------------------------------------------------------------------------
-
-
-def tokyo_to_utc(value: datetime) -> datetime:
-    """A moment entered in Japan time (naive or aware) as UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=TOKYO)
-    return value.astimezone(UTC)
-
-
-def in_tokyo(value: datetime) -> datetime:
-    """A UTC moment in Japan time (aware)."""
-    return value.astimezone(TOKYO)
 
 
 # --- assignments -----------------------------------------------------------------------------
@@ -465,15 +448,16 @@ def open_unsubmitted_count(student_id: int, now: datetime) -> int:
 
 def own_submission(assignment_id: int, student_id: int) -> Submission | None:
     """The student's submission to the assignment, with its versions."""
-    return db.session.scalar(
+    return db.session.scalars(
         select(Submission)
         .where(Submission.assignment_id == assignment_id, Submission.student_id == student_id)
         .options(selectinload(Submission.versions))
-    )
+    ).first()
 
 
 def get_or_create_submission(assignment: Assignment, student_id: int) -> Submission:
-    """The student's submission row, created on first use (two first saves at once: one row)."""
+    """The student's submission row, created on first use: by the student's first save, or empty
+    so a teacher can grade a non-submission; two requests creating it at once get one row."""
     submission = own_submission(assignment.id, student_id)
     if submission is not None:
         return submission

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, case, cast, func, select, union
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import aliased
 
+from app.core.dates import TOKYO
 from app.extensions import db
 from app.lessons.models import CourseClass, Enrollment, Item, Lesson, LessonProgress
 from app.progress.gradebook import (
@@ -26,15 +26,11 @@ from app.progress.gradebook import (
     student_progress,
 )
 from app.progress.models import Assignment, Submission, SubmissionVersion
-from app.quizzes import stats
-from app.quizzes.models import Answer, ExerciseKind, Question
-from app.quizzes.stats import TOP_WRONG, WordStats, WrongAnswer
+from app.quizzes.models import Answer
+from app.quizzes.stats import WordStats, hardest_words
 
-CLASS_TIMEZONE = ZoneInfo("Asia/Tokyo")
 ACTIVITY_DAYS = 14  # the row of squares
 INACTIVE_AFTER_DAYS = 7  # highlighted from this many days without activity
-HARDEST_WORDS = 10
-MIN_ANSWERS = 3  # a word answered once or twice says little about the class
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ class ClassDashboard:
 def _day_starts(today: date) -> list[datetime]:
     """The UTC start of each of the last ACTIVITY_DAYS days in Japan, oldest first."""
     return [
-        datetime.combine(today - timedelta(days=n), time(0), tzinfo=CLASS_TIMEZONE).astimezone(UTC)
+        datetime.combine(today - timedelta(days=n), time(0), tzinfo=TOKYO).astimezone(UTC)
         for n in range(ACTIVITY_DAYS - 1, -1, -1)
     ]
 
@@ -138,78 +134,9 @@ def submissions_by_student(course_class: CourseClass) -> dict[int, tuple[int, da
     }
 
 
-def hardest_words(course_class: CourseClass, limit: int = HARDEST_WORDS) -> list[WordStats]:
-    """The course's words the class gets wrong most (answered at least MIN_ANSWERS times), with
-    their commonest wrong answers; counted as on the quiz results page (two queries)."""
-    base = (
-        stats._class_answers(course_class)
-        .join(Item, Item.id == Answer.item_id)
-        .where(Item.course_id == course_class.course_id, Item.retired.is_(False))
-    )
-    totals = (
-        base.with_only_columns(
-            Answer.item_id.label("item_id"),
-            func.count(Answer.id).label("n"),
-            stats._is("correct").label("correct"),
-            stats._is("almost").label("almost"),
-        )
-        .group_by(Answer.item_id)
-        .subquery()
-    )
-    errors = totals.c.n - func.coalesce(totals.c.correct, 0)
-    top = db.session.execute(
-        select(Item, totals.c.n, totals.c.correct, totals.c.almost)
-        .join(totals, totals.c.item_id == Item.id)
-        .where(totals.c.n >= MIN_ANSWERS, errors > 0)
-        .order_by((cast(errors, Float) / totals.c.n).desc(), errors.desc(), Item.id)
-        .limit(limit)
-    ).all()
-    if not top:
-        return []
-
-    ids = [item.id for item, *_counts in top]
-    # the Kyrgyz the students typed (a chosen meaning is no spelling mistake); blanks aren't answers
-    typed = [kind.value for kind in ExerciseKind if kind.typed]
-    wrong = (
-        base.where(
-            Answer.status != "correct",
-            Answer.given != "",
-            Answer.kind != "empty",
-            Question.kind.in_(typed),
-            Answer.item_id.in_(ids),
-        )
-        .with_only_columns(Answer.item_id, Answer.given, func.count(Answer.id).label("n"))
-        .group_by(Answer.item_id, Answer.given)
-        .subquery()
-    )
-    ranked = select(
-        wrong.c.item_id,
-        wrong.c.given,
-        wrong.c.n,
-        func.row_number()
-        .over(partition_by=wrong.c.item_id, order_by=(wrong.c.n.desc(), wrong.c.given))
-        .label("rank"),
-    ).subquery()
-    common: dict[int, list[WrongAnswer]] = {}
-    for item_id, given, count, _rank in db.session.execute(
-        select(ranked).where(ranked.c.rank <= TOP_WRONG).order_by(ranked.c.item_id, ranked.c.rank)
-    ):
-        common.setdefault(item_id, []).append(WrongAnswer(given, int(count)))
-    return [
-        WordStats(
-            item=item,
-            answers=int(n),
-            correct=int(correct or 0),
-            almost=int(almost or 0),
-            top_wrong=tuple(common.get(item.id, ())),
-        )
-        for item, n, correct, almost in top
-    ]
-
-
 def build_class_dashboard(course_class: CourseClass, now: datetime) -> ClassDashboard:
     """Everything the class dashboard shows, in a fixed number of queries."""
-    today = now.astimezone(CLASS_TIMEZONE).date()
+    today = now.astimezone(TOKYO).date()
     students = class_students(course_class)
     progress = student_progress(course_class, students, now)
     assignments = class_assignments(course_class)
@@ -222,7 +149,7 @@ def build_class_dashboard(course_class: CourseClass, now: datetime) -> ClassDash
         handed_in, last_submitted = submitted.get(s.id, (0, None))
         moments = [m for m in (p.last_answer_at, p.last_lesson_at, last_submitted) if m]
         last = max(moments) if moments else None
-        last_day = last.astimezone(CLASS_TIMEZONE).date() if last else None
+        last_day = last.astimezone(TOKYO).date() if last else None
         rows.append(
             StudentActivity(
                 progress=p,

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from app.core import exports
+from app.core.dates import TOKYO
 from app.progress.gradebook import Gradebook, Row, state_labels
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def _number(value: float | None, digits: int = 1) -> float | str:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_login import current_user, login_required
 
-from app.core.dbtypes import utcnow
+from app.core import dates
 from app.core.exports import download
 from app.lessons.access import class_or_404
 from app.progress import exports
 from app.progress.class_stats import (
     ACTIVITY_DAYS,
     INACTIVE_AFTER_DAYS,
-    MIN_ANSWERS,
     build_class_dashboard,
     sort_students,
 )
@@ -31,11 +28,7 @@ from app.progress.gradebook import (
     valid_sort,
 )
 from app.progress.views import bp
-
-
-def now() -> datetime:
-    """The clock of this request (tests may replace it)."""
-    return utcnow()
+from app.quizzes.stats import MIN_ANSWERS
 
 
 @bp.app_template_filter("gradebook_points")
@@ -47,7 +40,7 @@ def gradebook_points(value: float | None) -> str:
 def _sorted_gradebook(class_id: int) -> tuple[Gradebook, list[Row], str, bool]:
     """The class's gradebook (404 unless the user teaches the class), sorted as the URL asks."""
     course_class = class_or_404(class_id, current_user)
-    book = build_gradebook(course_class, now())
+    book = build_gradebook(course_class, dates.now())
     sort = valid_sort(request.args.get("sort"), book)
     descending = request.args.get("dir") == "desc"
     return book, book.sorted_rows(sort, descending), sort, descending
@@ -76,7 +69,7 @@ def gradebook(class_id: int) -> ResponseReturnValue:
 def gradebook_csv(class_id: int) -> ResponseReturnValue:
     """The gradebook as CSV (UTF-8 with BOM, so Excel shows Japanese and Cyrillic)."""
     book, rows, _sort, _descending = _sorted_gradebook(class_id)
-    return download(exports.csv_bytes(book, rows), exports.filename(book, now(), "csv"))
+    return download(exports.csv_bytes(book, rows), exports.filename(book, dates.now(), "csv"))
 
 
 @bp.get("/classes/<int:class_id>/gradebook.xlsx")
@@ -84,7 +77,7 @@ def gradebook_csv(class_id: int) -> ResponseReturnValue:
 def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
     """The gradebook as an Excel workbook."""
     book, rows, _sort, _descending = _sorted_gradebook(class_id)
-    return download(exports.xlsx_bytes(book, rows), exports.filename(book, now(), "xlsx"))
+    return download(exports.xlsx_bytes(book, rows), exports.filename(book, dates.now(), "xlsx"))
 
 
 @bp.get("/classes/<int:class_id>")
@@ -92,7 +85,7 @@ def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
 def class_dashboard(class_id: int) -> ResponseReturnValue:
     """Each student at a glance (the longest inactive first) and the class's hardest words."""
     course_class = class_or_404(class_id, current_user)
-    dashboard = build_class_dashboard(course_class, now())
+    dashboard = build_class_dashboard(course_class, dates.now())
     sort = "name" if request.args.get("sort") == "name" else "inactive"
     # each date formatted once: a class of 1,000 has only a few dozen different days
     days = {row.last_day for row in dashboard.students if row.last_day} | set(dashboard.days)

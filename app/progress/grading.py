@@ -23,9 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.models import User
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
+from app.core.media import same_audio
 from app.extensions import db
 from app.lessons.access import taught_by
-from app.lessons.media import same_audio
 from app.lessons.models import CourseClass, Enrollment
 from app.progress.blind import numbers_for_assignments, shows_student_name
 from app.progress.models import (
@@ -375,24 +375,6 @@ def submission_for_grading(submission_id: int) -> Submission | None:
             joinedload(Submission.grade).joinedload(Grade.grader).lazyload(User.role_links),
         )
     ).first()
-
-
-def get_or_create_submission(assignment: Assignment, student_id: int) -> Submission:
-    """The student's submission row, created empty if needed, so a teacher can grade a
-    non-submission; safe when two requests create it at once (unique assignment + student)."""
-    query = select(Submission).where(
-        Submission.assignment_id == assignment.id, Submission.student_id == student_id
-    )
-    submission = db.session.scalars(query).first()
-    if submission is not None:
-        return submission
-    submission = Submission(assignment_id=assignment.id, student_id=student_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(submission)
-    except IntegrityError:
-        submission = db.session.scalars(query).one()
-    return submission
 
 
 @dataclass(frozen=True)

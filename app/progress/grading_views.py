@@ -25,12 +25,12 @@ from flask_login import current_user, login_required
 from app.auth.models import Role
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
+from app.core.markdown import render_notes
+from app.core.media import NotAudio, audio_path, store_audio
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.access import teaches
-from app.lessons.media import NotAudio, audio_path, store_audio
-from app.lessons.notes import render_notes
-from app.progress import grading
+from app.progress import assignments, grading
 from app.progress.access import class_student_or_404, submission_or_404, taught_assignment_or_404
 from app.progress.blind import blind_number, shows_student_name
 from app.progress.grading import (
@@ -226,7 +226,7 @@ def grade_student(assignment_id: int, student_id: int) -> ResponseReturnValue:
     """Grade a student of the class even without a submission (the row is made on demand)."""
     assignment = taught_assignment_or_404(assignment_id, current_user)
     class_student_or_404(assignment, student_id)
-    submission = grading.get_or_create_submission(assignment, student_id)
+    submission = assignments.get_or_create_submission(assignment, student_id)
     db.session.commit()
     return redirect(url_for("progress.grade", submission_id=submission.id))
 

@@ -15,12 +15,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
+from app.core.media import store_audio
+from app.core.seed import DemoData, DemoSeeder, add_seeder
 from app.extensions import db
-from app.lessons.media import store_audio
 from app.lessons.models import CourseClass, Lesson
 from app.progress.models import (
     Assignment,
@@ -150,6 +152,19 @@ ASSIGNMENTS = (
         released=0,
     ),
 )
+
+
+def register_seeders(state: BlueprintSetupState) -> None:
+    """`flask seed-demo` sets the demo class assignments, with work in every grading state."""
+    add_seeder(state.app, DemoSeeder("progress", seed_demo, order=40))
+
+
+def seed_demo(data: DemoData) -> Iterator[str]:
+    """Assignments for the demo class, set by the demo teacher."""
+    if data.course_class is not None:
+        yield from seed_progress(
+            data.users["teacher@example.com"], data.course_class, data.classmates
+        )
 
 
 def seed_progress(

@@ -4,7 +4,7 @@ gradebook add their routes to `bp` from their own modules."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from itertools import pairwise
 
 from babel.dates import format_skeleton, get_day_names
@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.auth.models import Role
-from app.core.dbtypes import utcnow
+from app.core import dates
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.lessons.access import is_teacher
 from app.progress import charts, dashboard
@@ -26,11 +26,6 @@ from app.quizzes import scheduling
 from app.quizzes.views import due_today
 
 bp = Blueprint("progress", __name__)
-
-
-def now() -> datetime:
-    """The clock of this request (tests may replace it)."""
-    return utcnow()
 
 
 def _locale() -> str:
@@ -49,7 +44,7 @@ def home_panel() -> dict[str, object] | None:
     """The streak and words learned on the home page (two queries), for students."""
     if not current_user.has_role(Role.STUDENT):
         return None
-    moment = now()
+    moment = dates.now()
     days = dashboard.activity_by_day(current_user, moment)
     return {
         "streak": dashboard.streak(days, scheduling.local_day(moment, current_user.timezone)),
@@ -143,7 +138,7 @@ def activity_legend() -> Markup:
 @login_required
 def dashboard_page() -> ResponseReturnValue:
     """The signed-in user's own progress (nobody else's: there is no user in the URL)."""
-    data = dashboard.build_dashboard(current_user, now(), due_today=due_today())
+    data = dashboard.build_dashboard(current_user, dates.now(), due_today=due_today())
     return render_template(
         "progress/dashboard.html",
         d=data,

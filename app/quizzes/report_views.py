@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role
+from app.core import dates
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.nav import NavItem, add_nav_item
@@ -20,7 +21,7 @@ from app.lessons.models import Course, CourseClass, Lesson
 from app.quizzes import reports, services, stats
 from app.quizzes.forms import ReportForm, ResolveReportForm
 from app.quizzes.models import AnswerReport
-from app.quizzes.views import bp, get_question, language, now
+from app.quizzes.views import bp, get_question, language
 
 
 def open_reports_badge() -> int:
@@ -59,7 +60,7 @@ def report_answer(session_id: int, number: int) -> ResponseReturnValue:
     error = None
     created = False
     try:
-        result = reports.report_answer(current_user, question, now=now())
+        result = reports.report_answer(current_user, question, now=dates.now())
         created = result.created
     except reports.NoTeacher:
         error = _("You are not in a class of this course, so no teacher can look at it.")
@@ -143,7 +144,7 @@ def resolve_report(report_id: int) -> ResponseReturnValue:
         return redirect(url_for("quizzes.reports"))
     decide = reports.approve if form.approve.data else reports.reject
     try:
-        decide(report, current_user, reply=form.reply.data or "", now=now())
+        decide(report, current_user, reply=form.reply.data or "", now=dates.now())
     except reports.AlreadyResolved:
         db.session.rollback()
         report = get_report(report_id)

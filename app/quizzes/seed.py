@@ -7,11 +7,13 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
+from app.core.seed import INACTIVE_DAYS, DemoData, DemoSeeder, add_seeder
 from app.extensions import db
 from app.kyrgyz.normalize import fold_special
 from app.lessons.models import ClassTeacher, Course, CourseClass, Lesson
@@ -30,6 +32,23 @@ HISTORY: tuple[tuple[int, str], ...] = (
     (1, "review"),
     (0, "review"),  # 25 minutes ago: missed words are relearning, back in minutes
 )
+
+
+def register_seeders(state: BlueprintSetupState) -> None:
+    """`flask seed-demo` gives the demo class's students their quiz history."""
+    add_seeder(state.app, DemoSeeder("quizzes", seed_demo, order=30))
+
+
+def seed_demo(data: DemoData) -> Iterator[str]:
+    """Quizzes for the demo class; its last classmate stopped studying (the dashboard shows it)."""
+    if data.course_class is None:
+        return
+    course = db.session.get(Course, data.course_class.course_id)
+    if course is not None:
+        yield from seed_quizzes(data.classmates[:-1], course)
+        yield from seed_quizzes(
+            data.classmates[-1:], course, now=data.now - timedelta(days=INACTIVE_DAYS)
+        )
 
 
 def seed_quizzes(

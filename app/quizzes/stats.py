@@ -1,4 +1,4 @@
-"""The teacher's view of a quiz: which words of a lesson a class gets wrong, and how."""
+"""The teacher's view of quiz answers: a lesson's words and the course's hardest words for a class."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Float, Select, Subquery, case, cast, func, select
 
 from app.extensions import db
 from app.lessons.models import CourseClass, Enrollment, Item, Lesson
 from app.quizzes.models import Answer, ExerciseKind, Question
 
 TOP_WRONG = 3
+HARDEST_WORDS = 10
+MIN_ANSWERS = 3  # a word answered once or twice says little about the class
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,24 @@ def _is(status: str) -> ColumnElement[Any]:
     return func.sum(case((Answer.status == status, 1), else_=0))
 
 
+def _top_wrong(wrong: Subquery) -> dict[int, list[WrongAnswer]]:
+    """{item id: its TOP_WRONG commonest wrong answers} from (item_id, given, n) counts."""
+    ranked = select(
+        wrong.c.item_id,
+        wrong.c.given,
+        wrong.c.n,
+        func.row_number()
+        .over(partition_by=wrong.c.item_id, order_by=(wrong.c.n.desc(), wrong.c.given))
+        .label("rank"),
+    ).subquery()
+    top: dict[int, list[WrongAnswer]] = defaultdict(list)
+    for item_id, given, count, _rank in db.session.execute(
+        select(ranked).where(ranked.c.rank <= TOP_WRONG).order_by(ranked.c.item_id, ranked.c.rank)
+    ):
+        top[item_id].append(WrongAnswer(given, int(count)))
+    return top
+
+
 def word_stats(course_class: CourseClass, lesson: Lesson) -> list[WordStats]:
     """The lesson's words, most often wrong first (two aggregate queries, whatever the data)."""
     base = _class_answers(course_class).join(Item, Item.id == Answer.item_id)
@@ -82,19 +102,7 @@ def word_stats(course_class: CourseClass, lesson: Lesson) -> list[WordStats]:
         .group_by(Answer.item_id, Answer.given)
         .subquery()
     )
-    ranked = select(
-        wrong.c.item_id,
-        wrong.c.given,
-        wrong.c.n,
-        func.row_number()
-        .over(partition_by=wrong.c.item_id, order_by=(wrong.c.n.desc(), wrong.c.given))
-        .label("rank"),
-    ).subquery()
-    top: dict[int, list[WrongAnswer]] = defaultdict(list)
-    for item_id, given, count, _rank in db.session.execute(
-        select(ranked).where(ranked.c.rank <= TOP_WRONG).order_by(ranked.c.item_id, ranked.c.rank)
-    ):
-        top[item_id].append(WrongAnswer(given, int(count)))
+    top = _top_wrong(wrong)
 
     words = [
         WordStats(
@@ -132,3 +140,60 @@ def lesson_summaries(course_class: CourseClass) -> dict[int, LessonStats]:
         lesson_id: LessonStats(lesson_id, int(n), int(right or 0), int(students))
         for lesson_id, n, right, students in db.session.execute(query)
     }
+
+
+def hardest_words(course_class: CourseClass, limit: int = HARDEST_WORDS) -> list[WordStats]:
+    """The course's words the class gets wrong most (answered at least MIN_ANSWERS times), with
+    their commonest wrong answers; counted as on the quiz results page (two queries)."""
+    base = (
+        _class_answers(course_class)
+        .join(Item, Item.id == Answer.item_id)
+        .where(Item.course_id == course_class.course_id, Item.retired.is_(False))
+    )
+    totals = (
+        base.with_only_columns(
+            Answer.item_id.label("item_id"),
+            func.count(Answer.id).label("n"),
+            _is("correct").label("correct"),
+            _is("almost").label("almost"),
+        )
+        .group_by(Answer.item_id)
+        .subquery()
+    )
+    errors = totals.c.n - func.coalesce(totals.c.correct, 0)
+    top = db.session.execute(
+        select(Item, totals.c.n, totals.c.correct, totals.c.almost)
+        .join(totals, totals.c.item_id == Item.id)
+        .where(totals.c.n >= MIN_ANSWERS, errors > 0)
+        .order_by((cast(errors, Float) / totals.c.n).desc(), errors.desc(), Item.id)
+        .limit(limit)
+    ).all()
+    if not top:
+        return []
+
+    ids = [item.id for item, *_counts in top]
+    # the Kyrgyz the students typed (a chosen meaning is no spelling mistake); blanks aren't answers
+    typed = [kind.value for kind in ExerciseKind if kind.typed]
+    wrong = (
+        base.where(
+            Answer.status != "correct",
+            Answer.given != "",
+            Answer.kind != "empty",
+            Question.kind.in_(typed),
+            Answer.item_id.in_(ids),
+        )
+        .with_only_columns(Answer.item_id, Answer.given, func.count(Answer.id).label("n"))
+        .group_by(Answer.item_id, Answer.given)
+        .subquery()
+    )
+    common = _top_wrong(wrong)
+    return [
+        WordStats(
+            item=item,
+            answers=int(n),
+            correct=int(correct or 0),
+            almost=int(almost or 0),
+            top_wrong=tuple(common.get(item.id, ())),
+        )
+        for item, n, correct, almost in top
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -27,8 +26,8 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import Role
+from app.core import dates
 from app.core.dates import minutes_until
-from app.core.dbtypes import utcnow
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.extensions import db
@@ -59,18 +58,13 @@ def language() -> str:
     return locale.language if locale else "ja"
 
 
-def now() -> datetime:
-    """The clock of this request (tests may replace it)."""
-    return utcnow()
-
-
 # --- navigation and home ---------------------------------------------------------------------
 
 
 def review_counts() -> services.ReviewCounts:
     """The signed-in student's due and waiting cards, queried once per request."""
     if "quizzes_counts" not in g:
-        g.quizzes_counts = services.review_counts(current_user, now())
+        g.quizzes_counts = services.review_counts(current_user, dates.now())
     counts: services.ReviewCounts = g.quizzes_counts
     return counts
 
@@ -156,7 +150,7 @@ def practise_lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     form = StartForm()
     if form.validate_on_submit():
         try:
-            session = services.start_lesson_session(current_user, lesson, now=now())
+            session = services.start_lesson_session(current_user, lesson, now=dates.now())
         except services.NothingToPractise:
             flash(_("This lesson has no words to practise yet."), "info")
             return redirect(
@@ -189,7 +183,7 @@ def practise_course(course_slug: str) -> ResponseReturnValue:
     form = StartForm()
     if form.validate_on_submit():
         try:
-            session = services.start_course_session(current_user, course, now=now())
+            session = services.start_course_session(current_user, course, now=dates.now())
         except services.NothingToPractise:
             flash(_("This course has no words to practise yet."), "info")
             return redirect(url_for("lessons.course", course_slug=course_slug))
@@ -212,7 +206,7 @@ def practise_course(course_slug: str) -> ResponseReturnValue:
 
 def review_status(*, with_first_lesson: bool = True) -> dict[str, Any]:
     """What the review offers now: the due count; else when to come back, or where to start."""
-    moment = now()
+    moment = dates.now()
     counts = review_counts()
     status: dict[str, Any] = {
         "due": counts.due,
@@ -273,7 +267,7 @@ def start_review() -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        session = services.start_review_session(current_user, now=now())
+        session = services.start_review_session(current_user, now=dates.now())
     except services.NothingToPractise:
         flash(_("Nothing is due today. Well done!"), "info")
         return redirect(url_for("quizzes.review"))
@@ -289,7 +283,7 @@ def practise_weak() -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        session = services.start_weak_session(current_user, now=now())
+        session = services.start_weak_session(current_user, now=dates.now())
     except services.NothingToPractise:
         flash(_("You have no weak words yet."), "info")
         return redirect(url_for("quizzes.index"))
@@ -306,7 +300,7 @@ def practise_mistakes(session_id: int) -> ResponseReturnValue:
         abort(400)
     original = own_session(services.session_with_answers(session_id))
     try:
-        session = services.start_mistakes_session(current_user, original, now=now())
+        session = services.start_mistakes_session(current_user, original, now=dates.now())
     except services.NothingToPractise:
         flash(_("There were no mistakes to practise."), "info")
         return redirect(url_for("quizzes.results", session_id=session_id))
@@ -407,7 +401,7 @@ def question(session_id: int, number: int) -> ResponseReturnValue:
             url_for("quizzes.question", session_id=quiz.id, number=quiz.answered_count + 1)
         )
     if question.answer is None and question.shown_at is None:
-        services.mark_shown(question, now())
+        services.mark_shown(question, dates.now())
         db.session.commit()
     form = answer_form(question, language())
     return render_question(question_context(question, form))
@@ -427,7 +421,7 @@ def answer(session_id: int, number: int) -> ResponseReturnValue:
     given = form.chosen() if question.exercise == ExerciseKind.MATCH else (form.answer.data or "")
     try:
         result = services.submit_answer(
-            question, given, user=current_user, now=now(), language=language()
+            question, given, user=current_user, now=dates.now(), language=language()
         )
         response = answer_response(question, result)
         db.session.commit()
@@ -440,7 +434,7 @@ def answer(session_id: int, number: int) -> ResponseReturnValue:
         db.session.rollback()
         question = get_question(session_id, number)
         result = services.submit_answer(
-            question, given, user=current_user, now=now(), language=language()
+            question, given, user=current_user, now=dates.now(), language=language()
         )
         response = answer_response(question, result)
     return response

@@ -1,5 +1,11 @@
 /*
- * Record a word's pronunciation in the browser (templates/lessons/item_recording.html).
+ * Record audio in the browser: a word's pronunciation, a spoken answer (templates/macros/
+ * recorder.html) and a teacher's spoken comment (templates/progress/grade.html).
+ *
+ * Two ways to hand the recording over:
+ * - data-form: posted at once, as the upload form would post it (see "Saving" below);
+ * - data-input="<id of a file input>": put into that input, so it is sent with its form (the
+ *   grade and its spoken comment in one request). Needs DataTransfer; only record and stop.
  *
  * Markup: <article data-recorder hidden data-form="<id of the upload form>" data-field="audio"
  * data-max-bytes data-max-seconds data-label-*> with buttons [data-action=record|stop|play|save],
@@ -37,13 +43,22 @@
     return "";
   }
 
+  function canFillInputs() {
+    try {
+      return Boolean(window.File && new DataTransfer().items);
+    } catch (error) {
+      return false;
+    }
+  }
+
   function extension(type) {
     return EXTENSIONS[(type || "").split(";")[0]] || "webm";
   }
 
   function setUp(root) {
-    var form = document.getElementById(root.getAttribute("data-form"));
-    if (!form) {
+    var input = root.hasAttribute("data-input") ? document.getElementById(root.getAttribute("data-input")) : null;
+    var form = input ? input.form : document.getElementById(root.getAttribute("data-form"));
+    if (!form || (root.hasAttribute("data-input") && !(input && canFillInputs()))) {
       return;
     }
     var fieldName = root.getAttribute("data-field") || "audio";
@@ -75,8 +90,12 @@
       root.setAttribute("data-state", state);
       buttons.record.disabled = state === "recording" || state === "saving";
       buttons.stop.disabled = state !== "recording";
-      buttons.play.disabled = state !== "recorded";
-      buttons.save.disabled = state !== "recorded" || !recording || recording.size > maxBytes;
+      if (buttons.play) {
+        buttons.play.disabled = state !== "recorded";
+      }
+      if (buttons.save) {
+        buttons.save.disabled = state !== "recorded" || !recording || recording.size > maxBytes;
+      }
     }
 
     function releaseMicrophone() {
@@ -99,10 +118,19 @@
       playback.hidden = false;
       setState("recorded");
       if (recording.size > maxBytes) {
+        if (input) {
+          input.value = "";
+        }
         say(label("too-large"), true);
-      } else {
-        say(label("recorded"), false);
+        return;
       }
+      if (input) {
+        var plain = type.split(";")[0];
+        var transfer = new DataTransfer();
+        transfer.items.add(new File([recording], "recording." + extension(type), { type: plain }));
+        input.files = transfer.files;
+      }
+      say(label("recorded"), false);
     }
 
     function stop() {
@@ -176,14 +204,18 @@
 
     buttons.record.addEventListener("click", start);
     buttons.stop.addEventListener("click", stop);
-    buttons.play.addEventListener("click", function () {
-      playback.currentTime = 0;
-      var playing = playback.play();
-      if (playing && typeof playing.catch === "function") {
-        playing.catch(function () { say(label("failed-play"), true); });
-      }
-    });
-    buttons.save.addEventListener("click", save);
+    if (buttons.play) {
+      buttons.play.addEventListener("click", function () {
+        playback.currentTime = 0;
+        var playing = playback.play();
+        if (playing && typeof playing.catch === "function") {
+          playing.catch(function () { say(label("failed-play"), true); });
+        }
+      });
+    }
+    if (buttons.save) {
+      buttons.save.addEventListener("click", save);
+    }
     setState("idle");
     root.hidden = false;
   }

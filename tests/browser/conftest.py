@@ -106,3 +106,19 @@ def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def microphone_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A second Chromium with a fake microphone (a beep) that pages may use without asking."""
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    context = chromium.new_context(locale="en-US", base_url=live_server)
+    context.grant_permissions(["microphone"])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    chromium.close()
+    assert errors == []

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -13,7 +11,6 @@ from app.auth.models import User
 from app.extensions import db
 from app.lessons import services
 from app.lessons.models import AudioSource, Course, Item, Lesson
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT
 from tests.helpers import wav_bytes
 
 
@@ -137,22 +134,6 @@ def test_a_text_file_is_refused_next_to_the_field(page, app, make_user):
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#audio-error")).to_contain_text("not an audio file")
     assert stored_item(app, item_id).audio_file is None
-
-
-@pytest.fixture
-def microphone_page(browser: Any, live_server: str) -> Iterator[Any]:
-    """A second Chromium with a fake microphone (a beep) that pages may use without asking."""
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    context = chromium.new_context(locale="en-US", base_url=live_server)
-    context.grant_permissions(["microphone"])
-    context.set_default_timeout(WAIT)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    chromium.close()
-    assert errors == []
 
 
 def test_record_in_the_browser_and_save(microphone_page, app, make_user):

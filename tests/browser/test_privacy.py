@@ -14,8 +14,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.core.seed import DEMO_CLASS_NAME, seed_demo_data
+from app.core.seed import seed_demo_data
 from app.extensions import db
+from app.lessons.seed import DEMO_CLASS_NAME
 from tests.browser.conftest import WAIT
 
 CATALOGUE = Translations.load(str(Path(__file__).parents[2] / "app" / "translations"), ["ja"])

@@ -184,3 +184,25 @@ def test_progress_pages_fit_a_phone(browser, live_server, demo, app):
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (url, width)
     context.close()
+
+
+def test_a_spoken_comment_recorded_in_the_browser_is_saved_with_the_grade(microphone_page, demo):
+    # The same recorder as the pronunciation page, handing the recording to the grade form's
+    # file input instead of posting it: one request saves the grade and its spoken comment.
+    page = microphone_page
+    sign_in(page, "teacher@example.com")
+    page.goto("/progress/grading")
+    page.locator("tbody tr").first.get_by_role("button").first.click()
+    recorder = page.locator("#grade-form [data-recorder]")
+    expect(recorder).to_be_visible()
+    recorder.get_by_role("button", name=ja("Record"), exact=True).click()
+    expect(recorder).to_have_attribute("data-state", "recording")
+    page.wait_for_timeout(700)
+    recorder.get_by_role("button", name=ja("Stop")).click()
+    expect(recorder).to_have_attribute("data-state", "recorded")
+    assert page.locator("input[name=feedback_audio]").evaluate("input => input.files.length") == 1
+    for fieldset in page.locator("#grade-form fieldset.criterion").all():
+        fieldset.locator("input[type=radio]").last.check()
+    page.get_by_role("button", name=ja("Save as graded")).click()
+    expect(page.get_by_text(ja("Saved as graded. Release it when you are ready."))).to_be_visible()
+    expect(page.get_by_label(ja("Your spoken comment"))).to_be_attached()

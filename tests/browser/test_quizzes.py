@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
-from app.core.seed import DEMO_CLASS_CODE, seed_demo_data
+from app.core.seed import seed_demo_data
 from app.extensions import db
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.seed import DEMO_CLASS_CODE
 from app.privacy.services import record_consent
 from app.quizzes import services
 from app.quizzes.models import Question, ReviewCard
@@ -193,7 +194,7 @@ def test_a_missed_word_comes_back_before_the_end_and_in_the_review_within_minute
     page, app, make_user, monkeypatch
 ):
     clock = {"now": datetime(2027, 4, 14, 1, 0, tzinfo=UTC)}  # 10:00 in Tokyo
-    monkeypatch.setattr("app.quizzes.views.now", lambda: clock["now"])
+    monkeypatch.setattr("app.core.dates.now", lambda: clock["now"])
     monkeypatch.setattr("app.quizzes.services.new_seed", lambda: 1)
     with app.app_context():
         for _line in seed_demo_data(password="sabak-demo"):

@@ -6,12 +6,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
-from app.core.dates import minutes_until, spoken_date
+from app.core.dates import minutes_until, spoken_date, tokyo_to_utc
 
 NOW = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
 TOKYO = ZoneInfo("Asia/Tokyo")
+MOMENTS = "{{ m|japan_time }} | {{ m|tokyo }} | {{ soon|from_now }}"
 
 
 @pytest.mark.parametrize(
@@ -43,3 +45,16 @@ def test_minutes_until_rounds_up_and_is_at_least_one():
     assert minutes_until(NOW + timedelta(minutes=10), NOW) == 10
     assert minutes_until(NOW + timedelta(seconds=5), NOW) == 1
     assert minutes_until(NOW - timedelta(seconds=5), NOW) == 1
+
+
+def test_every_page_shows_moments_in_japan_time_by_one_clock(app, monkeypatch):
+    # the filters are the app's, not one blueprint's; patching app.core.dates.now moves them all
+    monkeypatch.setattr("app.core.dates.now", lambda: NOW)
+    with app.test_request_context(), force_locale("en"):
+        shown = render_template_string(MOMENTS, m=NOW, soon=NOW + timedelta(days=3))
+    assert shown == "Thu, Dec 3, 2026 10:00 | 2026-12-03 10:00 | in 3 days"
+
+
+def test_a_moment_typed_in_japan_time_is_stored_in_utc():
+    assert tokyo_to_utc(datetime(2026, 12, 3, 10, 0)) == NOW
+    assert tokyo_to_utc(datetime(2026, 12, 3, 10, 0, tzinfo=TOKYO)) == NOW

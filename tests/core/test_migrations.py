@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,6 +17,8 @@ from app import create_app
 from app.core.dbtypes import render_migration_item
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
+
+VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 
 
 @pytest.fixture
@@ -47,3 +51,29 @@ def test_models_and_migrations_agree(empty_database_url):
         with db.engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def reserved_upgrade(source: str) -> bool:
+    """A migration whose upgrade() does nothing: a revision reserved to be filled in later."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == "upgrade":
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]  # the docstring
+            return all(isinstance(statement, ast.Pass) for statement in body)
+    return True
+
+
+def test_a_reserved_revision_is_recognised():
+    assert reserved_upgrade("def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n")
+    assert reserved_upgrade('def upgrade():\n    """Filled in later."""\n    pass\n')
+    assert not reserved_upgrade("def upgrade():\n    op.drop_table('x')\n")
+
+
+@pytest.mark.parametrize("path", sorted(VERSIONS.glob("*.py")), ids=lambda path: path.stem)
+def test_no_migration_reserves_a_revision(path):
+    # A revision with an empty upgrade() is applied, and recorded as applied, on every database that
+    # upgrades before it is filled in; the schema it later gains would never reach those databases.
+    assert not reserved_upgrade(path.read_text(encoding="utf-8")), (
+        f"{path.name}: upgrade() does nothing; write the migration when the change is made"
+    )

@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.core.media import MAX_RECORDING_BYTES, audio_dir
 from app.extensions import db
 from app.lessons import editing, services
-from app.lessons.media import MAX_RECORDING_BYTES, audio_dir
 from app.lessons.models import AudioSource, Course, Item, Lesson
 from tests.conftest import UserInfo
 from tests.helpers import queries_for, wav_bytes

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.core.media import audio_path, store_audio
 from app.extensions import db
 from app.lessons import services
 from app.lessons.course_files import (
@@ -26,7 +27,6 @@ from app.lessons.course_files import (
     import_course,
     load_course_dir,
 )
-from app.lessons.media import audio_path, store_audio
 from app.lessons.models import LEVELS, AudioSource, Course, Item, Lesson, LessonProgress
 from tests.conftest import UserInfo
 from tests.helpers import count_queries
@@ -292,6 +292,13 @@ def _latin_look_alike(root: Path) -> tuple[str, int, str]:
     return GREETINGS, line, "words[2].ky: 'aлма' mixes Latin and Cyrillic letters"
 
 
+def _latin_in_extended_cyrillic(root: Path) -> tuple[str, int, str]:
+    # Ԛ (U+051A) is in the Cyrillic Supplement block, which app.kyrgyz counts as Cyrillic.
+    edit(root / GREETINGS, "ky: алма", "ky: qԚ")
+    line = line_of(root / GREETINGS, "ky: qԚ")
+    return GREETINGS, line, "words[2].ky: 'qԚ' mixes Latin and Cyrillic letters"
+
+
 def _no_course_file(root: Path) -> tuple[str, int, str]:
     (root / "course.yaml").unlink()
     return "course.yaml", 0, "not found"
@@ -324,6 +331,7 @@ def _no_course_file(root: Path) -> tuple[str, int, str]:
         _key_twice,
         _empty_file,
         _latin_look_alike,
+        _latin_in_extended_cyrillic,
         _no_course_file,
     ],
 )

@@ -14,8 +14,8 @@ from flask import Flask
 from app.contest import registration as registration_service
 from app.contest.models import Edition, Prize, Registration, ScoreSheet
 from app.core.dbtypes import utcnow
+from app.core.media import store_audio
 from app.extensions import db
-from app.lessons.media import store_audio
 from app.privacy import services
 from app.progress.models import AssignmentKind, GradeState
 from tests.conftest import UserInfo

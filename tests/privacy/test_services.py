@@ -14,8 +14,8 @@ from app.auth import services as accounts
 from app.auth.models import User
 from app.contest.models import Prize, Registration, ScoreSheet, Status
 from app.core.dbtypes import utcnow
+from app.core.media import audio_path
 from app.extensions import db
-from app.lessons.media import audio_path
 from app.lessons.models import Enrollment, LessonProgress
 from app.privacy import erasure, export, services
 from app.privacy.models import Consent, PolicyVersion

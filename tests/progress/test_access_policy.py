@@ -10,9 +10,9 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from app.auth.models import Role, User
+from app.core.media import store_audio
 from app.extensions import db
 from app.lessons import access, services
-from app.lessons.media import store_audio
 from app.lessons.models import Course
 from tests.helpers import wav_bytes
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.core.dbtypes import utcnow
+from app.core.media import store_audio
 from app.extensions import db
-from app.lessons.media import store_audio
 from app.lessons.models import Lesson
 from app.progress.blind import blind_numbers
 from app.progress.models import Assignment, GradeState, Rubric, Submission

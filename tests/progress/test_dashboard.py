@@ -29,8 +29,7 @@ TODAY = date(2026, 11, 3)
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The dashboard and the navigation's due count see the same fixed moment."""
-    monkeypatch.setattr("app.progress.views.now", lambda: NOW)
-    monkeypatch.setattr("app.quizzes.views.now", lambda: NOW)
+    monkeypatch.setattr("app.core.dates.now", lambda: NOW)
 
 
 def tokyo(day: date, hour: int, minute: int = 0) -> datetime:

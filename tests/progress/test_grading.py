@@ -16,10 +16,10 @@ from sqlalchemy import insert, select, update
 
 from app.auth.models import User
 from app.core.dbtypes import utcnow
+from app.core.media import audio_path, store_audio
 from app.extensions import db
-from app.lessons.media import audio_path, store_audio
 from app.lessons.models import ClassTeacher
-from app.progress import grading
+from app.progress import assignments, grading
 from app.progress.blind import blind_numbers
 from app.progress.models import (
     Assignment,
@@ -451,7 +451,7 @@ def test_get_or_create_submission_survives_a_race(app_ctx, setup):
 
     db.session.scalars = first_lookup_misses  # type: ignore[method-assign]
     try:
-        submission = grading.get_or_create_submission(assignment, student_id)
+        submission = assignments.get_or_create_submission(assignment, student_id)
     finally:
         del db.session.scalars
     assert submission.id is not None and submission.student_id == student_id

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask, render_template
 from sqlalchemy import func, select, update
 
+from app.core.media import store_audio
 from app.core.models import OutboxMessage
 from app.extensions import db
-from app.lessons.media import store_audio
 from app.lessons.models import Enrollment
 from app.progress import grading
 from app.progress.models import Assignment, Grade, GradeState, Rubric, Submission

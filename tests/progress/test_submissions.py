@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.core.dbtypes import utcnow
+from app.core.media import audio_dir
 from app.extensions import db
-from app.lessons.media import audio_dir
 from app.progress import assignments
 from app.progress.models import GradeState, Submission, SubmissionVersion
 from tests.conftest import TEST_DATABASE_URL
@@ -492,7 +492,7 @@ def test_a_file_over_the_request_limit_gets_the_field_error_too(app, client, aut
 def test_a_student_never_sees_a_classmates_work(
     app, client, auth, spoken, make_submission, make_user
 ):
-    from app.lessons.media import store_audio
+    from app.core.media import store_audio
 
     cls, assignment_id = spoken
     owner, classmate = cls.students
@@ -524,7 +524,7 @@ def test_a_student_never_sees_a_classmates_work(
 def test_teachers_hear_submitted_versions_but_not_drafts(
     app, client, auth, spoken, make_submission
 ):
-    from app.lessons.media import store_audio
+    from app.core.media import store_audio
 
     cls, assignment_id = spoken
     with app.app_context():

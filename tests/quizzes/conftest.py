@@ -121,6 +121,6 @@ def enrol(app: Flask, make_user: Callable[..., UserInfo]) -> Callable[..., None]
 def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The views' clock, fixed at NOW; set clock["now"] to move it."""
     state: dict[str, Any] = {"now": NOW}
-    monkeypatch.setattr("app.quizzes.views.now", lambda: state["now"])
+    monkeypatch.setattr("app.core.dates.now", lambda: state["now"])
     monkeypatch.setattr("app.quizzes.services.new_seed", lambda: 7)
     return state

@@ -15,8 +15,8 @@ from sqlalchemy import func, select, update
 
 from app.contest.models import Edition, Registration, Score, ScoreSheet, Status
 from app.core.dbtypes import utcnow
+from app.core.media import NotAudio, audio_path, sniff_audio  # the one import of media
 from app.extensions import db
-from app.lessons.media import NotAudio, audio_path, sniff_audio  # the one import of media
 from app.lessons.models import Item
 from tests.conftest import AuthActions
 from tests.contest.conftest import details

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort
 from flask.blueprints import BlueprintSetupState
@@ -17,13 +16,13 @@ from app.auth.models import Role
 from app.contest import editions as editions_service
 from app.contest import seats as seats_service
 from app.contest.models import Division, Edition, PrizeKind
+from app.core.dates import TOKYO
+from app.core.markdown import render_notes
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
-from app.lessons.notes import render_notes
 
 bp = Blueprint("contest", __name__)
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 ORGANIZERS = (Role.ORGANIZER, Role.ADMIN)
 
 

@@ -1,4 +1,4 @@
-"""Audio files of items (recordings from the course folder or from teachers), outside static/."""
+"""Audio files (item recordings, submissions, spoken feedback), stored outside static/."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Lesson notes: Markdown, sanitised, with generated tables of forms."""
+"""Markdown rendering (lesson notes, instructions, policies): sanitised, with generated tables."""
 
 from __future__ import annotations
 
-from app.lessons.notes import directive_words, render_notes
+from app.core.markdown import directive_words, render_notes
 
 
 def identity(text: str) -> str:

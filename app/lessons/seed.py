@@ -1,0 +1,75 @@
+"""Demo data: the starter course, the demo class with its students, and their lesson progress."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask.blueprints import BlueprintSetupState
+from sqlalchemy import select
+
+from app.config import PROJECT_ROOT
+from app.core.seed import INACTIVE_DAYS, DemoData, DemoSeeder, add_seeder
+from app.extensions import db
+from app.lessons import services as lessons
+from app.lessons.course_files import import_course
+from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson, LessonProgress
+
+STARTER_COURSE = PROJECT_ROOT / "content" / "courses" / "kyrgyz-a1"
+DEMO_CLASS_CODE = "KYRGYZ27"  # shown as KYRG-YZ27; the README tells newcomers to join with it
+DEMO_CLASS_NAME = "2027年春 入門クラス (火曜夜)"
+
+
+def register_seeders(state: BlueprintSetupState) -> None:
+    """`flask seed-demo` makes the course and the class before the quizzes and work in it."""
+    add_seeder(state.app, DemoSeeder("lessons", seed_lessons, order=20))
+
+
+def seed_lessons(data: DemoData) -> Iterator[str]:
+    """The starter course, the demo class with its students, and their lesson progress."""
+    teacher, classmates = data.users["teacher@example.com"], data.classmates
+    report = import_course(Path(STARTER_COURSE))
+    yield f"course kyrgyz-a1: {report}"
+    db.session.flush()
+    starter = db.session.scalars(select(Course).where(Course.slug == report.course)).one()
+    if lessons.add_editor(starter, teacher):
+        yield f"course editor: {teacher.email}"
+    course_class = db.session.scalar(
+        select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
+    )
+    if course_class is None:
+        course = db.session.scalar(select(Course).where(Course.slug == "kyrgyz-a1"))
+        start = date.today() - timedelta(weeks=6)
+        course_class = CourseClass(
+            course=course,
+            name=DEMO_CLASS_NAME,
+            starts_on=start,
+            ends_on=start + timedelta(weeks=15),
+            schedule="毎週火曜 19:00–20:30 在日キルギス共和国大使館 / Tuesdays 19:00–20:30, Embassy",
+            join_code=DEMO_CLASS_CODE,
+        )
+        course_class.teacher_links = [ClassTeacher(user_id=teacher.id)]
+        db.session.add(course_class)
+        db.session.flush()
+        yield f"class: {DEMO_CLASS_NAME} (code {lessons.format_code(DEMO_CLASS_CODE)})"
+    lesson_rows = db.session.scalars(
+        select(Lesson).where(Lesson.course_id == course_class.course_id).order_by(Lesson.position)
+    ).all()
+    rng = random.Random(2027)
+    now = data.now
+    for student in classmates:
+        if db.session.get(Enrollment, (course_class.id, student.id)) is None:
+            db.session.add(Enrollment(class_id=course_class.id, user_id=student.id))
+            finished = rng.randint(1, min(7, len(lesson_rows)))
+            # one lesson every few days since the class began; the inactive one stopped earlier
+            latest = now - timedelta(days=INACTIVE_DAYS if student is classmates[-1] else 1)
+            for n, lesson in enumerate(lesson_rows[:finished]):
+                done_at = min(now - timedelta(weeks=6) + timedelta(days=4 * n), latest)
+                db.session.add(
+                    LessonProgress(user_id=student.id, lesson_id=lesson.id, completed_at=done_at)
+                )
+    db.session.flush()
+    yield f"class roster: {len(classmates)} students with progress"
+    data.course_class = course_class
