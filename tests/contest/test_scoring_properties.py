@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,7 +94,7 @@ def test_the_ranking_is_deterministic_and_honours_the_tie_break(contest, rnd):
 
     assert sorted(r.registration_id for r in ranked) == sorted(e.registration_id for e in entries)
     assert ranked[0].rank == 1
-    for position, (before, after) in enumerate(zip(ranked, ranked[1:], strict=False), start=2):
+    for position, (before, after) in enumerate(pairwise(ranked), start=2):
         # score first, then the tie-break criterion's mean, then the median of the totals
         assert _key(before) >= _key(after)
         if _key(before) == _key(after):
