@@ -243,7 +243,7 @@ def test_seat_invariants_hold_whatever_happens(app_ctx):
     run_state_machine_as_test(
         SeatMachine,
         settings=settings(
-            max_examples=25,
+            max_examples=20,
             stateful_step_count=25,
             deadline=None,
             database=None,
