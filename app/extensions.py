@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_babel import Babel
@@ -37,6 +39,15 @@ def client_address() -> str:
     return get_remote_address() or request.remote_addr or "unknown"
 
 
+def sqlite_local_date(moment: str | None, zone: str) -> str | None:
+    """SQLite's stand-in for PostgreSQL's timezone(zone, moment)::date: the calendar day a stored
+    UTC moment falls on in `zone`, with that zone's rules on that day (summer time included)."""
+    if moment is None:
+        return None
+    utc = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+    return utc.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
 @event.listens_for(Engine, "connect")
 def enforce_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
     """SQLite ignores foreign keys unless asked; PostgreSQL always enforces them. Behave alike."""
@@ -44,6 +55,7 @@ def enforce_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> No
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.create_function("local_date", 2, sqlite_local_date, deterministic=True)
 
 
 db = SQLAlchemy(model_class=Base)

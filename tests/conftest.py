@@ -193,3 +193,13 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient, make_user: Callable[..., UserInfo]) -> AuthActions:
     return AuthActions(client, make_user)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres_only run in the PostgreSQL pass and are skipped on SQLite."""
+    if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

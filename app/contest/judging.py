@@ -296,6 +296,7 @@ def unlock_sheet(
     division = sheet.registration.division
     if division.results_published_at is not None:
         raise ResultsPublished()
+    db.session.refresh(sheet, with_for_update=_for_update())  # two unlocks at once log one
     if not sheet.submitted:
         raise WrongState("draft")
     sheet.submitted = False

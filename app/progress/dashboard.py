@@ -3,11 +3,9 @@ upcoming assignments and released grades, in a fixed number of queries.
 
 Activity is counted per calendar day in the student's time zone, and the grouping by day runs in
 SQL, so a student with 10,000 answers costs one row per active day, not one per answer.
-PostgreSQL converts every moment with the zone's own rules (`timezone(zone, moment)`, exact,
-daylight saving time included). SQLite has no time-zone database: there each moment is shifted
-by the zone's UTC offset *now*. For Asia/Tokyo and Asia/Bishkek (no DST) that is exact; in a zone
-with DST, activity within an hour of midnight in the other half of the year can land on the
-neighbouring day. SQLite is the development database, so the approximation is accepted there.
+Every moment is converted with the zone's own rules, daylight saving time included: PostgreSQL
+with `timezone(zone, moment)`, SQLite (which has no time-zone database) with the `local_date`
+function app/extensions.py gives each of its connections.
 """
 
 from __future__ import annotations
@@ -53,14 +51,12 @@ FEEDBACK_CHARS = 160
 # --- days in the student's time zone ---------------------------------------------------------
 
 
-def local_date(column: Any, tz: ZoneInfo, now: datetime) -> ColumnElement[Any]:
-    """SQL for the calendar day a UTC moment falls on in `tz` (see the module's note on SQLite)."""
+def local_date(column: Any, tz: ZoneInfo) -> ColumnElement[Any]:
+    """SQL for the calendar day a UTC moment falls on in `tz` (exact on both databases)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         return cast(func.timezone(literal(tz.key), column), Date)
-    offset = now.astimezone(tz).utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    return func.date(column, f"{minutes:+d} minutes")
+    return func.local_date(column, tz.key)
 
 
 def _as_date(value: date | str) -> date:
@@ -89,18 +85,18 @@ def activity_by_day(user: User, now: datetime) -> dict[date, DayActivity]:
     tz = scheduling.zone(user.timezone)
     zero = literal(0, Integer)
     answers = select(
-        local_date(Answer.answered_at, tz, now).label("day"),
+        local_date(Answer.answered_at, tz).label("day"),
         literal(1, Integer).label("answered"),
         case((Answer.status == "correct", 1), else_=0).label("correct"),
     ).where(Answer.user_id == user.id)
     lessons = select(
-        local_date(LessonProgress.completed_at, tz, now).label("day"),
+        local_date(LessonProgress.completed_at, tz).label("day"),
         zero.label("answered"),
         zero.label("correct"),
     ).where(LessonProgress.user_id == user.id)
     submissions = (
         select(
-            local_date(SubmissionVersion.submitted_at, tz, now).label("day"),
+            local_date(SubmissionVersion.submitted_at, tz).label("day"),
             zero.label("answered"),
             zero.label("correct"),
         )

@@ -25,8 +25,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('course_classes', schema=None) as batch_op:
+    # Plain DROP COLUMN (SQLite 3.35+): recreating these tables with foreign keys on would
+    # cascade into the classes' members and the questions' answers.
+    with op.batch_alter_table('course_classes', recreate='never') as batch_op:
         batch_op.drop_column('latin_input')
 
-    with op.batch_alter_table('quiz_questions', schema=None) as batch_op:
+    with op.batch_alter_table('quiz_questions', recreate='never') as batch_op:
         batch_op.drop_column('retry')

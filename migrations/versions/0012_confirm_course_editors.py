@@ -38,7 +38,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('contest_editions', schema=None) as batch_op:
+    # Plain DROP COLUMN (SQLite 3.35+): recreating contest_editions with foreign keys on would
+    # cascade into its divisions and registrations.
+    with op.batch_alter_table('contest_editions', recreate='never') as batch_op:
         batch_op.drop_column('contact_email')
         batch_op.drop_column('contact_name')
     with op.batch_alter_table('course_editors', schema=None) as batch_op:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.contest.models import Registration
 from app.extensions import db
 from tests.contest.conftest import form_data
+from tests.helpers import visible_text
 
 
 def _statuses(app) -> list[str]:
@@ -34,6 +35,9 @@ def test_the_page_and_the_dialog_say_the_same_and_change_nothing(app, client, au
     assert "<html" not in fragment and 'id="confirm-title"' in fragment
     for part in ("Withdraw from the contest?", 'name="confirmed" value="1"', "data-confirm-cancel"):
         assert part in fragment and part in html
+    # the dialog says word for word what the page says (the page adds only its frame)
+    said = visible_text(fragment)
+    assert len(said) > 40 and said in visible_text(html)
     assert _statuses(app) == ["confirmed"]
 
     assert client.post("/contest/2027/me/withdraw", data={"confirmed": "0"}).status_code == 200

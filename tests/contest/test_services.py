@@ -209,11 +209,25 @@ def test_moderation_approve_and_reject(app_ctx, people, make_edition):
 def test_draw_speaking_order_and_division_mail(app_ctx, people, ids):
     edition, d = _setup(ids)
     made = [_register(people, edition, d["A"]) for _ in range(4)]
+    confirmed = [r.id for r in made[:3]]
+
+    def lots(seed: int) -> list[int]:
+        """The order the random source gives: the confirmed, by registration, shuffled."""
+        order = list(confirmed)
+        random.Random(seed).shuffle(order)
+        return order
+
+    def speaking_order() -> list[int]:
+        return [r.id for r in sorted(made[:3], key=lambda r: r.speaking_order)]
+
+    assert lots(7) != lots(8)  # so a draw ignoring its random source can't pass
     drawn = registration_service.draw_speaking_order(d["A"], rng=random.Random(7))
     assert sorted(r.speaking_order for r in drawn) == [1, 2, 3]
+    assert speaking_order() == lots(7)
     assert made[3].speaking_order is None
     redrawn = registration_service.draw_speaking_order(d["A"], rng=random.Random(8))
     assert sorted(r.speaking_order for r in redrawn) == [1, 2, 3]
+    assert speaking_order() == lots(8)
     assert notifications_service.email_division(d["A"], "会場のご案内", "本文", ["confirmed"]) == 3
     assert notifications_service.email_division(d["A"], "s", "b", ["confirmed", "waitlisted"]) == 4
 

@@ -163,7 +163,57 @@ def test_csrf_failure_page(client, make_user, language, text):
     assert text in response.get_data(as_text=True)
 
 
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+CSRF_FIELD = re.compile(r'name="(?:[\w-]+-)?csrf_token"')
+LINK = re.compile(r'href="(/[^"#]*)"')
+NOT_PAGES = re.compile(r"^/(static|auth/logout)|\.(pdf|csv|xlsx|mp3|webm|ogg|png|svg)(\?|$)|/audio")
+
+
+def _crawl_forms(client, start: str, limit: int) -> tuple[int, list[str]]:
+    """Follow the site's links from `start`; returns the pages seen and each POST form without a
+    CSRF token (as page: form start)."""
+    seen: set[str] = set()
+    queue = [start]
+    missing: list[str] = []
+    forms = 0
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen or NOT_PAGES.search(url):
+            continue
+        seen.add(url)
+        response = client.get(url)
+        html = response.get_data(as_text=True) if "text/html" in response.content_type else ""
+        response.close()
+        if response.status_code != 200:
+            continue
+        for form in POST_FORM.finditer(html):
+            forms += 1
+            if not CSRF_FIELD.search(form.group(1)):  # a prefixed form has "<prefix>-csrf_token"
+                missing.append(f"{url}: {form.group(0)[:120]}")
+        queue.extend(link.replace("&amp;", "&") for link in LINK.findall(html))
+    return forms, missing
+
+
 @pytest.mark.parametrize("settings", [{"WTF_CSRF_ENABLED": True}])
-def test_every_form_carries_a_csrf_token(client, auth):
-    for url in ["/auth/login", "/auth/signup", "/auth/reset"]:
-        assert 'name="csrf_token"' in client.get(url).get_data(as_text=True)
+def test_every_form_carries_a_csrf_token(app, client):
+    """Every POST form on every page the demo accounts reach by following links (public pages,
+    then as each role) carries the token, so none is refused as forged when CSRF is on."""
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    forms, missing = _crawl_forms(client, "/", limit=60)
+    for role in ["student", "teacher", "organizer", "judge", "admin"]:
+        page = client.get("/auth/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = client.post(
+            "/auth/login",
+            data={"email": f"{role}@example.com", "password": "sabak-demo", "csrf_token": token},
+        )
+        assert response.status_code == 302, role
+        counted, lacking = _crawl_forms(client, "/", limit=80)
+        forms += counted
+        missing += lacking
+        home = client.get("/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', home).group(1)
+        assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert forms >= 40, forms  # the crawl really reached the forms
+    assert missing == []

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -160,3 +163,45 @@ def test_flask_mail_prune_keeps_a_year_and_the_queue(app):
     with app.app_context():
         left = db.session.scalars(select(OutboxMessage.recipient)).all()
         assert sorted(left) == ["b@example.org", "c@example.org"]
+
+
+@pytest.mark.postgres_only
+def test_two_senders_at_once_send_each_message_exactly_once(app, monkeypatch):
+    """`flask mail send` from cron and an inline delivery at the same moment: SKIP LOCKED
+    lets each take different rows, and no message reaches anyone twice."""
+    with app.app_context():
+        for n in range(30):
+            queue_mail(f"to{n}@example.org", f"件名 {n}", "本文\n")
+        db.session.commit()
+        ids = set(db.session.scalars(select(OutboxMessage.id)))
+        db.session.remove()
+    sent: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    class SlowTransport:
+        """Takes a moment per message, as a real mail server does, and records who sent what."""
+
+        def send(self, email, message) -> None:
+            time.sleep(0.02)
+            with lock:
+                sent.append((threading.current_thread().name, message.id))
+
+    monkeypatch.setattr("app.core.mail.transport", SlowTransport)
+    start = threading.Barrier(2)
+
+    def sender() -> int:
+        with app.app_context():
+            start.wait()
+            try:
+                return deliver_pending().sent
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sender") as pool:
+        counts = list(pool.map(lambda _: sender(), range(2)))
+    assert sorted(message_id for _thread, message_id in sent) == sorted(ids)
+    assert sum(counts) == len(ids)
+    assert all(counts), "both senders worked, each on rows the other skipped"
+    with app.app_context():
+        statuses = db.session.scalars(select(OutboxMessage.status)).all()
+        assert statuses == [MailStatus.SENT] * len(ids)

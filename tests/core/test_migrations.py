@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ast
 import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Integer, MetaData, Table, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -77,3 +78,111 @@ def test_no_migration_reserves_a_revision(path):
     assert not reserved_upgrade(path.read_text(encoding="utf-8")), (
         f"{path.name}: upgrade() does nothing; write the migration when the change is made"
     )
+
+
+def _insert(conn, table_name: str, **values):
+    """Insert a row into the table as the database has it now; NOT NULL columns the test doesn't
+    care about get a plain value of their type. Returns the new row's id."""
+    table = Table(table_name, MetaData(), autoload_with=conn)
+    row = dict(values)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.server_default is not None:
+            continue
+        if column.primary_key and isinstance(column.type, Integer):
+            continue
+        python_type = column.type.python_type
+        row[column.name] = {
+            bool: False,
+            int: 1,
+            float: 1.0,
+            str: "x",
+            datetime: datetime(2026, 4, 1, tzinfo=UTC),
+            date: date(2026, 4, 1),
+            dict: {},
+            list: [],
+        }.get(python_type, {})  # JSON reflects as a plain object
+    result = conn.execute(table.insert().values(**row))
+    return result.inserted_primary_key[0] if result.inserted_primary_key else None
+
+
+def _rows(conn, table_name: str) -> list[dict]:
+    table = Table(table_name, MetaData(), autoload_with=conn)
+    return [dict(r._mapping) for r in conn.execute(table.select().order_by(*table.primary_key))]
+
+
+def test_rows_from_an_old_revision_survive_upgrade_to_head_and_back(empty_database_url):
+    """A database with data at 0004 (accounts, lessons, quizzes, contest): upgrading fills the new
+    NOT NULL columns with their defaults, keeps every row, and stepping back down keeps them too."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            user = _insert(conn, "users", email="old@example.org", display_name="古い 利用者")
+            course = _insert(conn, "courses", slug="old-course", title_ja="古い講座")
+            lesson = _insert(conn, "lessons", course_id=course, slug="l1", position=0)
+            item = _insert(conn, "items", lesson_id=lesson, ky="китеп", ja="本")
+            session = _insert(conn, "quiz_sessions", user_id=user)
+            question = _insert(conn, "quiz_questions", session_id=session, position=0, item_id=item)
+            _insert(conn, "quiz_answers", question_id=question, user_id=user, item_id=item)
+            _insert(conn, "course_classes", course_id=course, name="A組")
+            edition = _insert(conn, "contest_editions", year=2025, title_ja="第1回")
+            division = _insert(conn, "contest_divisions", edition_id=edition, letter="A")
+            _insert(
+                conn,
+                "contest_registrations",
+                edition_id=edition,
+                division_id=division,
+                user_id=user,
+                email="old@example.org",
+                status="confirmed",
+                participant_number="2025-A-001",
+            )
+            before = {
+                name: _rows(conn, name)
+                for name in (
+                    "users",
+                    "courses",
+                    "lessons",
+                    "items",
+                    "quiz_sessions",
+                    "quiz_questions",
+                    "quiz_answers",
+                    "course_classes",
+                    "contest_editions",
+                    "contest_divisions",
+                    "contest_registrations",
+                )
+            }
+
+        upgrade()
+        with db.engine.connect() as conn:
+            after = {name: _rows(conn, name) for name in before}
+            for name, rows in before.items():
+                assert len(after[name]) == len(rows), name
+                for old, new in zip(rows, after[name], strict=True):
+                    assert {k: new[k] for k in old} == old, f"{name} changed on upgrade"
+            division_row = after["contest_divisions"][0]
+            assert (division_row["blind"], division_row["scoring"]) == (False, "mean")
+            assert division_row["tiebreak_position"] is None
+            assert division_row["results_published_at"] is None
+            registration = after["contest_registrations"][0]
+            assert registration["checked_in_at"] is None and registration["gift_given_at"] is None
+            assert after["quiz_questions"][0]["retry"] == 0
+            assert after["course_classes"][0]["latin_input"] is True
+            edition_row = after["contest_editions"][0]
+            assert (edition_row["contact_name"], edition_row["contact_email"]) == ("", "")
+            # the application reads the migrated rows
+        with app.test_request_context():
+            from app.contest.models import Division, Registration
+
+            division_obj = db.session.get(Division, division)
+            assert division_obj.scoring == "mean" and division_obj.blind is False
+            assert db.session.get(Registration, 1).participant_number == "2025-A-001"
+            db.session.remove()
+
+        downgrade(revision="0004")
+        with db.engine.connect() as conn:
+            for name, rows in before.items():
+                assert _rows(conn, name) == rows, f"{name} changed on the way down"
+        downgrade(revision="base")
+        db.engine.dispose()

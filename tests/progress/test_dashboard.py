@@ -147,7 +147,8 @@ def test_streak_counts_days_in_tokyo_not_utc(app: Flask, student_class: Any) -> 
 
 
 def test_days_in_a_zone_with_summer_time(app: Flask, student_class: Any) -> None:
-    """PostgreSQL applies the zone's rules to each moment; SQLite shifts by today's offset."""
+    """Each moment is read with the zone's rules on its own day (summer time in July), on both
+    databases, though today (November) London is on UTC+0."""
     student = student_class.students[0]
     items = item_ids(app, student_class.course_id)
     # 23:30 UTC on 1 July is 00:30 on 2 July in London (BST, UTC+1); in November London is UTC+0
@@ -156,10 +157,7 @@ def test_days_in_a_zone_with_summer_time(app: Flask, student_class: Any) -> None
         user = db.session.get(User, student.id)
         user.timezone = "Europe/London"
         days = set(dashboard.activity_by_day(user, NOW))
-        if db.engine.dialect.name == "postgresql":
-            assert days == {date(2026, 7, 2)}
-        else:
-            assert days == {date(2026, 7, 1)}  # the documented approximation
+        assert days == {date(2026, 7, 2)}
         db.session.rollback()
 
 

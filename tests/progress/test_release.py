@@ -3,7 +3,9 @@ student never sees a grade (or hears its spoken comment) before it is released."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -200,6 +202,34 @@ def check_release_twice(aid: int) -> None:
     versions = db.session.scalars(select(Grade.version)).all()
     assert versions == [2, 2, 2]  # a release is a change: an open grading page is now stale
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+
+
+@pytest.mark.postgres_only
+def test_two_releases_at_once_claim_each_grade_once(app, released_setup, make_submission):
+    """Two teachers (or two tabs) release the same assignment at the same moment: each grade is
+    released and mailed by exactly one of them."""
+    info = released_setup["info"]
+    aid = released_setup["assignment_id"]
+    for student in info.students:
+        make_submission(aid, student.id, grade_state=GradeState.GRADED, points=5)
+    start = threading.Barrier(3)
+
+    def release() -> int:
+        with app.test_request_context():
+            start.wait()
+            try:
+                count = grading.release_assignment(db.session.get(Assignment, aid))
+                db.session.commit()
+                return count
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        counts = list(pool.map(lambda _: release(), range(3)))
+    assert sum(counts) == 3, counts
+    with app.app_context():
+        assert db.session.scalars(select(Grade.version)).all() == [2, 2, 2]
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
 
 
 def test_editing_a_released_grade_keeps_it_released(

@@ -118,7 +118,7 @@ def _one(app: Flask, sql: str) -> str:
 
 def _ids(app: Flask) -> dict[str, str]:
     """A real object of the demo data for each kind of URL variable."""
-    from app.core.seed import DEMO_CLASS_CODE
+    from app.lessons.seed import DEMO_CLASS_CODE
 
     tanaka = "(select id from users where email = 'tanaka.yui@example.com')"
     return {
