@@ -165,11 +165,14 @@ def test_login_limits_hold_across_gunicorn_workers(server, make_user):
         thread.join()
     checked = raced_statuses.count(200)
     assert sorted(raced_statuses) == [200] * checked + [429] * (12 - checked)
-    assert 1 <= checked <= 5
+    assert checked <= 5  # a race may even refuse all twelve: each counts the others' rows
+    # Refused attempts don't count, so a race can leave fewer than five failures: top them up.
+    topped_up = [browser.login(raced.email, "wrong password").status for _ in range(5 - checked)]
+    assert topped_up == [200] * (5 - checked)
     assert browser.login(raced.email, raced.password).status == 429
 
     # One address can't spray accounts: failures on other accounts count towards its limit too.
-    counted = 5 + checked
+    counted = 5 + 5
     sprayed = [browser.login(other.email, "wrong password").status for other in others]
     assert sprayed == [200] * (ADDRESS_LIMIT - counted) + [429] * (
         len(others) - ADDRESS_LIMIT + counted
