@@ -102,6 +102,7 @@ def test_the_demo_student_takes_a_quiz_with_on_screen_keys_and_an_almost(page, a
         kind, item_id, params, ky = current_question(app, page.url)
         if kind == "recognise":
             index = [c["id"] for c in params["choices"]].index(item_id) + 1
+            page.wait_for_load_state("load")  # the keyboard script is in place
             page.locator("body").press(str(index))  # keyboard: 1–4 choose, Enter checks
             expect(page.locator(f"input[data-key='{index}']")).to_be_checked()
             page.keyboard.press("Enter")
