@@ -212,13 +212,25 @@ def start_review_session(
     cards = db.session.scalars(
         due_cards_query(user, now).options(joinedload(ReviewCard.item)).limit(limit)
     ).all()
+    return _start_on_cards(user, cards, SessionSource.REVIEW, now=now, seed=seed)
+
+
+def _start_on_cards(
+    user: User,
+    cards: Sequence[ReviewCard],
+    source: SessionSource,
+    *,
+    now: datetime,
+    seed: int | None,
+) -> QuizSession:
+    """A session asking each card's word once (no match exercise), distractors from its course."""
     words = [_word(card.item) for card in cards]
     pool = course_words(card.item.course_id for card in cards)
     return _start(
         user,
         words,
         pool or words,
-        source=SessionSource.REVIEW,
+        source=source,
         now=now,
         count=len(words),
         seed=seed,
@@ -292,19 +304,7 @@ def start_weak_session(
     user: User, *, now: datetime, seed: int | None = None, limit: int = WEAK_LIMIT
 ) -> QuizSession:
     """One session on the student's weakest words, each once, typed or chosen."""
-    cards = weakest_cards(user, limit)
-    words = [_word(card.item) for card in cards]
-    pool = course_words(card.item.course_id for card in cards)
-    return _start(
-        user,
-        words,
-        pool or words,
-        source=SessionSource.WEAK,
-        now=now,
-        count=len(words),
-        seed=seed,
-        with_match=False,
-    )
+    return _start_on_cards(user, weakest_cards(user, limit), SessionSource.WEAK, now=now, seed=seed)
 
 
 def unfinished_session(
