@@ -246,6 +246,7 @@ def test_check_in_by_number_judge_scores_organizer_publishes(
         field.fill("8")
     page.locator("#comment").fill("発音がとても良いです。")
     # Submitting asks first: the sheet with its total, in a dialog. Cancelling changes nothing.
+    page.wait_for_load_state("load")  # the confirmation script is in place (else: its page)
     page.locator("button[value=submit]").click()
     dialog = page.locator("dialog.confirm-dialog[open]")
     expect(dialog.locator(".sheet-total")).to_have_text("80.00 / 100")

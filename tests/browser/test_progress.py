@@ -62,6 +62,7 @@ def grade_with_rubric(page: Page, title: str, feedback: str) -> None:
     page.get_by_label(ja("Written feedback")).fill(feedback)
     page.get_by_role("button", name=ja("Save as graded")).click()
     expect(page.get_by_text(ja("Saved as graded. Release it when you are ready."))).to_be_visible()
+    page.wait_for_load_state("load")  # the confirmation script is in place (else: its page)
     page.get_by_role("button", name=ja("Release to the student")).click()
     dialog = page.locator("dialog.confirm-dialog[open]")  # asks first, in a dialog
     expect(dialog).to_contain_text(ja("Release the grade?"))
