@@ -1,11 +1,16 @@
-"""The progress blueprint: assignments, submissions, grading, the gradebook and dashboards."""
+"""The progress blueprint: assignments, submissions, rubrics, grading, the gradebook and
+dashboards, each a sub-package of the same shape (views, forms, services) on one blueprint."""
 
-from app.progress import (  # noqa: F401  (tables for the metadata; modules with routes on bp)
-    assignment_views,
-    gradebook_views,
-    grading_views,
-    models,
+from app.progress import models  # noqa: F401  (tables for the metadata)
+from app.progress.assignments import (  # noqa: F401  (routes on bp)
+    submission_views,
 )
+from app.progress.assignments import views as assignment_views  # noqa: F401
+from app.progress.dashboard import views as dashboard_views  # noqa: F401
+from app.progress.gradebook import views as gradebook_views  # noqa: F401
+from app.progress.grading import release_views  # noqa: F401
+from app.progress.grading import views as grading_views  # noqa: F401
+from app.progress.rubrics import views as rubric_views  # noqa: F401
 from app.progress.seed import register_seeders
 from app.progress.views import bp
 

@@ -1,26 +1,19 @@
-"""The teachers' pages of a class: the gradebook (with CSV and XLSX exports) and the dashboard."""
+"""The gradebook of a class, for its teachers, with its CSV and XLSX exports."""
 
 from __future__ import annotations
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from app.core import dates
 from app.core.exports import download
 from app.lessons.access import class_or_404
-from app.progress import exports
-from app.progress.class_stats import (
-    ACTIVITY_DAYS,
-    INACTIVE_AFTER_DAYS,
-    build_class_dashboard,
-    sort_students,
-)
 from app.progress.gradebook import (
     Gradebook,
     Row,
     build_gradebook,
+    exports,
     format_points,
     grading_link,
     queue_links,
@@ -28,7 +21,6 @@ from app.progress.gradebook import (
     valid_sort,
 )
 from app.progress.views import bp
-from app.quizzes.stats import MIN_ANSWERS
 
 
 @bp.app_template_filter("gradebook_points")
@@ -78,26 +70,3 @@ def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
     """The gradebook as an Excel workbook."""
     book, rows, _sort, _descending = _sorted_gradebook(class_id)
     return download(exports.xlsx_bytes(book, rows), exports.filename(book, dates.now(), "xlsx"))
-
-
-@bp.get("/classes/<int:class_id>")
-@login_required
-def class_dashboard(class_id: int) -> ResponseReturnValue:
-    """Each student at a glance (the longest inactive first) and the class's hardest words."""
-    course_class = class_or_404(class_id, current_user)
-    dashboard = build_class_dashboard(course_class, dates.now())
-    sort = "name" if request.args.get("sort") == "name" else "inactive"
-    # each date formatted once: a class of 1,000 has only a few dozen different days
-    days = {row.last_day for row in dashboard.students if row.last_day} | set(dashboard.days)
-    return render_template(
-        "progress/class_dashboard.html",
-        dashboard=dashboard,
-        course_class=course_class,
-        students=sort_students(dashboard.students, sort),
-        sort=sort,
-        activity_days=ACTIVITY_DAYS,
-        inactive_after=INACTIVE_AFTER_DAYS,
-        min_answers=MIN_ANSWERS,
-        dates={day: format_date(day, "medium") for day in days},
-        short_dates=[format_date(day, "short") for day in dashboard.days],
-    )

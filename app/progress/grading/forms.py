@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.core.forms import BaseForm
-from app.progress.grading import STATE_FILTERS, QueueFilter, QueueFilters
+from app.progress.grading.queue import STATE_FILTERS, QueueFilter, QueueFilters
 from app.progress.models import Rubric
 
 FEEDBACK_LENGTH = 10_000

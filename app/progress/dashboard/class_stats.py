@@ -18,9 +18,9 @@ from sqlalchemy.orm import aliased
 from app.core.dates import TOKYO
 from app.extensions import db
 from app.lessons.models import CourseClass, Enrollment, Item, Lesson, LessonProgress
-from app.progress.gradebook import (
+from app.progress.gradebook.services import class_assignments
+from app.progress.learning import (
     StudentProgress,
-    class_assignments,
     class_students,
     published_lesson_count,
     student_progress,

@@ -11,7 +11,7 @@ import pytest
 from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.lessons.models import CourseClass
-from app.progress.class_stats import build_class_dashboard
+from app.progress.dashboard.class_stats import build_class_dashboard
 from app.progress.models import GradeState
 from app.quizzes.stats import hardest_words
 from tests.helpers import queries_for, visible_text

@@ -16,13 +16,13 @@ from app.core.exports import csv_cell
 from app.extensions import db
 from app.lessons.models import Enrollment
 from app.progress.gradebook import (
-    MASTERED_STABILITY_DAYS,
     Cell,
     CellState,
     SubmissionRow,
     cell_for,
     format_points,
 )
+from app.progress.learning import MASTERED_STABILITY_DAYS
 from app.progress.models import Assignment, Grade, GradeState, Submission, SubmissionVersion
 from tests.helpers import count_queries, queries_for, visible_text
 

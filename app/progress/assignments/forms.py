@@ -1,4 +1,4 @@
-"""Forms of assignments, rubrics and submissions."""
+"""Forms of assignments and submissions: setting an assignment, reopening it, the draft."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    FieldList,
-    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.dates import TOKYO, tokyo_to_utc
-from app.core.forms import BaseForm, BaseSubform
+from app.core.forms import BaseForm
 from app.progress.models import AssignmentKind
 
 # datetime-local sends 2027-05-31T23:59; the first format is also how the value is shown
@@ -101,73 +99,3 @@ class SubmissionForm(BaseForm):
 
     text = TextAreaField(_l("Your answer"), validators=[Length(max=20000)])
     audio = FileField(_l("Or upload a recording"))
-
-
-class LevelForm(BaseSubform):
-    description = StringField(_l("Level"), validators=[Length(max=500)])
-    points = IntegerField(
-        _l("Points"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=1000, message=_l("Enter a number from 0 to 1000.")),
-        ],
-    )
-
-
-class CriterionForm(BaseSubform):
-    title = StringField(_l("Name"), validators=[Length(max=200)])
-    description = StringField(_l("What it looks at (optional)"), validators=[Length(max=1000)])
-    levels = FieldList(FormField(LevelForm))
-
-
-def _filled_levels(criterion: Any) -> list[Any]:
-    # entry.form: a FormField's own `description` attribute would hide the subform's field
-    return [
-        level
-        for level in (entry.form for entry in criterion.levels)
-        if (level.description.data or "").strip() or level.points.data is not None
-    ]
-
-
-def is_blank(criterion: Any) -> bool:
-    """A row the teacher left empty (ignored)."""
-    return not (criterion.title.data or "").strip() and not _filled_levels(criterion)
-
-
-class RubricForm(BaseForm):
-    title = StringField(
-        _l("Title"),
-        validators=[InputRequired(message=_l("Please enter a title.")), Length(max=200)],
-    )
-    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=2000)])
-    criteria = FieldList(FormField(CriterionForm))
-    more_rows = SubmitField(_l("More rows"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.criteria_errors: list[str] = []
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        """Each filled criterion needs a title and at least one level with points."""
-        valid = super().validate(extra_validators)
-        filled = 0
-        for entry in self.criteria:
-            criterion = entry.form
-            if is_blank(criterion):
-                continue
-            filled += 1
-            if not (criterion.title.data or "").strip():
-                criterion.title.errors.append(_l("Please give the criterion a title."))
-                valid = False
-            levels = _filled_levels(criterion)
-            if not levels:
-                criterion.title.errors.append(_l("Give the criterion at least one level."))
-                valid = False
-            for level in levels:
-                if level.points.data is None and not level.points.errors:
-                    level.points.errors.append(_l("Enter the points."))
-                    valid = False
-        if self.criteria.entries and not filled:
-            self.criteria_errors.append(_l("Add at least one criterion with its levels."))
-            valid = False
-        return valid

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from app.core import exports
 from app.core.dates import TOKYO
-from app.progress.gradebook import Gradebook, Row, state_labels
+from app.progress.gradebook.services import Gradebook, Row, state_labels
 
 
 def _number(value: float | None, digits: int = 1) -> float | str:

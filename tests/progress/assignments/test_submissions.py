@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from app.core.dbtypes import utcnow
 from app.core.media import audio_dir
 from app.extensions import db
-from app.progress import assignments
+from app.progress.assignments import submissions as assignments
 from app.progress.models import GradeState, Submission, SubmissionVersion
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import queries_for, visible_text, wav_bytes
@@ -459,7 +459,7 @@ def test_a_fake_audio_file_is_refused_next_to_the_field(app, client, auth, spoke
 
 
 def test_a_file_over_the_limit_is_refused_with_a_message(app, client, auth, spoken, monkeypatch):
-    monkeypatch.setattr("app.progress.assignments.MAX_SUBMISSION_BYTES", 4096)
+    monkeypatch.setattr("app.progress.assignments.submissions.MAX_SUBMISSION_BYTES", 4096)
     cls, assignment_id = spoken
     auth.login(user=cls.students[0])
     response = client.post(

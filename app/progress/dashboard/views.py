@@ -1,0 +1,185 @@
+"""The dashboards: the student's own progress (with the home page's panel and the navigation
+entry) and, for a class's teachers, the class dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from itertools import pairwise
+
+from babel.dates import format_skeleton, get_day_names
+from flask import render_template, request
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_percent, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from app.auth.models import Role
+from app.core import dates
+from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
+from app.lessons.access import class_or_404, is_teacher
+from app.progress import charts, dashboard
+from app.progress.dashboard.class_stats import (
+    ACTIVITY_DAYS,
+    INACTIVE_AFTER_DAYS,
+    build_class_dashboard,
+    sort_students,
+)
+from app.progress.learning import MASTERED_STABILITY_DAYS
+from app.progress.views import bp
+from app.quizzes import scheduling
+from app.quizzes.stats import MIN_ANSWERS
+from app.quizzes.views import due_today
+
+
+def _locale() -> str:
+    return str(get_locale() or "ja")
+
+
+def _month_day(day: date) -> str:
+    """11/3, in the reader's language."""
+    return format_skeleton("Md", day, locale=_locale())
+
+
+# --- navigation and home ---------------------------------------------------------------------
+
+
+def home_panel() -> dict[str, object] | None:
+    """The streak and words learned on the home page (two queries), for students."""
+    if not current_user.has_role(Role.STUDENT):
+        return None
+    moment = dates.now()
+    days = dashboard.activity_by_day(current_user, moment)
+    return {
+        "streak": dashboard.streak(days, scheduling.local_day(moment, current_user.timezone)),
+        "words": dashboard.word_counts(current_user),
+    }
+
+
+@bp.record_once
+def register_navigation(state: BlueprintSetupState) -> None:
+    add_nav_item(
+        state.app,
+        NavItem(
+            "progress.dashboard",
+            lambda: _("My progress"),
+            roles=frozenset({Role.STUDENT}),
+            order=18,
+        ),
+    )
+    add_home_panel(state.app, HomePanel("progress/_home_panel.html", home_panel, order=7))
+
+
+# --- the charts, labelled in the reader's language -------------------------------------------
+
+
+def accuracy_chart(weeks: Sequence[dashboard.WeekAccuracy]) -> Markup:
+    """Quiz accuracy by week; every other week labelled (the latest always), so labels fit."""
+    last = len(weeks) - 1
+    points = []
+    for index, week in enumerate(weeks):
+        accuracy = week.accuracy
+        title = ""  # a week without answers draws no point, so it needs no title
+        if accuracy is not None:
+            title = _(
+                "Week of %(date)s: %(percent)s (%(correct)s of %(answered)s)",
+                date=_month_day(week.start),
+                percent=format_percent(accuracy),
+                correct=week.correct,
+                answered=week.answered,
+            )
+        label = _month_day(week.start) if (last - index) % 2 == 0 else ""
+        points.append(charts.Point(label=label, value=accuracy, title=title))
+    ticks = [(value, format_percent(value)) for value in (0.0, 0.5, 1.0)]
+    return charts.line_chart(
+        points,
+        label=_("Quiz accuracy by week, the last %(num)d weeks", num=len(weeks)),
+        y_ticks=ticks,
+    )
+
+
+def activity_title(day: date, count: int) -> str:
+    return ngettext(
+        "%(date)s: %(num)d activity", "%(date)s: %(num)d activities", count, date=format_date(day)
+    )
+
+
+def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
+    """The calendar: a column per week, a row per weekday, months named above."""
+    months = []
+    for cell in cells:
+        if cell.day.day == 1 or (cell.column == 0 and cell.row == 0 and cell.day.day < 22):
+            months.append((cell.column, format_skeleton("MMM", cell.day, locale=_locale())))
+    # a month's first day late in its week would put its name right next to the previous one
+    months = [
+        m for n, m in enumerate(months) if n + 1 >= len(months) or months[n + 1][0] - m[0] > 1
+    ]
+    names = get_day_names("abbreviated", locale=_locale())
+    weekdays = [(row, names[row]) for row in (0, 2, 4)]
+    columns = (cells[-1].column + 1) if cells else dashboard.HEATMAP_WEEKS
+    return charts.heatmap(
+        [charts.Cell(c.column, c.row, c.level, activity_title(c.day, c.count)) for c in cells],
+        columns=columns,
+        label=_("Activity calendar, the last %(num)d weeks", num=columns),
+        month_labels=months,
+        weekday_labels=weekdays,
+    )
+
+
+def activity_legend() -> Markup:
+    steps = dashboard.HEAT_STEPS
+    labels = [_("none")]
+    for low, high in pairwise(steps):
+        labels.append(f"{low}–{high - 1}")
+    labels.append(f"{steps[-1]}+")
+    return charts.heat_legend(labels, label=_("Activities a day"))
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@bp.get("/", endpoint="dashboard")
+@login_required
+def dashboard_page() -> ResponseReturnValue:
+    """The signed-in user's own progress (nobody else's: there is no user in the URL)."""
+    data = dashboard.build_dashboard(current_user, dates.now(), due_today=due_today())
+    return render_template(
+        "progress/dashboard.html",
+        d=data,
+        accuracy_chart=accuracy_chart(data.weeks) if data.answered else None,
+        activity_chart=activity_chart(data.cells),
+        activity_legend=activity_legend(),
+        mastered_days=int(MASTERED_STABILITY_DAYS),
+        teaches=is_teacher(current_user),
+        accuracy_weeks=dashboard.ACCURACY_WEEKS,
+        calendar_weeks=dashboard.HEATMAP_WEEKS,
+        language=_locale()[:2],
+    )
+
+
+# --- the class dashboard ---------------------------------------------------------------------
+
+
+@bp.get("/classes/<int:class_id>")
+@login_required
+def class_dashboard(class_id: int) -> ResponseReturnValue:
+    """Each student at a glance (the longest inactive first) and the class's hardest words."""
+    course_class = class_or_404(class_id, current_user)
+    board = build_class_dashboard(course_class, dates.now())
+    sort = "name" if request.args.get("sort") == "name" else "inactive"
+    # each date formatted once: a class of 1,000 has only a few dozen different days
+    days = {row.last_day for row in board.students if row.last_day} | set(board.days)
+    return render_template(
+        "progress/class_dashboard.html",
+        dashboard=board,
+        course_class=course_class,
+        students=sort_students(board.students, sort),
+        sort=sort,
+        activity_days=ACTIVITY_DAYS,
+        inactive_after=INACTIVE_AFTER_DAYS,
+        min_answers=MIN_ANSWERS,
+        dates={day: format_date(day, "medium") for day in days},
+        short_dates=[format_date(day, "short") for day in board.days],
+    )

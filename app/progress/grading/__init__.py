@@ -1,0 +1,84 @@
+"""Grading, a sub-feature of progress: the queue (`queue`), grading one submission with its
+rubric and spoken comment (`services`) and releasing grades (`release`); their pages in `views`
+and `release_views`, their forms in `forms`.
+
+A grade goes draft → graded → released (Moodle's marking workflow, simplified). Only a released
+grade is visible to the student; releasing e-mails them. There is no "unrelease": once the
+student has been told, changes to a released grade stay released and show at once.
+
+The services are re-exported here, so callers write `grading.save_grade(...)`.
+"""
+
+from app.progress.grading.queue import (
+    PAGE_SIZE,
+    STATE_FILTERS,
+    FilterChoices,
+    QueueFilter,
+    QueueFilters,
+    QueuePage,
+    QueueRow,
+    QueueState,
+    awaiting_count,
+    filter_choices,
+    grading_queue,
+)
+from app.progress.grading.release import (
+    AlreadyReleased,
+    NotGraded,
+    graded_count,
+    release_assignment,
+    release_grade,
+)
+from app.progress.grading.services import (
+    FEEDBACK_AUDIO_FOLDER,
+    MAX_FEEDBACK_AUDIO_BYTES,
+    GradeInput,
+    GradingError,
+    IncompleteGrade,
+    PointsOutOfRange,
+    RubricScore,
+    SavedGrade,
+    StaleGrade,
+    current_grade,
+    is_repeated_save,
+    save_grade,
+    scale_points,
+    score_rubric,
+    stored_choices,
+    submission_for_grading,
+)
+
+__all__ = [
+    "FEEDBACK_AUDIO_FOLDER",
+    "MAX_FEEDBACK_AUDIO_BYTES",
+    "PAGE_SIZE",
+    "STATE_FILTERS",
+    "AlreadyReleased",
+    "FilterChoices",
+    "GradeInput",
+    "GradingError",
+    "IncompleteGrade",
+    "NotGraded",
+    "PointsOutOfRange",
+    "QueueFilter",
+    "QueueFilters",
+    "QueuePage",
+    "QueueRow",
+    "QueueState",
+    "RubricScore",
+    "SavedGrade",
+    "StaleGrade",
+    "awaiting_count",
+    "current_grade",
+    "filter_choices",
+    "graded_count",
+    "grading_queue",
+    "is_repeated_save",
+    "release_assignment",
+    "release_grade",
+    "save_grade",
+    "scale_points",
+    "score_rubric",
+    "stored_choices",
+    "submission_for_grading",
+]
