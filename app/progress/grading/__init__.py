@@ -2,10 +2,6 @@
 rubric and spoken comment (`services`) and releasing grades (`release`); their pages in `views`
 and `release_views`, their forms in `forms`.
 
-A grade goes draft → graded → released (Moodle's marking workflow, simplified). Only a released
-grade is visible to the student; releasing e-mails them. There is no "unrelease": once the
-student has been told, changes to a released grade stay released and show at once.
-
 The services are re-exported here, so callers write `grading.save_grade(...)`.
 """
 
