@@ -37,6 +37,7 @@ def is_japanese(char: str) -> bool:
 
 
 def differing_word(given: str, key: str) -> tuple[str, str] | None:
+    """The (given, expected) word pair when the answers differ in exactly one word."""
     given_words, expected_words = given.split(), key.split()
     if len(given_words) != len(expected_words):
         return None
@@ -47,6 +48,7 @@ def differing_word(given: str, key: str) -> tuple[str, str] | None:
 def special_letters(
     given: str, answers: list[tuple[str, str]]
 ) -> tuple[str, dict[str, str]] | None:
+    """The accepted answer equal but for ң ө ү typed as н о у, and the letters to mention."""
     folded = fold_special(given)
     for key, answer in answers:
         if fold_special(key) == folded:

@@ -13,6 +13,7 @@ from app.kyrgyz.morphology import POSSESSIVE_STEMS, PRONOUNS, forms, possessed_h
 
 
 def is_kyrgyz_word(word: str) -> bool:
+    """Cyrillic Kyrgyz letters (and hyphens) with a vowel: a word morphology can read."""
     return all(char in ALL_LETTERS or char == "-" for char in word) and any(
         char in VOWELS for char in word
     )

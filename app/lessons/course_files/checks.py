@@ -47,6 +47,7 @@ def _inflection_problem(kind: str, word: str) -> str | None:
 
 
 def check_notes(doc: Document, errors: list[CourseFileError]) -> None:
+    """Table directives ([[cases: …]]) in the notes: well formed, and every word inflects."""
     notes = doc.data.get("notes")
     if not isinstance(notes, dict):
         return
@@ -179,6 +180,8 @@ def check_numbering(files: list[LessonFile], errors: list[CourseFileError]) -> N
 
 
 class LessonFile(NamedTuple):
+    """A lesson file: the number and slug its name gives, and its parsed YAML (None if unreadable)."""
+
     number: int
     slug: str
     file: str

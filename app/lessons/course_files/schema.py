@@ -33,6 +33,8 @@ class _Node:
 
 @dataclass
 class Document:
+    """One parsed YAML file: its data and the line of each key and list entry."""
+
     file: str
     data: Any
     nodes: dict[JsonPath, _Node]
@@ -124,6 +126,7 @@ def _format_path(path: JsonPath) -> str:
 
 
 def at_path(path: JsonPath, message: str) -> str:
+    """The message prefixed with where it applies (title.ja: …)."""
     return f"{_format_path(path)}: {message}" if path else message
 
 
@@ -201,6 +204,7 @@ def _validators() -> dict[str, Draft202012Validator]:
 
 
 def schema_errors(doc: Document, kind: str) -> list[CourseFileError]:
+    """Every way the document breaks the schema of a course or lesson file, with its line."""
     return [
         doc.at(path, message)
         for error in _validators()[kind].iter_errors(doc.data)
