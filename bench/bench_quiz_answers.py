@@ -170,6 +170,7 @@ def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
     from app.kyrgyz.normalize import fold_special
     from app.lessons.models import Lesson
     from app.quizzes import services
+    from app.quizzes.sessions import services as sessions
 
     app = create_app(benchlib.app_settings(database_url, WTF_CSRF_ENABLED=False))
     with app.app_context():
@@ -183,7 +184,7 @@ def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
         db.session.commit()
         engine = db.engine
     spent = {"check": 0.0}
-    original = services.check
+    original = sessions.check
 
     def timed_check(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -192,7 +193,7 @@ def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
         finally:
             spent["check"] += time.perf_counter() - started
 
-    services.check = timed_check  # type: ignore[assignment]
+    sessions.check = timed_check  # type: ignore[assignment]
     client = app.test_client()
     client.post("/auth/login", data={"email": "student0@bench.example", "password": PASSWORD})
     total = 0.0
@@ -208,7 +209,7 @@ def check_share(database_url: str, answers: int) -> tuple[float, float, int]:
                 )
                 total += time.perf_counter() - started
     finally:
-        services.check = original  # type: ignore[assignment]
+        sessions.check = original  # type: ignore[assignment]
     return spent["check"] / total, total / len(forms) * 1000, statements["n"] // len(forms)
 
 

@@ -35,6 +35,9 @@ knows (`Lexicon`: a course's vocabulary and the forms of its nouns) decide `othe
 find a stem; without one, `other_word` is never given.
 
 `strict` (the contest) reports almost as wrong and keeps kind and message.
+
+This module is the table and its entry point `check`; the checks it calls are in `spelling.py`
+(typing and spelling slips), `word_forms.py` (other forms of a noun) and `rules.py` (grammar).
 """
 
 from __future__ import annotations
@@ -42,18 +45,26 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
 
-from app.kyrgyz.alphabet import ALL_LETTERS, SPECIAL_LETTERS, VOWELS
+from app.kyrgyz.alphabet import SPECIAL_LETTERS
 from app.kyrgyz.i18n import N_
 from app.kyrgyz.latin import APOSTROPHES, to_cyrillic
-from app.kyrgyz.morphology import FORM_LABELS, POSSESSIVE_STEMS, PRONOUNS, forms, possessed_head
-from app.kyrgyz.normalize import fold_special, has_cyrillic, has_latin, normalize
+from app.kyrgyz.morphology import FORM_LABELS, forms
+from app.kyrgyz.normalize import has_cyrillic, has_latin, normalize
 from app.kyrgyz.rules import broken_rule
+from app.kyrgyz.spelling import (
+    differing_word,
+    has_i_for_y,
+    is_japanese,
+    is_typo,
+    other_word,
+    russian_spelling,
+    special_letters,
+)
+from app.kyrgyz.word_forms import is_kyrgyz_word, other_form
 
 __all__ = ["FORM_LABELS", "MESSAGES", "SOUND_LABELS", "Lexicon", "Verdict", "check", "lexicon"]
 
@@ -120,28 +131,7 @@ SOUND_LABELS: dict[str, str] = {
 }
 """What a suffix's first consonant depends on, named in the suffix_consonant message."""
 
-# Russian spellings of Kyrgyz words (Киргизия, Иссык-Куль) and their Kyrgyz spelling, longest first.
-RUSSIAN_SPELLINGS: tuple[tuple[str, str], ...] = (
-    ("иссык-куль", "ысык-көл"),
-    ("киргизия", "кыргызстан"),
-    ("киргиз", "кыргыз"),
-    ("иссык", "ысык"),
-    ("навруз", "нооруз"),
-    ("кумыс", "кымыз"),
-    ("куль", "көл"),
-    ("япон", "жапон"),
-    ("дж", "ж"),
-)
-
-TYPO_MIN_LETTERS = 4
 _HYPHENS = frozenset("-‐‑‒–")
-_JAPANESE_SCRIPTS = ("HIRAGANA", "KATAKANA", "CJK UNIFIED IDEOGRAPH")
-
-
-def _is_japanese(char: str) -> bool:
-    """Kana (half-width too) and kanji: what a Japanese input method types when left on."""
-    name = unicodedata.name(char, "")
-    return any(script in name for script in _JAPANESE_SCRIPTS)
 
 
 @dataclass(frozen=True)
@@ -292,7 +282,7 @@ class _Judge:
         for key, answer in self.answers:
             if given == key:
                 return _verdict("correct", answer, "exact", {})
-        if any(_is_japanese(char) for char in given):
+        if any(is_japanese(char) for char in given):
             return self.verdict(
                 "wrong", self.answers[0][1], "kana", {"expected": self.answers[0][1]}
             )
@@ -310,12 +300,12 @@ class _Judge:
         for key, answer in self.answers:
             if "ң" in key and given.replace("нг", "ң") == key:
                 return self.verdict("almost", answer, "ng_digraph", {"expected": answer})
-        special = _special_letters(given, self.answers)
+        special = special_letters(given, self.answers)
         has_keys = any(char in SPECIAL_LETTERS for char in given)
         if special is not None and not has_keys:
             return self.verdict("almost", special[0], "special_letter", special[1])
         for key, answer in self.answers:
-            russian = _russian_spelling(given, key)
+            russian = russian_spelling(given, key)
             if russian is not None:
                 return self.verdict(
                     "almost", answer, "russian_spelling", russian | {"expected": answer}
@@ -335,7 +325,7 @@ class _Judge:
             if self.lexicon is not None:
                 # With ң ө ү typed, a word equal but for them is as deliberate as one edit.
                 folded = special is not None and special[0] == answer
-                word = _other_word(given, key, self.lexicon, any_distance=folded)
+                word = other_word(given, key, self.lexicon, any_distance=folded)
                 if word is not None:
                     return self.verdict(
                         "wrong", answer, "other_word", {"given": word, "expected": answer}
@@ -343,7 +333,7 @@ class _Judge:
         if special is not None:
             return self.verdict("almost", special[0], "special_letter", special[1])
         for key, answer in self.answers:
-            if _is_typo(given, key):
+            if is_typo(given, key):
                 return self.verdict("almost", answer, "typo", {"expected": answer})
         closest = max(self.answers, key=lambda pair: fuzz.ratio(given, pair[0]))[1]
         return self.verdict("wrong", closest, "different", {"expected": closest})
@@ -351,7 +341,7 @@ class _Judge:
     def i_for_y(self, given: str) -> Verdict | None:
         """и typed for ы: in Latin input (i for y) or in Cyrillic, the ear's confusion."""
         for key, answer in self.answers:
-            if _i_for_y(given, key):
+            if has_i_for_y(given, key):
                 if self.converted is None:
                     return self.verdict("almost", answer, "i_for_y", {"expected": answer})
                 params = {"expected": answer, "converted": self.converted}
@@ -360,16 +350,16 @@ class _Judge:
 
     def grammar(self, given: str, key: str, answer: str) -> Verdict | None:
         """linking_n, other_form and the rules of app.kyrgyz.rules, on the one differing word."""
-        pair = _differing_word(given, key)
+        pair = differing_word(given, key)
         if pair is None:
             return None
         given_word, expected_word = pair
-        if not _is_kyrgyz_word(given_word) or not _is_kyrgyz_word(expected_word):
+        if not is_kyrgyz_word(given_word) or not is_kyrgyz_word(expected_word):
             return None
         known = self.lexicon.knows if self.lexicon is not None else None
         rule = broken_rule(given_word, expected_word, known)
         relation = (
-            None if rule and rule.kind == "linking_n" else _other_form(given_word, expected_word)
+            None if rule and rule.kind == "linking_n" else other_form(given_word, expected_word)
         )
         if relation is not None:
             kind, params = "other_form", relation
@@ -380,157 +370,3 @@ class _Judge:
         if len(answer.split()) == 1:
             params["expected"] = answer
         return self.verdict("wrong", answer, kind, params)
-
-
-def _differing_word(given: str, key: str) -> tuple[str, str] | None:
-    given_words, expected_words = given.split(), key.split()
-    if len(given_words) != len(expected_words):
-        return None
-    differing = [(g, e) for g, e in zip(given_words, expected_words, strict=True) if g != e]
-    return differing[0] if len(differing) == 1 else None
-
-
-def _special_letters(
-    given: str, answers: list[tuple[str, str]]
-) -> tuple[str, dict[str, str]] | None:
-    folded = fold_special(given)
-    for key, answer in answers:
-        if fold_special(key) == folded:
-            pairs = dict.fromkeys(
-                f"{typed} → {meant}"
-                for typed, meant in zip(given, key, strict=True)
-                if typed != meant
-            )
-            return answer, {"letters": ", ".join(pairs), "expected": answer}
-    return None
-
-
-def _russian_spelling(given: str, key: str) -> dict[str, str] | None:
-    """The Russian spelling the answer uses (киргиз for кыргыз), if undoing it gives the key."""
-    kyrgyz, used = given, []
-    for russian, native in RUSSIAN_SPELLINGS:
-        if russian in kyrgyz:
-            kyrgyz = kyrgyz.replace(russian, native)
-            used.append((russian, native))
-    if used and fold_special(kyrgyz) == fold_special(key):
-        return {"russian": used[0][0], "kyrgyz": used[0][1]}
-    return None
-
-
-def _i_for_y(given: str, key: str) -> bool:
-    """True if the answer has и where ы belongs, and is otherwise right (ң ө ү folded)."""
-    if len(given) != len(key):
-        return False
-    pairs = [(typed, meant) for typed, meant in zip(given, key, strict=True) if typed != meant]
-    return ("и", "ы") in pairs and all(
-        pair == ("и", "ы") or fold_special(pair[1]) == pair[0] for pair in pairs
-    )
-
-
-def _other_word(given: str, key: str, known: Lexicon, *, any_distance: bool = False) -> str | None:
-    """The real word one edit away from the expected one that the answer has instead, if any."""
-    pair = _differing_word(given, key)
-    if pair is None or pair[0] not in known:
-        return None
-    if any_distance or OSA.distance(pair[0], pair[1], score_cutoff=1) <= 1:
-        return pair[0]
-    return None
-
-
-def _is_typo(given: str, key: str) -> bool:
-    """One edit in a long answer; in a short one, a doubled or dropped letter (сөзз, тооо, то)."""
-    if sum(char.isalpha() for char in key) >= TYPO_MIN_LETTERS:
-        return OSA.distance(given, key, score_cutoff=1) <= 1
-    longer, shorter = (given, key) if len(given) > len(key) else (key, given)
-    if len(longer) != len(shorter) + 1:
-        return False
-    for index, char in enumerate(longer):
-        if longer[:index] + longer[index + 1 :] == shorter:
-            neighbours = longer[index - 1 : index] + longer[index + 1 : index + 2]
-            if char in neighbours:
-                return True
-    return False
-
-
-def _is_kyrgyz_word(word: str) -> bool:
-    return all(char in ALL_LETTERS or char == "-" for char in word) and any(
-        char in VOWELS for char in word
-    )
-
-
-def _other_form(given: str, expected: str) -> dict[str, str] | None:
-    """Name both forms if `given` is another inflected form of the expected noun."""
-    for lemma, possessed in _lemma_candidates(given, expected):
-        table = _form_table(lemma, possessed)
-        expected_form = table.get(expected)
-        given_form = table.get(given)
-        if expected_form is not None and given_form is not None:
-            return {
-                "given": given,
-                "given_form": given_form,
-                "expected": expected,
-                "expected_form": expected_form,
-            }
-    return None
-
-
-_VOICED_BACK = {"г": "к", "б": "п"}
-# A stem may end in two consonants only after a sonorant or с ш (кырк, дост, банк, Гамбург).
-_CLUSTER_FIRST = frozenset("рлйнмңсш")
-
-
-def _plausible_stem(stem: str) -> bool:
-    bare = stem.rstrip("ь")
-    if len(bare) < 2 or not any(char in VOWELS for char in bare):
-        return False
-    last, before = bare[-1], bare[-2]
-    return last in VOWELS or before in VOWELS or before in _CLUSTER_FIRST
-
-
-def _lemma_candidates(given: str, expected: str) -> list[tuple[str, bool]]:
-    """Stems both words may be forms of, shortest first, undoing stem changes (дарагы → дарак);
-    then the words that carry a 3rd-person possessive (ырайы of аба ырайы), read as such."""
-    shared = 0
-    for a, b in zip(given, expected, strict=False):
-        if a != b:
-            break
-        shared += 1
-    candidates = list(_IRREGULAR_LEMMAS.get(expected, ())) + list(_IRREGULAR_LEMMAS.get(given, ()))
-    for length in range(2, min(len(expected), shared + 1) + 1):
-        stem = expected[:length]
-        candidates.append(stem)
-        if stem[-1] in _VOICED_BACK:
-            candidates.append(stem[:-1] + _VOICED_BACK[stem[-1]])
-        elif stem[-1] == "ю":
-            candidates.append(stem[:-1] + "й")  # той → тоюм
-        if length <= shared:
-            candidates.append(stem + "ь")
-    plain = [stem for stem in dict.fromkeys(candidates) if _plausible_stem(stem)]
-    prefixes = [word[:length] for word in (given, expected) for length in range(3, len(word) + 1)]
-    possessed = [word for word in dict.fromkeys(prefixes) if possessed_head(word) is not None]
-    return [(stem, False) for stem in plain] + [(word, True) for word in possessed]
-
-
-@lru_cache(maxsize=8192)
-def _form_table(lemma: str, possessed: bool) -> dict[str, str]:
-    """Map each form of `lemma` to its first form key; empty if `lemma` can't be inflected."""
-    try:
-        table = forms(lemma, possessed=possessed)
-    except ValueError:
-        return {}
-    by_form: dict[str, str] = {}
-    for key, form in table.items():
-        by_form.setdefault(form, key)
-    return by_form
-
-
-def _irregular_lemmas() -> dict[str, tuple[str, ...]]:
-    """Forms whose lemma is not one of their prefixes (мага → мен, мурду → мурун)."""
-    lemmas: dict[str, set[str]] = {}
-    for lemma in (*PRONOUNS, *POSSESSIVE_STEMS, "бала"):
-        for form in forms(lemma).values():
-            lemmas.setdefault(form, set()).add(lemma)
-    return {form: tuple(sorted(names)) for form, names in lemmas.items()}
-
-
-_IRREGULAR_LEMMAS = _irregular_lemmas()

@@ -1,10 +1,10 @@
 """The quizzes blueprint."""
 
-from app.quizzes import (
-    models,  # noqa: F401  (the tables belong to the metadata)
-    report_views,  # noqa: F401  (its routes are on bp)
-)
+from app.quizzes import models  # noqa: F401  (the tables belong to the metadata)
+from app.quizzes.classes import views as class_views  # noqa: F401  (routes on bp)
+from app.quizzes.reports import views as report_views  # noqa: F401  (routes on bp)
 from app.quizzes.seed import register_seeders
+from app.quizzes.sessions import views as session_views  # noqa: F401  (routes on bp)
 from app.quizzes.views import bp
 
 bp.record_once(register_seeders)

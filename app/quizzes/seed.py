@@ -17,8 +17,10 @@ from app.core.seed import INACTIVE_DAYS, DemoData, DemoSeeder, add_seeder
 from app.extensions import db
 from app.kyrgyz.normalize import fold_special
 from app.lessons.models import ClassTeacher, Course, CourseClass, Lesson
-from app.quizzes import reports, services
+from app.quizzes import services
 from app.quizzes.models import Answer, AnswerReport, ExerciseKind, Question, QuizSession
+from app.quizzes.reports import services as reports
+from app.quizzes.sessions import services as sessions
 
 # (days ago, what): a lesson quiz on the next lesson, or the day's review.
 HISTORY: tuple[tuple[int, str], ...] = (
@@ -161,15 +163,15 @@ def _answer_all(
 ) -> None:
     moment = start
     for question in session.questions:
-        services.mark_shown(question, moment)
+        sessions.mark_shown(question, moment)
         moment += timedelta(seconds=rng.randint(3, 20))
-        services.submit_answer(
+        sessions.submit_answer(
             question, _given(question, skill, rng), user=student, now=moment, language="ja"
         )
         moment += timedelta(seconds=2)
 
 
-def _given(question: Question, skill: float, rng: random.Random) -> services.GivenAnswer:
+def _given(question: Question, skill: float, rng: random.Random) -> sessions.GivenAnswer:
     """A plausible answer: mostly right, sometimes with о for ө, sometimes wrong."""
     roll = rng.random()
     kind = question.exercise

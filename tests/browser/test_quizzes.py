@@ -18,6 +18,7 @@ from app.privacy.services import record_consent
 from app.quizzes import services
 from app.quizzes.models import Question, ReviewCard
 from app.quizzes.seed import seed_quizzes
+from app.quizzes.sessions import services as sessions
 
 SPECIAL = "өүң"
 
@@ -42,7 +43,7 @@ def demo(app, monkeypatch):
             .join(Lesson)
             .where(Lesson.slug == "family", Lesson.course_id == course.id)
         ).all()
-        services.record_reviews(
+        sessions.record_reviews(
             student,
             dict.fromkeys(family, services.scheduling.Rating.Good),
             now=utcnow() - timedelta(days=9),
@@ -70,7 +71,7 @@ def due_badge(page):
 def current_question(app, url):
     session_id, number = (int(part) for part in url.rstrip("/").split("/")[-2:])
     with app.app_context():
-        question = services.question_at(session_id, number - 1)
+        question = sessions.question_at(session_id, number - 1)
         return question.kind, question.item_id, question.params, question.item.ky
 
 
@@ -165,7 +166,7 @@ def answer_in_browser(page, app, *, right):
     """Answer the current question, right or wrong; returns (item id, retry) of the question."""
     session_id, number = (int(part) for part in page.url.rstrip("/").split("/")[-2:])
     with app.app_context():
-        question = services.question_at(session_id, number - 1)
+        question = sessions.question_at(session_id, number - 1)
         kind, item_id, params, ky, retry = (
             question.kind,
             question.item_id,

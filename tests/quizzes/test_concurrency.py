@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.quizzes.models import Answer, AnswerReport, QuizSession, ReviewCard, ReviewLog
-from tests.quizzes.test_reports import login_email, report_url
-from tests.quizzes.test_reports import setup as setup
+from tests.quizzes.reports.test_reports import login_email, report_url
+from tests.quizzes.reports.test_reports import setup as setup
 from tests.quizzes.test_views import HTMX, right_answer, start
 from tests.quizzes.test_views import student as student
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lessons.models import ClassTeacher, CourseClass
-from app.quizzes import services
 from app.quizzes.models import Answer, Question, ReviewCard, ReviewLog
+from app.quizzes.sessions import services as sessions
 from tests.helpers import queries_for, visible_text
 from tests.quizzes.conftest import NOW
 from tests.quizzes.test_views import make_due_cards, right_answer, start
@@ -26,7 +26,7 @@ def student(auth, enrol, quiz_course, clock):
 
 def question(app, session_id, number):
     with app.app_context():
-        q = services.question_at(session_id, number - 1)
+        q = sessions.question_at(session_id, number - 1)
         return q.kind, q.item_id, q.item.ky, q.retry
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from app.extensions import db
 from app.lessons.models import Item
 from app.quizzes import lexicon as lexicon_module
-from app.quizzes import services
 from app.quizzes.exercises import Word, suffix_answers
 from app.quizzes.lexicon import course_lexicon
 from app.quizzes.models import ExerciseKind, Question
+from app.quizzes.sessions import services as sessions
 
 
 def _add_word(course_id: int, lesson_id: int, ky: str, en: str) -> Item:
@@ -40,7 +40,7 @@ def test_a_course_word_one_letter_away_is_another_word_not_a_typo(app, quiz_cour
         ata = _add_word(quiz_course.id, quiz_course.lessons[0], "ата", "father")
         _add_word(quiz_course.id, quiz_course.lessons[0], "ат", "name")
         question = Question(kind=ExerciseKind.RECALL.value, item=ata, params={})
-        verdict, given, _ = services.judge(question, "ат", "ja")
+        verdict, given, _ = sessions.judge(question, "ат", "ja")
         assert (verdict.status, verdict.kind, given) == ("wrong", "other_word", "ат")
 
 

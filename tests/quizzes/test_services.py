@@ -15,6 +15,7 @@ from app.lessons.services import items_with_progress
 from app.quizzes import scheduling, services
 from app.quizzes.exercises import Word, generate, recognise_params, suffix_answers
 from app.quizzes.models import ExerciseKind, QuizSession, ReviewCard, ReviewLog
+from app.quizzes.sessions import services as sessions
 from tests.quizzes.conftest import NOW
 
 JST = scheduling.zone("Asia/Tokyo")
@@ -27,7 +28,7 @@ def student(app_ctx, make_user):
 
 
 def review(student, item_id, rating, at):
-    services.record_reviews(student, {item_id: rating}, now=at, duration_ms=5000)
+    sessions.record_reviews(student, {item_id: rating}, now=at, duration_ms=5000)
     db.session.flush()
     return db.session.scalar(
         select(ReviewCard).where(ReviewCard.user_id == student.id, ReviewCard.item_id == item_id)
@@ -232,19 +233,19 @@ def test_generation_exercises():
 def test_an_answer_updates_the_card_and_a_second_answer_changes_nothing(student, quiz_course):
     session = services.start_lesson_session(student, lesson(quiz_course), now=NOW, seed=42)
     question = next(q for q in session.questions if q.kind == "recall")
-    services.mark_shown(question, NOW)
+    sessions.mark_shown(question, NOW)
     for position in range(question.position):  # answer the earlier ones first
         earlier = session.questions[position]
-        services.submit_answer(earlier, "?", user=student, now=NOW)
+        sessions.submit_answer(earlier, "?", user=student, now=NOW)
     answer_at = NOW + timedelta(seconds=20)
     item = question.item
     folded = item.ky.replace("ө", "о").replace("ү", "у").replace("ң", "н")
-    result = services.submit_answer(question, folded, user=student, now=answer_at)
+    result = sessions.submit_answer(question, folded, user=student, now=answer_at)
     expected = "almost" if folded != item.ky else "correct"
     assert result.verdict.status == expected and not result.repeated
     assert result.answer.duration_ms == 20_000
     score = session.correct_count
-    repeat = services.submit_answer(question, item.ky, user=student, now=answer_at)
+    repeat = sessions.submit_answer(question, item.ky, user=student, now=answer_at)
     assert repeat.repeated and repeat.verdict.status == expected
     assert session.correct_count == score
     card = db.session.scalar(
@@ -256,7 +257,7 @@ def test_an_answer_updates_the_card_and_a_second_answer_changes_nothing(student,
 def test_questions_are_answered_in_order(student, quiz_course):
     session = services.start_lesson_session(student, lesson(quiz_course), now=NOW, seed=42)
     with pytest.raises(services.QuizError):
-        services.submit_answer(session.questions[3], "кол", user=student, now=NOW)
+        sessions.submit_answer(session.questions[3], "кол", user=student, now=NOW)
 
 
 def test_practised_words_are_retired_not_deleted_on_reimport(student, quiz_course):
@@ -281,7 +282,7 @@ def test_mistakes_session_practises_each_mistake_twice(student, quiz_course):
                 else (question.params.get("answers") or [question.item.ky])[0]
             )
         )
-        services.submit_answer(question, given, user=student, now=NOW)
+        sessions.submit_answer(question, given, user=student, now=NOW)
     # the two wrong words were asked again at the end, and answered right then
     assert session.finished and session.question_count == 12 and session.correct_count == 10
     assert [q.retry for q in session.questions[10:]] == [1, 1]

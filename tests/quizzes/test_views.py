@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.quizzes import services
 from app.quizzes.models import Answer, QuizSession
+from app.quizzes.sessions import services as sessions
 from tests.helpers import count_queries, queries_for, visible_text
 from tests.quizzes.conftest import NOW
 
@@ -34,7 +34,7 @@ def start(client, course_slug="kyrgyz-quiz", lesson="lesson-1"):
 def right_answer(app, session_id, number):
     """The form data of a right answer to question `number`."""
     with app.app_context():
-        q = services.question_at(session_id, number - 1)
+        q = sessions.question_at(session_id, number - 1)
         if q.kind == "recognise":
             return {"answer": str(q.item_id)}
         if q.kind == "match":
@@ -46,7 +46,7 @@ def right_answer(app, session_id, number):
 
 def kind_of(app, session_id, number):
     with app.app_context():
-        return services.question_at(session_id, number - 1).kind
+        return sessions.question_at(session_id, number - 1).kind
 
 
 def test_lesson_start_page_and_resume(client, student, app):
@@ -204,7 +204,7 @@ def test_results_wait_for_the_last_answer(client, student, app):
 def make_due_cards(app, user_id, item_ids, now=NOW):
     with app.app_context():
         user = db.session.get(User, user_id)
-        services.record_reviews(
+        sessions.record_reviews(
             user,
             dict.fromkeys(item_ids, Rating.Good),
             now=now - timedelta(days=5),

@@ -1,4 +1,7 @@
-"""The contest blueprint and what its pages share: navigation, template filters, lookups that answer 404."""
+"""The contest blueprint and what its pages share: navigation, the time-of-day filter, lookups that answer 404.
+
+Dates and times use core's filters (`app/core/dates.py`: `tokyo`, `japan_time`, ...).
+"""
 
 from __future__ import annotations
 
@@ -60,14 +63,6 @@ def expire_holds_lazily() -> None:
     """Holds that ran out pass their seat on as soon as anyone looks (the CLI does it too)."""
     if seats_service.expire_holds():
         db.session.commit()
-
-
-@bp.app_template_filter("tokyo")
-def tokyo_time(value: datetime | None) -> str:
-    """A UTC moment as Japan time, e.g. 2027-05-31 23:59."""
-    if value is None:
-        return "—"
-    return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
 
 
 def edition_or_404(year: int, *, published_only: bool = True) -> Edition:

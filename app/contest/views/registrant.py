@@ -20,9 +20,9 @@ from app.contest.views.common import (
     edition_or_404,
     expire_holds_lazily,
     language,
-    tokyo_time,
 )
 from app.core.confirm import Confirmation, ask, confirmed
+from app.core.dates import tokyo_time
 from app.core.dbtypes import utcnow
 from app.extensions import db
 

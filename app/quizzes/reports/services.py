@@ -24,7 +24,7 @@ from app.quizzes.models import (
     QuizSession,
     ReportStatus,
 )
-from app.quizzes.services import ACCEPTED_KIND
+from app.quizzes.sessions.services import ACCEPTED_KIND
 
 # Only answers judged against the word's own accepted answers can be added to them: a choice
 # or a pairing is not a spelling, and a suffix drill's answers are generated forms.

@@ -1,4 +1,4 @@
-"""Forms of teacher authoring; formats only — uniqueness lives in app.lessons.editing."""
+"""Forms of teacher authoring; formats only — uniqueness lives in app.lessons.authoring.services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, ValidationError
@@ -15,7 +14,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, Va
 from app.core.fields import strip
 from app.core.forms import BaseForm
 from app.kyrgyz.normalize import has_cyrillic, has_latin
-from app.lessons.editing import RESERVED_SLUGS
+from app.lessons.authoring.services import RESERVED_SLUGS
 from app.lessons.models import ItemKind
 
 # The parts of speech a word may have (the values are stored; the labels are translated).
@@ -185,12 +184,6 @@ class ItemForm(BaseForm):
 
 class MoveItemForm(BaseForm):
     direction = HiddenField(validators=[DataRequired(), AnyOf(["up", "down"])])
-
-
-class RecordingForm(BaseForm):
-    audio = FileField(
-        _l("Audio file"), validators=[FileRequired(message=_l("Please choose an audio file."))]
-    )
 
 
 class ConfirmForm(BaseForm):

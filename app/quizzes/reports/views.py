@@ -1,4 +1,4 @@
-"""Answer reports (students file them, teachers decide) and the teachers' view of a class's quizzes."""
+"""Answer reports: students file them ("my answer should count"), teachers decide."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role
 from app.core import dates
@@ -16,12 +14,12 @@ from app.core.decorators import roles_required
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
-from app.lessons.access import class_or_404, taught_by
-from app.lessons.models import Course, CourseClass, Lesson
-from app.quizzes import reports, services, stats
-from app.quizzes.forms import ReportForm, ResolveReportForm
 from app.quizzes.models import AnswerReport
-from app.quizzes.views import bp, get_question, language
+from app.quizzes.reports import services as reports
+from app.quizzes.reports.forms import ReportForm, ResolveReportForm
+from app.quizzes.sessions import services as sessions
+from app.quizzes.sessions.views import get_question
+from app.quizzes.views import bp, language
 
 
 def open_reports_badge() -> int:
@@ -116,7 +114,7 @@ def get_report(report_id: int) -> AnswerReport:
 
 def verdict_message(report: AnswerReport) -> str:
     """The message shown with the verdict the student reported."""
-    return services.verdict_of(report.answer).render(_)
+    return sessions.verdict_of(report.answer).render(_)
 
 
 @bp.get("/reports", endpoint="reports")
@@ -163,68 +161,3 @@ def resolve_report(report_id: int) -> ResponseReturnValue:
         )
     flash(message, "success")
     return redirect(url_for("quizzes.reports"))
-
-
-# --- teachers: how a class does in its quizzes -----------------------------------------------
-
-
-@bp.get("/classes/<int:class_id>")
-@roles_required(Role.TEACHER, Role.ADMIN)
-def class_quizzes(class_id: int) -> ResponseReturnValue:
-    """Each lesson's answers and error rate in the class, linking to the words."""
-    course_class = class_or_404(class_id, current_user)
-    lessons = db.session.scalars(
-        select(Lesson)
-        .where(Lesson.course_id == course_class.course_id, Lesson.retired.is_(False))
-        .order_by(Lesson.position)
-    ).all()
-    return render_template(
-        "quizzes/class_quizzes.html",
-        course_class=course_class,
-        lessons=lessons,
-        summaries=stats.lesson_summaries(course_class),
-        language=language(),
-    )
-
-
-@bp.get("/classes/<int:class_id>/lessons/<int:lesson_id>")
-@roles_required(Role.TEACHER, Role.ADMIN)
-def class_lesson(class_id: int, lesson_id: int) -> ResponseReturnValue:
-    """The lesson's words the class gets wrong most, with the commonest wrong answers."""
-    course_class = class_or_404(class_id, current_user)
-    lesson = db.one_or_404(
-        select(Lesson)
-        .where(Lesson.id == lesson_id, Lesson.course_id == course_class.course_id)
-        .options(selectinload(Lesson.items))
-    )
-    return render_template(
-        "quizzes/class_lesson.html",
-        course_class=course_class,
-        lesson=lesson,
-        words=stats.word_stats(course_class, lesson),
-        language=language(),
-    )
-
-
-@bp.get("/courses/<course_slug>/<lesson_slug>/class-results")
-@roles_required(Role.TEACHER, Role.ADMIN)
-def lesson_results(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
-    """From a lesson page: the teacher's class's results (a choice when they teach several)."""
-    lesson = db.one_or_404(
-        select(Lesson)
-        .join(Course, Course.id == Lesson.course_id)
-        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
-    )
-    query = select(CourseClass).where(
-        CourseClass.course_id == lesson.course_id, taught_by(current_user, CourseClass.id)
-    )
-    classes = db.session.scalars(query.order_by(CourseClass.id.desc())).all()
-    if not classes:
-        abort(404)
-    if len(classes) == 1:
-        return redirect(
-            url_for("quizzes.class_lesson", class_id=classes[0].id, lesson_id=lesson.id)
-        )
-    return render_template(
-        "quizzes/choose_class.html", lesson=lesson, classes=classes, language=language()
-    )

@@ -32,7 +32,7 @@ from tests.conftest import UserInfo
 from tests.helpers import count_queries
 
 DATA = Path(__file__).parent / "data" / "sample"
-STARTER_COURSE = Path(__file__).parents[2] / "content" / "courses" / "kyrgyz-a1"
+STARTER_COURSE = Path(__file__).parents[3] / "content" / "courses" / "kyrgyz-a1"
 GREETINGS = "lessons/01-greetings.yaml"
 NUMBERS = "lessons/02-numbers.yaml"
 

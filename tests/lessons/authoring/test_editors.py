@@ -11,9 +11,9 @@ from app.auth.models import User
 from app.extensions import db
 from app.lessons import services
 from app.lessons.models import Course
-from tests.lessons.test_authoring import LESSON_FORM, add_class, add_course
+from tests.lessons.authoring.test_views import LESSON_FORM, add_class, add_course
 
-DATA = Path(__file__).parent / "data" / "sample"
+DATA = Path(__file__).parents[1] / "course_files" / "data" / "sample"
 
 
 def editor_names(app: Flask, slug: str = "kyrgyz-a1") -> list[str]:

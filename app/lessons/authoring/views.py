@@ -1,4 +1,4 @@
-"""Teacher authoring: lessons, words and phrases, notes with preview, recordings, editors.
+"""Teacher authoring: lessons, words and phrases, notes with preview, editors (recordings: app.lessons.recordings).
 
 Every endpoint is for the course's editors and admins only: `editable_course`, `editable_lesson`
 and `editable_item` load by slug or id and check `can_edit_course`, so guessing an id gets a 404.
@@ -10,27 +10,23 @@ from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.models import Role, User
 from app.auth.services import get_user_by_email
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
-from app.core.errors import render_error
 from app.core.htmx import vary_on_htmx
 from app.core.markdown import render_notes
-from app.core.media import MAX_RECORDING_BYTES
 from app.core.urls import safe_next
 from app.extensions import db
-from app.lessons import editing
 from app.lessons.access import can_edit_course, course_or_404
-from app.lessons.authoring_forms import (
+from app.lessons.authoring import services
+from app.lessons.authoring.forms import (
     KIND_LABELS,
     POS_LABELS,
     ConfirmForm,
@@ -41,7 +37,6 @@ from app.lessons.authoring_forms import (
     NewLessonForm,
     NotesPreviewForm,
     PublishForm,
-    RecordingForm,
     lines_of,
 )
 from app.lessons.models import Course, Item, ItemKind, Lesson
@@ -52,14 +47,9 @@ from app.lessons.services import (
     course_editors,
     remove_editor,
 )
-from app.lessons.views import bp
+from app.lessons.views import bp, language
 
 EDITORS = (Role.TEACHER, Role.ADMIN)
-
-
-def _language() -> str:
-    locale = get_locale()
-    return locale.language if locale else "ja"
 
 
 # --- loading with authorisation --------------------------------------------------------------
@@ -101,9 +91,9 @@ def lesson_url(lesson: Lesson, course: Course, item: Item | None = None) -> str:
 # --- lessons ---------------------------------------------------------------------------------
 
 
-def lesson_details(form: LessonForm) -> editing.LessonDetails:
+def lesson_details(form: LessonForm) -> services.LessonDetails:
     """The validated form as plain values for the service."""
-    return editing.LessonDetails(
+    return services.LessonDetails(
         title_ja=form.title_ja.data or "",
         title_en=form.title_en.data or "",
         title_ky=form.title_ky.data or "",
@@ -146,7 +136,7 @@ def render_lesson_page(
         preview=preview,
         pos_labels=POS_LABELS,
         kind_labels=KIND_LABELS,
-        language=_language(),
+        language=language(),
     )
 
 
@@ -161,10 +151,10 @@ def new_lesson(course_slug: str) -> ResponseReturnValue:
         preview = rendered_notes(form.notes_ja.data, form.notes_en.data)
     elif form.validate_on_submit():
         try:
-            lesson = editing.create_lesson(
+            lesson = services.create_lesson(
                 course, lesson_details(form), slug=form.slug.data or None
             )
-        except editing.DuplicateLessonSlug:
+        except services.DuplicateLessonSlug:
             form.slug.errors.append(_("Another lesson of this course already uses this address."))
         else:
             db.session.commit()
@@ -183,7 +173,7 @@ def edit_lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     if form.is_submitted() and form.preview.data:
         preview = rendered_notes(form.notes_ja.data, form.notes_en.data)
     elif form.validate_on_submit():
-        editing.update_lesson(lesson, lesson_details(form))
+        services.update_lesson(lesson, lesson_details(form))
         db.session.commit()
         flash(_("The lesson has been saved."), "success")
         return redirect(lesson_url(lesson, course))
@@ -214,7 +204,7 @@ def publish_lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     published = form.published.data == "1" if form.published.data else not lesson.published
-    editing.set_published(lesson, published)
+    services.set_published(lesson, published)
     db.session.commit()
     if published:
         flash(_("The lesson is published: students can see it."), "success")
@@ -226,9 +216,9 @@ def publish_lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 # --- words and phrases -----------------------------------------------------------------------
 
 
-def item_details(form: ItemForm) -> editing.ItemDetails:
+def item_details(form: ItemForm) -> services.ItemDetails:
     """The validated form as plain values for the service."""
-    return editing.ItemDetails(
+    return services.ItemDetails(
         ky=form.ky.data or "",
         ja=form.ja.data or "",
         en=form.en.data or "",
@@ -256,7 +246,7 @@ def item_data(item: Item) -> dict[str, Any]:
     }
 
 
-def duplicate_message(error: editing.DuplicateItem, ky: str) -> str:
+def duplicate_message(error: services.DuplicateItem, ky: str) -> str:
     """Where the word already is, so the teacher can go and edit it there."""
     existing = error.existing
     if existing is None:
@@ -265,7 +255,7 @@ def duplicate_message(error: editing.DuplicateItem, ky: str) -> str:
         "“%(ky)s” is already in this course, in the lesson “%(lesson)s”. A word appears only "
         "once in a course: please edit it there.",
         ky=ky,
-        lesson=existing.lesson.title(_language()),
+        lesson=existing.lesson.title(language()),
     )
 
 
@@ -277,7 +267,7 @@ def render_item_page(course: Course, lesson: Lesson, item: Item | None, form: It
         lesson=lesson,
         item=item,
         form=form,
-        language=_language(),
+        language=language(),
     )
 
 
@@ -293,8 +283,8 @@ def new_item(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         details = item_details(form)
         try:
-            item = editing.create_item(lesson, details)
-        except editing.DuplicateItem as error:
+            item = services.create_item(lesson, details)
+        except services.DuplicateItem as error:
             form.ky.errors.append(duplicate_message(error, form.ky.data or ""))
         else:
             db.session.commit()
@@ -321,8 +311,8 @@ def edit_item(item_id: int) -> ResponseReturnValue:
     form = ItemForm(data=item_data(item))
     if form.validate_on_submit():
         try:
-            editing.update_item(item, item_details(form))
-        except editing.DuplicateItem as error:
+            services.update_item(item, item_details(form))
+        except services.DuplicateItem as error:
             form.ky.errors.append(duplicate_message(error, form.ky.data or ""))
         else:
             db.session.commit()
@@ -339,7 +329,7 @@ def move_item(item_id: int) -> ResponseReturnValue:
     form = MoveItemForm()
     if not form.validate_on_submit():
         abort(400)
-    editing.move_item(item, "up" if form.direction.data == "up" else "down")
+    services.move_item(item, "up" if form.direction.data == "up" else "down")
     db.session.commit()
     return redirect(lesson_url(item.lesson, course, item))
 
@@ -367,7 +357,7 @@ def retire_item(item_id: int) -> ResponseReturnValue:
         )
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    editing.retire_item(item)
+    services.retire_item(item)
     db.session.commit()
     flash(
         _(
@@ -387,7 +377,7 @@ def restore_item(item_id: int) -> ResponseReturnValue:
     course, item = editable_item(item_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    editing.restore_item(item)
+    services.restore_item(item)
     db.session.commit()
     flash(_("“%(ky)s” is shown to students again.", ky=item.ky), "success")
     return redirect(lesson_url(item.lesson, course, item))
@@ -422,7 +412,7 @@ def course_editors_page(course_slug: str) -> ResponseReturnValue:
         course=course,
         editors=course_editors(course),
         form=form,
-        language=_language(),
+        language=language(),
     )
 
 
@@ -452,7 +442,7 @@ def remove_course_editor(course_slug: str, user_id: int) -> ResponseReturnValue:
                     _(
                         "They can no longer change the lessons and words of “%(course)s”. "
                         "Another editor can add them again.",
-                        course=course.title(_language()),
+                        course=course.title(language()),
                     ),
                 ),
             )
@@ -468,117 +458,3 @@ def remove_course_editor(course_slug: str, user_id: int) -> ResponseReturnValue:
     if not can_edit_course(current_user, course):
         return redirect(url_for("lessons.index"))
     return redirect(back)
-
-
-# --- recordings ------------------------------------------------------------------------------
-
-
-def too_large_message() -> str:
-    """The field error for a recording over the size limit."""
-    return _(
-        "The file is larger than %(mb)d MB. Please record a shorter clip or save it in a "
-        "compressed format (MP3, M4A, Ogg).",
-        mb=MAX_RECORDING_BYTES // (1024 * 1024),
-    )
-
-
-def render_recording_page(
-    course: Course, item: Item, form: RecordingForm, status: int = 200
-) -> ResponseReturnValue:
-    """The recording page: what students hear now, the recorder and the upload form."""
-    html = render_template(
-        "lessons/item_recording.html",
-        course=course,
-        lesson=item.lesson,
-        item=item,
-        form=form,
-        remove_form=ConfirmForm(formdata=None),
-        max_bytes=MAX_RECORDING_BYTES,
-        too_large=too_large_message(),
-        language=_language(),
-    )
-    return html, status
-
-
-@bp.route("/items/<int:item_id>/recording", methods=["GET", "POST"])
-@roles_required(*EDITORS)
-def item_recording(item_id: int) -> ResponseReturnValue:
-    """Record a word in the browser or upload a file; students then hear it."""
-    course, item = editable_item(item_id)
-    form = RecordingForm()
-    if form.validate_on_submit():
-        # Read one byte past the limit: enough to know the file is too large.
-        data = form.audio.data.stream.read(MAX_RECORDING_BYTES + 1)
-        try:
-            change = editing.set_recording(item, data)
-        except editing.RecordingTooLarge:
-            form.audio.errors.append(too_large_message())
-        except editing.NotAnAudioFile:
-            form.audio.errors.append(
-                _(
-                    "This is not an audio file we can play. Please choose a WAV, MP3, M4A, "
-                    "Ogg, WebM or FLAC file."
-                )
-            )
-        else:
-            try:
-                db.session.commit()
-            except Exception:
-                editing.discard_audio(change.stored)
-                raise
-            editing.discard_audio(change.replaced)
-            flash(
-                _(
-                    "The recording of “%(ky)s” has been saved. Students now hear it instead of "
-                    "synthetic speech.",
-                    ky=item.ky,
-                ),
-                "success",
-            )
-            return redirect(url_for("lessons.item_recording", item_id=item.id))
-    return render_recording_page(course, item, form)
-
-
-@bp.route("/items/<int:item_id>/recording/remove", methods=["GET", "POST"])
-@roles_required(*EDITORS)
-def remove_recording(item_id: int) -> ResponseReturnValue:
-    """Remove the recording: students hear synthetic speech again."""
-    _course, item = editable_item(item_id)
-    if not confirmed():
-        return ask(
-            Confirmation(
-                title=_("Remove the recording of “%(ky)s”?", ky=item.ky),
-                action=url_for("lessons.remove_recording", item_id=item.id),
-                button=_("Remove the recording"),
-                cancel_url=url_for("lessons.item_recording", item_id=item.id),
-                cancel_label=_("Keep it"),
-                lines=(
-                    _(
-                        "The recording is deleted and students hear synthetic speech again. "
-                        "To get it back, it has to be recorded or uploaded again."
-                    ),
-                ),
-            )
-        )
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    change = editing.remove_recording(item)
-    db.session.commit()
-    editing.discard_audio(change.replaced)
-    flash(_("The recording has been removed. Students hear synthetic speech again."), "info")
-    return redirect(url_for("lessons.item_recording", item_id=item.id))
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
-    """Above the app's request limit a recording gets the field error too, not a bare 413 page."""
-    item_id = (request.view_args or {}).get("item_id")
-    if request.endpoint != "lessons.item_recording" or not current_user.is_authenticated:
-        return render_error(413)
-    item = db.session.get(Item, item_id)
-    course = db.session.get(Course, item.course_id) if item is not None else None
-    if item is None or course is None or not can_edit_course(current_user, course):
-        return render_error(413)
-    form = RecordingForm(formdata=None)
-    form.audio.errors = [too_large_message()]
-    return render_recording_page(course, item, form, 413)

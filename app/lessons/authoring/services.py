@@ -1,4 +1,4 @@
-"""Teacher authoring: lessons, words and phrases, recordings. Every edit keeps the row (and its id).
+"""Teacher authoring: lessons, words and phrases. Every edit keeps the row (and its id).
 
 Students' progress points at lessons and items by id, so nothing here deletes a lesson or an item:
 edits change rows in place, a word taken out of a lesson is retired (hidden), and positions are
@@ -7,7 +7,6 @@ renumbered rather than rows recreated. Functions flush; the view commits once.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,17 +15,14 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.core.media import MAX_RECORDING_BYTES, NotAudio, audio_path, store_audio
 from app.extensions import db
 from app.kyrgyz.latin import slugify
-from app.lessons.models import AudioSource, Course, Item, Lesson
+from app.lessons.models import Course, Item, Lesson
 from app.lessons.services import LessonsError
 
 Direction = Literal["up", "down"]
 # Path segments of our own routes next to a lesson's slug (/lessons/courses/<course>/<segment>).
 RESERVED_SLUGS = frozenset({"new-lesson", "preview-notes"})
-
-log = logging.getLogger("sabak")
 
 
 class EditingError(LessonsError):
@@ -43,18 +39,6 @@ class DuplicateItem(EditingError):
 
 class DuplicateLessonSlug(EditingError):
     """Another lesson of the course has this slug."""
-
-
-class RecordingRejected(EditingError):
-    """The uploaded or recorded file cannot be used as a recording."""
-
-
-class RecordingTooLarge(RecordingRejected):
-    pass
-
-
-class NotAnAudioFile(RecordingRejected):
-    pass
 
 
 @dataclass(frozen=True)
@@ -80,14 +64,6 @@ class ItemDetails:
     example_ky: str | None = None
     example_ja: str | None = None
     example_en: str | None = None
-
-
-@dataclass(frozen=True)
-class RecordingChange:
-    """What a recording change did on disk: the new file, and the teacher file it replaced."""
-
-    stored: str | None
-    replaced: str | None
 
 
 def clean_lines(lines: Iterable[str]) -> list[str]:
@@ -243,51 +219,3 @@ def restore_item(item: Item) -> None:
     """Show a retired item to students again."""
     item.retired = False
     db.session.flush()
-
-
-# --- recordings ------------------------------------------------------------------------------
-
-
-def _teacher_file(item: Item) -> str | None:
-    """The item's file if a teacher made it (course files are shared with the course folder)."""
-    return item.audio_file if item.audio_source == AudioSource.TEACHER else None
-
-
-def set_recording(item: Item, data: bytes) -> RecordingChange:
-    """Store a teacher's recording (sniffed, at most 2 MB) and play it instead of synthetic speech."""
-    if len(data) > MAX_RECORDING_BYTES:
-        raise RecordingTooLarge(len(data))
-    try:
-        name, kind = store_audio(data)
-    except NotAudio as error:
-        raise NotAnAudioFile(str(error)) from error
-    replaced = _teacher_file(item)
-    item.audio_file = name
-    item.audio_mimetype = kind.mimetype
-    item.audio_source = AudioSource.TEACHER
-    item.audio_version += 1
-    db.session.flush()
-    return RecordingChange(stored=name, replaced=replaced)
-
-
-def remove_recording(item: Item) -> RecordingChange:
-    """Drop the item's recording: students hear synthetic speech again."""
-    if not item.audio_file:
-        return RecordingChange(stored=None, replaced=None)
-    replaced = _teacher_file(item)
-    item.audio_file = None
-    item.audio_mimetype = None
-    item.audio_source = None
-    item.audio_version += 1
-    db.session.flush()
-    return RecordingChange(stored=None, replaced=replaced)
-
-
-def discard_audio(name: str | None) -> None:
-    """Delete a stored recording nobody refers to any more (call after the commit)."""
-    if not name:
-        return
-    try:
-        audio_path(name).unlink(missing_ok=True)
-    except (NotAudio, OSError):
-        log.warning("could not delete the replaced recording %s", name, exc_info=True)

@@ -11,15 +11,17 @@ from app.auth.models import User
 from app.extensions import db
 from app.kyrgyz.answers import check
 from app.lessons.models import ClassTeacher, Course, CourseClass, Item, Lesson
-from app.quizzes import reports, services
+from app.quizzes import services
 from app.quizzes.models import Answer, AnswerReport, Question, QuizSession, ReviewLog
+from app.quizzes.reports import services as reports
+from app.quizzes.sessions import services as sessions
 from tests.helpers import visible_text
 from tests.quizzes.conftest import NOW
 
 HTMX = {"HX-Request": "true"}
 
 
-def right(question: Question) -> services.GivenAnswer:
+def right(question: Question) -> sessions.GivenAnswer:
     if question.kind == "recognise":
         return str(question.item_id)
     if question.kind == "match":
@@ -38,7 +40,7 @@ def take_quiz(app, user_id: int, lesson_id: int, given: str) -> dict[str, Any]:
         target = next(q for q in session.questions if q.kind in ("recall", "listen"))
         for question in session.questions:
             answer = given if question is target else right(question)
-            services.submit_answer(question, answer, user=user, now=NOW)
+            sessions.submit_answer(question, answer, user=user, now=NOW)
         db.session.commit()
         facts = {
             "session_id": session.id,

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.media import MAX_RECORDING_BYTES, audio_dir
 from app.extensions import db
-from app.lessons import editing, services
+from app.lessons import services
+from app.lessons.authoring import services as editing
 from app.lessons.models import AudioSource, Course, Item, Lesson
 from tests.conftest import UserInfo
 from tests.helpers import queries_for, wav_bytes

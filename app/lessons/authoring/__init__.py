@@ -1,0 +1,1 @@
+"""Teacher authoring: lessons, words and phrases, and who edits a course."""

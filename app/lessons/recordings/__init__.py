@@ -1,0 +1,1 @@
+"""A word's recording by its teacher: students hear it instead of synthetic speech."""

@@ -1,0 +1,1 @@
+"""Teachers' view of a class's quizzes (its figures are app.quizzes.stats, which progress reads too)."""

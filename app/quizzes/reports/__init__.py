@@ -1,0 +1,1 @@
+"""Answer reports: "my answer should count", and the teacher's decision."""

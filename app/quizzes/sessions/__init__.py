@@ -1,0 +1,1 @@
+"""A quiz session's questions and answers, and its results."""
