@@ -19,7 +19,7 @@ from app.core.media import MAX_RECORDING_BYTES, audio_dir
 from app.extensions import db
 from app.lessons import editing, services
 from app.lessons.models import AudioSource, Course, Item, Lesson
-from tests.conftest import UserInfo
+from tests.factories.users import UserInfo
 from tests.helpers import queries_for, wav_bytes
 
 WORDS = [
