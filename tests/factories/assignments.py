@@ -28,23 +28,6 @@ RUBRIC = [
     ("内容 Content", [(0, "不足"), (2, "ふつう"), (4, "よい")]),
     ("発音 Pronunciation", [(0, "不足"), (3, "ふつう"), (6, "よい")]),
 ]
-Criteria = list[tuple[str, list[tuple[int, str]]]]
-
-
-def rubric_details(title: str, criteria: Criteria, description: str = "") -> service.RubricDetails:
-    """The service's details of a rubric given as (criterion, [(points, level), …])."""
-    return service.RubricDetails(
-        title=title,
-        description=description,
-        criteria=tuple(
-            service.CriterionDetails(
-                title=name,
-                description="",
-                levels=tuple(service.LevelDetails(text, points) for points, text in levels),
-            )
-            for name, levels in criteria
-        ),
-    )
 
 
 @pytest.fixture
@@ -55,12 +38,12 @@ def make_rubric(app: Flask) -> Callable[..., int]:
     def factory(
         owner_id: int | None = None,
         title: str = "スピーチ評価",
-        criteria: Criteria | None = None,
+        criteria: service.RubricTable | None = None,
     ) -> int:
         with app.app_context():
             # nobody's rubric: a User never saved, the service reads only its (missing) id
             owner = db.session.get_one(User, owner_id) if owner_id is not None else User()
-            rubric = service.create_rubric(owner, rubric_details(title, criteria or RUBRIC))
+            rubric = service.create_rubric(owner, service.rubric_details(title, criteria or RUBRIC))
             db.session.commit()
             rubric_id = rubric.id
             db.session.remove()
