@@ -1,4 +1,5 @@
-"""Courses: `make_course` writes a course, its lessons and their words."""
+"""Courses: `make_course` writes a course, its lessons and their words; `add_course` a course
+being written (one lesson, edited by a teacher who also teaches a class of it)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from app.auth.models import User
 from app.extensions import db
+from app.lessons import services
 from app.lessons.models import Course, Item, Lesson
+from tests.factories.users import UserInfo
 
 # (ky, ja, en): the default words, given out in turn (with a number once they run out)
 WORDS = [
@@ -124,3 +129,76 @@ def make_course(app: Flask) -> Callable[..., CourseInfo]:
         return info
 
     return factory
+
+
+# (ky, ja, en): the words of `add_course`, then numbered words
+AUTHORING_WORDS = [
+    ("салам", "こんにちは", "hello"),
+    ("рахмат", "ありがとう", "thank you"),
+    ("үй", "家", "house"),
+]
+
+
+@dataclass(frozen=True)
+class CourseFacts:
+    slug: str
+    lesson_slug: str
+    lesson_id: int
+    item_ids: tuple[int, ...]
+
+
+def add_course(
+    app: Flask, teacher: UserInfo | None, *, slug: str = "kyrgyz-a1", items: int = 3
+) -> CourseFacts:
+    """A course with one lesson of `items` words, edited by `teacher` (who also teaches a class)."""
+    with app.app_context():
+        course = Course(
+            slug=slug,
+            title_ja="キルギス語入門",
+            title_en="Kyrgyz A1",
+            title_ky="Кыргыз тили",
+            level="A1",
+        )
+        lesson = Lesson(
+            course=course,
+            slug="greetings",
+            title_ja="あいさつ",
+            title_en="Greetings",
+            title_ky="Саламдашуу",
+            goals_ja=["あいさつができる"],
+            goals_en=["Greet people"],
+        )
+        db.session.add_all([course, lesson])
+        db.session.flush()
+        for n in range(items):
+            ky, ja, en = (
+                AUTHORING_WORDS[n]
+                if n < len(AUTHORING_WORDS)
+                else (f"сөз {n}", f"単語{n}", f"word {n}")
+            )
+            db.session.add(
+                Item(
+                    course_id=course.id,
+                    lesson_id=lesson.id,
+                    position=n,
+                    ky=ky,
+                    ja=ja,
+                    en=en,
+                    pos="noun",
+                )
+            )
+        if teacher is not None:
+            teacher_row = db.session.get(User, teacher.id)
+            services.create_class(
+                course,
+                services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
+                teacher=teacher_row,
+            )
+            services.add_editor(course, teacher_row)
+        db.session.commit()
+        ids = db.session.scalars(
+            select(Item.id).where(Item.lesson_id == lesson.id).order_by(Item.position)
+        )
+        facts = CourseFacts(course.slug, lesson.slug, lesson.id, tuple(ids))
+        db.session.remove()
+    return facts

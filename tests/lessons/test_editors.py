@@ -11,7 +11,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.lessons import services
 from app.lessons.models import Course
-from tests.lessons.test_authoring import LESSON_FORM, add_class, add_course
+from tests.factories.courses import add_course
+from tests.lessons.test_authoring import LESSON_FORM, add_class
 
 DATA = Path(__file__).parent / "data" / "sample"
 
