@@ -1,5 +1,6 @@
 """Courses: `make_course` writes a course, its lessons and their words; `add_course` a course
-being written (one lesson, edited by a teacher who also teaches a class of it)."""
+being written (one lesson, edited by a teacher who also teaches a class of it). Both go through
+`build_course`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
@@ -25,7 +25,80 @@ WORDS = [
     ("суу", "水", "water"),
     ("нан", "パン", "bread"),
 ]
+# (ky, ja, en): the words of `add_course`, then numbered words
+AUTHORING_WORDS = [
+    ("салам", "こんにちは", "hello"),
+    ("рахмат", "ありがとう", "thank you"),
+    ("үй", "家", "house"),
+]
 Word = tuple[str, str, str, str]  # (ky, ja, en, part of speech)
+
+
+@dataclass
+class LessonPlan:
+    """A lesson for `build_course`: its words are (ky, ja, en, pos), with example sentences
+    when `examples`."""
+
+    slug: str
+    titles: tuple[str, str, str]  # ja, en, ky
+    words: Sequence[Word]
+    goals: tuple[list[str], list[str]] = ([], [])  # ja, en
+    notes: str = ""
+    published: bool = True
+    examples: bool = False
+
+
+@dataclass
+class Built:
+    course: Course
+    lessons: list[Lesson]
+    items: dict[str, int]  # ky → item id
+
+
+def build_course(slug: str, titles: tuple[str, str, str], plans: Sequence[LessonPlan]) -> Built:
+    """A course (titles ja, en, ky; level A1) with a lesson per plan, in the session (flushed).
+    Needs an app context; the caller commits."""
+    course = Course(
+        slug=slug, title_ja=titles[0], title_en=titles[1], title_ky=titles[2], level="A1"
+    )
+    db.session.add(course)
+    built = Built(course, [], {})
+    for n, plan in enumerate(plans):
+        lesson = Lesson(
+            course=course,
+            slug=plan.slug,
+            position=n,
+            title_ja=plan.titles[0],
+            title_en=plan.titles[1],
+            title_ky=plan.titles[2],
+            goals_ja=plan.goals[0],
+            goals_en=plan.goals[1],
+            notes_ja=plan.notes,
+            notes_en=plan.notes,
+            published=plan.published,
+        )
+        db.session.add(lesson)
+        db.session.flush()
+        built.lessons.append(lesson)
+        for position, (ky, ja, en, pos) in enumerate(plan.words):
+            item = Item(
+                course_id=course.id,
+                lesson_id=lesson.id,
+                position=position,
+                ky=ky,
+                ja=ja,
+                en=en,
+                pos=pos,
+                kind="phrase" if pos == "phrase" else "word",
+            )
+            if plan.examples:
+                item.example_ky = f"Бул {ky.split()[0]}."
+                item.example_ja = f"これは{ja}です。"
+                item.example_en = f"This is a {en}."
+            db.session.add(item)
+            db.session.flush()
+            built.items[ky] = item.id
+    return built
 
 
 @dataclass(frozen=True)
@@ -37,25 +110,21 @@ class CourseInfo:
     items: dict[str, int] = field(default_factory=dict)  # ky → item id
 
 
-def _default_words(lessons: int, items: int) -> list[list[tuple[str, str, str, str, bool]]]:
-    """`lessons` lists of `items` default words (with example sentences)."""
-    counter = 0
-    result = []
-    for _ in range(lessons):
-        words = []
-        for _ in range(items):
-            ky, ja, en = WORDS[counter % len(WORDS)]
-            suffix = "" if counter < len(WORDS) else f" {counter}"
-            counter += 1
-            words.append((ky + suffix, ja, en, "noun", True))
-        result.append(words)
-    return result
+def _default_words(lessons: int, items: int) -> list[list[Word]]:
+    """`lessons` lists of `items` default words."""
+    numbered = [
+        (ky + ("" if n < len(WORDS) else f" {n}"), ja, en, "noun")
+        for n in range(lessons * items)
+        for ky, ja, en in [WORDS[n % len(WORDS)]]
+    ]
+    return [numbered[n * items : (n + 1) * items] for n in range(lessons)]
 
 
 @pytest.fixture
 def make_course(app: Flask) -> Callable[..., CourseInfo]:
-    """A course with `lessons` lessons of `items` default words each (published unless told);
-    or, given `words`, a lesson per list of (ky, ja, en, pos) words, without examples."""
+    """A course with `lessons` lessons of `items` default words each, with example sentences
+    (published unless told); or, given `words`, a lesson per list of (ky, ja, en, pos) words,
+    without examples."""
 
     def factory(
         slug: str = "kyrgyz-test",
@@ -65,78 +134,32 @@ def make_course(app: Flask) -> Callable[..., CourseInfo]:
         unpublished: tuple[int, ...] = (),
         words: Sequence[Sequence[Word]] | None = None,
     ) -> CourseInfo:
-        plan = (
-            _default_words(lessons, items)
-            if words is None
-            else [[(*word, False) for word in lesson] for lesson in words]
-        )
-        with app.app_context():
-            course = Course(
-                slug=slug,
-                title_ja="テスト講座",
-                title_en="Test course",
-                title_ky="Сыноо курсу",
-                level="A1",
+        plans = [
+            LessonPlan(
+                slug=f"lesson-{n + 1}",
+                titles=(f"第{n + 1}課", f"Lesson {n + 1}", f"{n + 1}-сабак"),
+                words=lesson_words,
+                goals=(["目標"], ["a goal"]),
+                notes=notes,
+                published=n not in unpublished,
+                examples=words is None,
             )
-            db.session.add(course)
-            db.session.flush()
-            lesson_ids: list[int] = []
-            item_ids: dict[str, int] = {}
-            for n, lesson_words in enumerate(plan):
-                lesson = Lesson(
-                    course=course,
-                    slug=f"lesson-{n + 1}",
-                    position=n,
-                    title_ja=f"第{n + 1}課",
-                    title_en=f"Lesson {n + 1}",
-                    title_ky=f"{n + 1}-сабак",
-                    goals_ja=["目標"],
-                    goals_en=["a goal"],
-                    notes_ja=notes,
-                    notes_en=notes,
-                    published=n not in unpublished,
-                )
-                db.session.add(lesson)
-                db.session.flush()
-                lesson_ids.append(lesson.id)
-                for position, (ky, ja, en, pos, examples) in enumerate(lesson_words):
-                    item = Item(
-                        course_id=course.id,
-                        lesson_id=lesson.id,
-                        position=position,
-                        ky=ky,
-                        ja=ja,
-                        en=en,
-                        pos=pos,
-                        kind="phrase" if pos == "phrase" else "word",
-                    )
-                    if examples:
-                        item.example_ky = f"Бул {ky.split()[0]}."
-                        item.example_ja = f"これは{ja}です。"
-                        item.example_en = f"This is a {en}."
-                    db.session.add(item)
-                    db.session.flush()
-                    item_ids[ky] = item.id
+            for n, lesson_words in enumerate(words or _default_words(lessons, items))
+        ]
+        with app.app_context():
+            built = build_course(slug, ("テスト講座", "Test course", "Сыноо курсу"), plans)
             db.session.commit()
             info = CourseInfo(
-                course.id,
-                course.slug,
-                tuple(f"lesson-{n + 1}" for n in range(len(plan))),
-                tuple(lesson_ids),
-                item_ids,
+                built.course.id,
+                slug,
+                tuple(plan.slug for plan in plans),
+                tuple(lesson.id for lesson in built.lessons),
+                built.items,
             )
             db.session.remove()
         return info
 
     return factory
-
-
-# (ky, ja, en): the words of `add_course`, then numbered words
-AUTHORING_WORDS = [
-    ("салам", "こんにちは", "hello"),
-    ("рахмат", "ありがとう", "thank you"),
-    ("үй", "家", "house"),
-]
 
 
 @dataclass(frozen=True)
@@ -151,54 +174,31 @@ def add_course(
     app: Flask, teacher: UserInfo | None, *, slug: str = "kyrgyz-a1", items: int = 3
 ) -> CourseFacts:
     """A course with one lesson of `items` words, edited by `teacher` (who also teaches a class)."""
+    words = [
+        (*AUTHORING_WORDS[n], "noun")
+        if n < len(AUTHORING_WORDS)
+        else (f"сөз {n}", f"単語{n}", f"word {n}", "noun")
+        for n in range(items)
+    ]
+    greetings = LessonPlan(
+        slug="greetings",
+        titles=("あいさつ", "Greetings", "Саламдашуу"),
+        words=words,
+        goals=(["あいさつができる"], ["Greet people"]),
+    )
     with app.app_context():
-        course = Course(
-            slug=slug,
-            title_ja="キルギス語入門",
-            title_en="Kyrgyz A1",
-            title_ky="Кыргыз тили",
-            level="A1",
-        )
-        lesson = Lesson(
-            course=course,
-            slug="greetings",
-            title_ja="あいさつ",
-            title_en="Greetings",
-            title_ky="Саламдашуу",
-            goals_ja=["あいさつができる"],
-            goals_en=["Greet people"],
-        )
-        db.session.add_all([course, lesson])
-        db.session.flush()
-        for n in range(items):
-            ky, ja, en = (
-                AUTHORING_WORDS[n]
-                if n < len(AUTHORING_WORDS)
-                else (f"сөз {n}", f"単語{n}", f"word {n}")
-            )
-            db.session.add(
-                Item(
-                    course_id=course.id,
-                    lesson_id=lesson.id,
-                    position=n,
-                    ky=ky,
-                    ja=ja,
-                    en=en,
-                    pos="noun",
-                )
-            )
+        built = build_course(slug, ("キルギス語入門", "Kyrgyz A1", "Кыргыз тили"), [greetings])
         if teacher is not None:
-            teacher_row = db.session.get(User, teacher.id)
+            teacher_row = db.session.get_one(User, teacher.id)
             services.create_class(
-                course,
+                built.course,
                 services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
                 teacher=teacher_row,
             )
-            services.add_editor(course, teacher_row)
+            services.add_editor(built.course, teacher_row)
         db.session.commit()
-        ids = db.session.scalars(
-            select(Item.id).where(Item.lesson_id == lesson.id).order_by(Item.position)
+        facts = CourseFacts(
+            slug, "greetings", built.lessons[0].id, tuple(built.items[w[0]] for w in words)
         )
-        facts = CourseFacts(course.slug, lesson.slug, lesson.id, tuple(ids))
         db.session.remove()
     return facts
