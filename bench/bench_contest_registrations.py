@@ -2,8 +2,9 @@
 
 Setup: a fresh PostgreSQL database (--database, dropped and created again; the server at
 --postgres-url must let us create databases), migrated with `flask db upgrade`, gets an edition
-open for registration with --divisions divisions of --seats seats each. The registrants are spread
-45/30/25 % (with three divisions) so that every division is over-subscribed. Then gunicorn
+open for registration with --divisions divisions of --seats seats each (made by the tests'
+edition builder, tests/factories/contest.py). The registrants are spread 45/30/25 % (with three
+divisions) so that every division is over-subscribed. Then gunicorn
 (--workers processes) serves the app and --clients threads register as anonymous browsers do: a
 new visitor (own cookies) GETs the registration form for its CSRF token and POSTs it, which
 creates the account, signs it in and registers it in one request (the clock runs on the POST).
@@ -40,23 +41,6 @@ PASSWORD = "kyrgyz-bench-2027"
 YEAR = 2027
 SHARES = (45, 30, 25)  # percent of the registrants per division (first three divisions)
 
-FORM = {
-    "full_name": "山田 花子",
-    "furigana": "ヤマダ ハナコ",
-    "name_latin": "Hanako Yamada",
-    "phone": "090-1234-5678",
-    "age_group": "18-29",
-    "affiliation": "university",
-    "study_years": "1.5",
-    "study_place": "大使館の講座",
-    "months_in_kyrgyzstan": "3",
-    "not_native_speaker": "y",
-    "japanese_citizen": "y",
-    "speech_title_ky": "Менин үй-бүлөм",
-    "speech_title_ja": "私の家族",
-    "consent_privacy": "y",
-}
-
 
 def settings(database_url: str) -> dict[str, Any]:
     """The bench settings; mail waits in the outbox, as with SMTP."""
@@ -64,41 +48,15 @@ def settings(database_url: str) -> dict[str, Any]:
 
 
 def create_edition(database_url: str, divisions: int, seats: int) -> list[int]:
-    """An edition open now with `divisions` divisions of `seats` seats; their ids."""
-    from datetime import date, timedelta
-
+    """An edition open now with `divisions` divisions of `seats` seats (the test factory's);
+    their ids."""
     from app import create_app
-    from app.contest.models import Criterion, Division, Edition
-    from app.core.dbtypes import utcnow
     from app.extensions import db
+    from tests.factories.contest import build_edition
 
     app = create_app(settings(database_url))
     with app.app_context():
-        now = utcnow()
-        edition = Edition(
-            year=YEAR,
-            title_ja=f"キルギス語弁論大会 {YEAR}",
-            title_en=f"Kyrgyz Speech Contest {YEAR}",
-            registration_opens_at=now - timedelta(days=1),
-            registration_closes_at=now + timedelta(days=10),
-            event_date=date.today() + timedelta(days=30),
-            venue_ja="大使館",
-            venue_en="Embassy",
-        )
-        for i in range(divisions):
-            letter = "ABCDEFGH"[i]
-            edition.divisions.append(
-                Division(
-                    slug=f"division-{letter.lower()}",
-                    letter=letter,
-                    position=i,
-                    name_ja=f"部門{letter}",
-                    name_en=f"Division {letter}",
-                    capacity=seats,
-                    criteria=[Criterion(position=0, name_ja="発音", name_en="Pronunciation")],
-                )
-            )
-        db.session.add(edition)
+        edition = build_edition(year=YEAR, capacities=(seats,) * divisions)
         db.session.commit()
         ids = [d.id for d in edition.divisions]
         db.engine.dispose()
@@ -147,6 +105,8 @@ def run_burst(
     base: str, choices: list[int], clients: int
 ) -> tuple[float, list[float], Counter[int], list[str]]:
     """Every registrant through the form, `clients` at a time; (seconds, latencies, statuses, errors)."""
+    from tests.factories.contest import FORM  # the registration form as the tests fill it in
+
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     errors: list[str] = []
@@ -231,6 +191,7 @@ def hash_share(database_url: str, division_id: int, samples: int) -> tuple[float
 
     from app import create_app
     from app.auth import models
+    from tests.factories.contest import FORM
 
     app = create_app(settings(database_url) | {"WTF_CSRF_ENABLED": False})
     started = time.perf_counter()

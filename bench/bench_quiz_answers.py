@@ -38,8 +38,9 @@ def prepare(database_url: str, students: int, answers: int) -> list[dict[str, An
     from app.core.dbtypes import utcnow
     from app.extensions import db
     from app.kyrgyz.normalize import fold_special
+    from app.lessons import services as classes
     from app.lessons.course_files import import_course
-    from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson
+    from app.lessons.models import Course, Enrollment, Lesson
     from app.lessons.seed import STARTER_COURSE
     from app.quizzes import services
 
@@ -57,10 +58,11 @@ def prepare(database_url: str, students: int, answers: int) -> list[dict[str, An
         teacher = accounts.create_user(
             email="teacher@bench.example", password=PASSWORD, display_name="T", roles=["teacher"]
         )
-        course_class = CourseClass(course=course, name="Bench", join_code="BENCH001")
-        course_class.teacher_links = [ClassTeacher(user=teacher)]
-        db.session.add(course_class)
-        db.session.flush()
+        course_class = classes.create_class(
+            course,
+            classes.ClassDetails(name="Bench", starts_on=None, ends_on=None, schedule=""),
+            teacher=teacher,
+        )
         for number in range(students):
             email = f"student{number}@bench.example"
             student = accounts.create_user(

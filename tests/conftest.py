@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: app, client, auth, factories, a query counter.
+"""Fixtures shared by every test: app, client, auth; the factories come from tests/factories.
 
 The suite runs on a temporary SQLite file, or on PostgreSQL when TEST_DATABASE_URL is set.
 Each test gets a fresh app; after it, every table is emptied, so tests are isolated on both.
@@ -6,11 +6,9 @@ Each test gets a fresh app; after it, every table is emptied, so tests are isola
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -20,8 +18,20 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.extensions import db
 
+if TYPE_CHECKING:
+    from tests.factories.users import UserInfo
+
+# The factories (tests/factories): one module per kind of thing, their fixtures shared by all tests
+pytest_plugins = [
+    "tests.factories.users",
+    "tests.factories.courses",
+    "tests.factories.classes",
+    "tests.factories.assignments",
+    "tests.factories.quizzes",
+    "tests.factories.contest",
+    "tests.factories.privacy",
+]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-DEFAULT_PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
@@ -117,51 +127,6 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: int
-    email: str
-    password: str
-    roles: tuple[str, ...]
-    display_name: str
-
-
-_counter = itertools.count(1)
-
-
-@pytest.fixture
-def make_user(app: Flask) -> Callable[..., UserInfo]:
-    """Create a user (committed) and return its plain facts; roles default to student."""
-    from app.auth import services
-
-    def factory(**overrides: Any) -> UserInfo:
-        n = next(_counter)
-        values: dict[str, Any] = {
-            "email": f"user{n}@example.org",
-            "password": DEFAULT_PASSWORD,
-            "display_name": f"User {n}",
-            "roles": ("student",),
-            "language": "en",
-        }
-        values.update(overrides)
-        if isinstance(values["roles"], str):
-            values["roles"] = (values["roles"],)
-        with app.app_context():
-            user = services.create_user(**values)
-            db.session.commit()
-            info = UserInfo(
-                id=user.id,
-                email=user.email,
-                password=values["password"],
-                roles=tuple(values["roles"]),
-                display_name=user.display_name,
-            )
-            db.session.remove()
-        return info
-
-    return factory
 
 
 class AuthActions:

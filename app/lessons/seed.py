@@ -15,7 +15,7 @@ from app.core.seed import INACTIVE_DAYS, DemoData, DemoSeeder, add_seeder
 from app.extensions import db
 from app.lessons import services as lessons
 from app.lessons.course_files import import_course
-from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Lesson, LessonProgress
+from app.lessons.models import Course, CourseClass, Enrollment, Lesson, LessonProgress
 
 STARTER_COURSE = PROJECT_ROOT / "content" / "courses" / "kyrgyz-a1"
 DEMO_CLASS_CODE = "KYRGYZ27"  # shown as KYRG-YZ27; the README tells newcomers to join with it
@@ -40,18 +40,18 @@ def seed_lessons(data: DemoData) -> Iterator[str]:
         select(CourseClass).where(CourseClass.join_code == DEMO_CLASS_CODE)
     )
     if course_class is None:
-        course = db.session.scalar(select(Course).where(Course.slug == "kyrgyz-a1"))
         start = date.today() - timedelta(weeks=6)
-        course_class = CourseClass(
-            course=course,
-            name=DEMO_CLASS_NAME,
-            starts_on=start,
-            ends_on=start + timedelta(weeks=15),
-            schedule="毎週火曜 19:00–20:30 在日キルギス共和国大使館 / Tuesdays 19:00–20:30, Embassy",
-            join_code=DEMO_CLASS_CODE,
+        course_class = lessons.create_class(
+            starter,
+            lessons.ClassDetails(
+                name=DEMO_CLASS_NAME,
+                starts_on=start,
+                ends_on=start + timedelta(weeks=15),
+                schedule="毎週火曜 19:00–20:30 在日キルギス共和国大使館 / Tuesdays 19:00–20:30, Embassy",
+            ),
+            teacher=teacher,
         )
-        course_class.teacher_links = [ClassTeacher(user_id=teacher.id)]
-        db.session.add(course_class)
+        course_class.join_code = DEMO_CLASS_CODE  # the code the README gives
         db.session.flush()
         yield f"class: {DEMO_CLASS_NAME} (code {lessons.format_code(DEMO_CLASS_CODE)})"
     lesson_rows = db.session.scalars(

@@ -24,14 +24,14 @@ from app.core.media import store_audio
 from app.core.seed import DemoData, DemoSeeder, add_seeder
 from app.extensions import db
 from app.lessons.models import CourseClass, Lesson
+from app.progress import assignments
+from app.progress import rubrics as rubric_services
 from app.progress.models import (
     Assignment,
     AssignmentKind,
     Grade,
     GradeState,
     Rubric,
-    RubricCriterion,
-    RubricLevel,
     Submission,
     SubmissionVersion,
 )
@@ -202,20 +202,20 @@ def seed_progress(
         due = (now + timedelta(days=spec.due_in_days)).replace(
             hour=14, minute=59, second=0, microsecond=0
         )  # 23:59 in Tokyo
-        assignment = Assignment(
-            class_id=course_class.id,
-            lesson_id=lesson.id if lesson else None,
-            title=spec.title,
-            prompt=spec.prompt,
-            kind=spec.kind,
-            due_at=due,
-            max_points=spec.max_points,
-            rubric_id=rubric.id if rubric else None,
-            created_by_id=teacher.id,
-            created_at=due - timedelta(days=14),
+        assignment = assignments.create_assignment(
+            course_class,
+            assignments.AssignmentDetails(
+                title=spec.title,
+                prompt=spec.prompt,
+                kind=spec.kind,
+                due_at=due,
+                max_points=spec.max_points,
+                rubric_id=rubric.id if rubric else None,
+                lesson_id=lesson.id if lesson else None,
+            ),
+            created_by=teacher,
         )
-        db.session.add(assignment)
-        db.session.flush()
+        assignment.created_at = due - timedelta(days=14)
         for index, student in enumerate(classmates[: spec.submitted + spec.drafts]):
             _submission(
                 assignment,
@@ -233,26 +233,13 @@ def seed_progress(
     yield f"assignments: {made} with submissions and grades in every state"
 
 
-def _rubric(teacher: User, title: str, criteria: list[tuple[str, list[tuple[int, str]]]]) -> Rubric:
+def _rubric(teacher: User, title: str, table: rubric_services.RubricTable) -> Rubric:
     rubric = db.session.scalar(
         select(Rubric).where(Rubric.owner_id == teacher.id, Rubric.title == title)
     )
-    if rubric is None:
-        rubric = Rubric(owner_id=teacher.id, title=title)
-        for position, (name, levels) in enumerate(criteria):
-            rubric.criteria.append(
-                RubricCriterion(
-                    position=position,
-                    title=name,
-                    levels=[
-                        RubricLevel(position=n, points=points, description=text)
-                        for n, (points, text) in enumerate(levels)
-                    ],
-                )
-            )
-        db.session.add(rubric)
-        db.session.flush()
-    return rubric
+    return rubric or rubric_services.create_rubric(
+        teacher, rubric_services.rubric_details(title, table)
+    )
 
 
 def _submission(

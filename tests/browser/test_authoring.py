@@ -7,58 +7,16 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.auth.models import User
 from app.extensions import db
-from app.lessons import services
-from app.lessons.models import AudioSource, Course, Item, Lesson
+from app.lessons.models import AudioSource, Item, Lesson
+from tests.factories.courses import add_course
 from tests.helpers import wav_bytes
 
 
 def teacher_with_a_course(app: Any, make_user: Any) -> tuple[Any, int]:
     """A teacher of a class of a one-lesson course whose first word is салам; (user, item id)."""
     teacher = make_user(roles="teacher", display_name="Айгүл")
-    with app.app_context():
-        course = Course(
-            slug="kyrgyz-a1",
-            title_ja="キルギス語入門",
-            title_en="Kyrgyz A1",
-            title_ky="Кыргыз тили",
-            level="A1",
-        )
-        lesson = Lesson(
-            course=course,
-            slug="greetings",
-            title_ja="あいさつ",
-            title_en="Greetings",
-            title_ky="Саламдашуу",
-        )
-        db.session.add_all([course, lesson])
-        db.session.flush()
-        for position, (ky, ja, en) in enumerate(
-            [("салам", "こんにちは", "hi"), ("рахмат", "ありがとう", "thanks")]
-        ):
-            db.session.add(
-                Item(
-                    course_id=course.id,
-                    lesson_id=lesson.id,
-                    position=position,
-                    ky=ky,
-                    ja=ja,
-                    en=en,
-                    pos="interjection",
-                )
-            )
-        teacher_row = db.session.get(User, teacher.id)
-        services.create_class(
-            course,
-            services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
-            teacher=teacher_row,
-        )
-        services.add_editor(course, teacher_row)  # who made the course edits it
-        db.session.commit()
-        item_id = db.session.scalar(select(Item.id).where(Item.ky == "салам"))
-        db.session.remove()
-    return teacher, item_id
+    return teacher, add_course(app, teacher, items=2).item_ids[0]
 
 
 def sign_in(page: Any, user: Any) -> None:

@@ -99,7 +99,7 @@ def ready_for_the_day(app: Any, demo_contest: None) -> dict[str, str]:
     from app.auth import services as accounts
     from app.contest import registration as registration_service
     from app.contest.models import Division, Edition, JudgeAssignment, Registration, ScoreSheet
-    from tests.contest.conftest import details
+    from tests.factories.contest import details
 
     with app.app_context():
         edition = db.session.scalar(select(Edition).where(Edition.year == 2027))

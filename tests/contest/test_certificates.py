@@ -22,7 +22,7 @@ from app.contest import prizes as prizes_service
 from app.contest import registration as registration_service
 from app.contest.models import Division, Edition, Registration
 from app.extensions import db
-from tests.contest.conftest import details
+from tests.factories.contest import details
 from tests.helpers import queries_for, visible_text
 from tests.pdftools import page_count, pdf_fonts, pdf_pages, require_poppler, squeeze
 

@@ -11,7 +11,8 @@ from app.auth.models import User
 from app.contest import registration as registration_service
 from app.contest.models import Division, Edition, Registration
 from app.extensions import db
-from tests.contest.conftest import allowed_status, details
+from tests.contest.conftest import allowed_status
+from tests.factories.contest import details
 from tests.helpers import visible_text
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.contest.models import Registration
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
-from tests.contest.conftest import form_data
+from tests.factories.contest import form_data
 
 PEOPLE = 52
 SEATS = 10

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.contest.models import Registration
 from app.extensions import db
-from tests.contest.conftest import form_data
+from tests.factories.contest import form_data
 from tests.helpers import visible_text
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -17,7 +16,6 @@ from app.contest import judging as judging_service
 from app.contest import prizes as prizes_service
 from app.contest import registration as registration_service
 from app.contest.models import (
-    Criterion,
     Division,
     Edition,
     Registration,
@@ -27,62 +25,9 @@ from app.contest.models import (
 )
 from app.core.dbtypes import utcnow
 from app.extensions import db
-from tests.contest.conftest import allowed_status, details
+from tests.contest.conftest import allowed_status
+from tests.factories.contest import details
 from tests.helpers import queries_for, visible_text
-
-RUBRIC = [("内容", "Content", 50, 10), ("言葉の正確さ", "Language accuracy", 50, 10)]
-
-
-@pytest.fixture
-def contest(app, make_edition, make_user) -> dict[str, Any]:
-    """Division A: two criteria, 3 checked-in contestants in speaking order, 2 judges (one with a
-    conflict), a judge of another division; returns ids and users."""
-    ids = make_edition(capacities=(10, 10))
-    judges = [make_user(roles="judge", display_name=f"Judge {i}") for i in range(3)]
-    people = [make_user() for _ in range(3)]
-    with app.app_context():
-        edition = db.session.get(Edition, ids["edition"])
-        division = db.session.get(Division, ids["A"])
-        division.criteria = []
-        db.session.flush()
-        division.criteria = [
-            Criterion(position=i, name_ja=ja, name_en=en, weight=w, max_score=m)
-            for i, (ja, en, w, m) in enumerate(RUBRIC)
-        ]
-        division.tiebreak_position = 1
-        names = [
-            ("青木 一郎", "アオキ イチロウ"),
-            ("井上 二葉", "イノウエ フタバ"),
-            ("上田 三月", "ウエダ ミツキ"),
-        ]
-        regs = []
-        for info, (name, kana) in zip(people, names, strict=True):
-            user = db.session.get(User, info.id)
-            regs.append(
-                registration_service.register(
-                    edition, division, user, details(full_name=name, furigana=kana)
-                )
-            )
-        organizer = db.session.get(User, judges[0].id)
-        for order, registration in enumerate(regs, start=1):
-            registration.speaking_order = order
-            checkin_service.check_in(registration, organizer)
-        judging_service.assign_judge(division, db.session.get(User, judges[0].id))
-        judging_service.assign_judge(division, db.session.get(User, judges[1].id))
-        judging_service.assign_judge(
-            db.session.get(Division, ids["B"]), db.session.get(User, judges[2].id)
-        )
-        judging_service.declare_conflict(db.session.get(User, judges[1].id), regs[2], "my student")
-        db.session.commit()
-        result = {
-            "ids": ids,
-            "judges": judges,
-            "people": people,
-            "regs": [r.id for r in regs],
-            "criteria": [c.id for c in division.criteria],
-        }
-        db.session.remove()
-    return result
 
 
 def _score(

@@ -20,7 +20,7 @@ from app.core.dbtypes import utcnow
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
-from tests.contest.conftest import details, form_data
+from tests.factories.contest import details, form_data
 
 
 @pytest.fixture

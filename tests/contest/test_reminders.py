@@ -16,7 +16,7 @@ from app.contest.models import Edition, Registration
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
-from tests.contest.conftest import details, form_data
+from tests.factories.contest import details, form_data
 from tests.helpers import visible_text
 
 

@@ -35,7 +35,7 @@ from app.contest.models import (
 )
 from app.core.dbtypes import utcnow
 from app.extensions import db
-from tests.contest.conftest import details
+from tests.factories.contest import details
 
 PEOPLE = 6
 _years = itertools.count(3000)

@@ -21,7 +21,7 @@ from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
 from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.contest.conftest import details
+from tests.factories.contest import details
 
 
 @pytest.fixture

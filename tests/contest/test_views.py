@@ -8,7 +8,8 @@ from sqlalchemy import select
 from app.contest.models import Registration
 from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.contest.conftest import allowed_status, form_data
+from tests.contest.conftest import allowed_status
+from tests.factories.contest import form_data
 from tests.helpers import queries_for, visible_text
 
 NEW_ACCOUNT = {"email": "hanako@example.jp", "password": "kyrgyz-2027", "confirm": "kyrgyz-2027"}

@@ -13,13 +13,7 @@ from app.contest import registration as registration_service
 from app.contest.models import Division, Edition
 from app.core.exports import csv_cell, is_formula_like, xlsx_bytes
 from app.extensions import db
-from tests.contest.conftest import details, make_edition  # noqa: F401  (fixture)
-from tests.progress.conftest import (  # noqa: F401  (fixtures)
-    make_assignment,
-    make_class,
-    make_course,
-    progress_class,
-)
+from tests.factories.contest import details
 
 FORMULAS = [
     "=cmd|' /C calc'!A0",
@@ -102,7 +96,7 @@ def test_contest_registrations_export_hostile_fields(
     client,
     auth,
     make_user,
-    make_edition,  # noqa: F811
+    make_edition,
 ):
     ids = make_edition(capacities=(20, 2, 1))
     people = [make_user().id for _ in FORMULAS]
@@ -140,8 +134,8 @@ def test_gradebook_exports_hostile_names_and_titles(
     app,
     client,
     auth,
-    progress_class,  # noqa: F811
-    make_assignment,  # noqa: F811
+    progress_class,
+    make_assignment,
 ):
     info = progress_class(students=len(FORMULAS) + 1)
     make_assignment(info.id, title="=1+1" + BROKEN)

@@ -11,8 +11,6 @@ from app.contest.models import Division
 from app.core.forms import BaseForm
 from app.core.inputs import DB_INT_MAX, Params, database_int
 from app.extensions import db
-from tests.contest.conftest import make_edition  # noqa: F401  (fixture)
-from tests.contest.test_judging import contest  # noqa: F401  (fixture)
 from tests.helpers import visible_text
 
 CONTROL_MESSAGE = "Please remove the invisible control characters from this text."
@@ -107,7 +105,7 @@ def test_the_base_form_rules(app, data, errors):
         {"special-{reg}": "大使\x00賞"},
     ],
 )
-def test_prize_fields_named_by_hand_are_no_error(app, client, auth, contest, data):  # noqa: F811
+def test_prize_fields_named_by_hand_are_no_error(app, client, auth, contest, data):
     auth.login("organizer")
     reg = contest["regs"][0]
     response = client.post(

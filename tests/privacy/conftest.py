@@ -1,5 +1,5 @@
-"""Factories for privacy tests: policy versions, and a student with work of every kind
-(graded and ungraded submissions with recordings, quiz answers, cards, contest entries)."""
+"""A student with work of every kind for the privacy tests (graded and ungraded submissions
+with recordings, quiz answers, cards, contest entries); the factories are in tests/factories."""
 
 from __future__ import annotations
 
@@ -11,51 +11,17 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from app.auth.models import User
 from app.contest import registration as registration_service
 from app.contest.models import Edition, Prize, Registration, ScoreSheet
 from app.core.dbtypes import utcnow
 from app.core.media import store_audio
 from app.extensions import db
-from app.privacy import services
 from app.progress.models import AssignmentKind, GradeState
-from tests.conftest import UserInfo
-from tests.contest.conftest import details, make_edition  # noqa: F401  (fixtures)
+from tests.factories.classes import ClassInfo
+from tests.factories.contest import details
+from tests.factories.users import UserInfo
 from tests.helpers import wav_bytes
-from tests.progress.conftest import (  # noqa: F401  (fixtures)
-    ClassInfo,
-    activity,
-    make_assignment,
-    make_class,
-    make_course,
-    make_submission,
-    progress_class,
-)
-
-
-@pytest.fixture
-def make_policy(app: Flask) -> Callable[..., int]:
-    """A new policy version (in force since yesterday unless told); returns its number."""
-
-    def factory(
-        body_ja: str = "### 個人情報\n電話番号を集めます。",
-        body_en: str = "### Personal data\nWe collect phone numbers.",
-        published_on: date | None = None,
-        changes: str = "",
-    ) -> int:
-        with app.app_context():
-            policy = services.create_version(
-                body_ja=body_ja,
-                body_en=body_en,
-                changes=changes,
-                published_on=published_on or services.today_in_tokyo() - timedelta(days=1),
-                by=None,
-            )
-            db.session.commit()
-            number = policy.version
-            db.session.remove()
-        return number
-
-    return factory
 
 
 @dataclass(frozen=True)
@@ -77,11 +43,11 @@ class StudentWork:
 @pytest.fixture
 def student_with_work(
     app: Flask,
-    progress_class: Callable[..., ClassInfo],  # noqa: F811
-    make_assignment: Callable[..., int],  # noqa: F811
-    make_submission: Callable[..., int],  # noqa: F811
-    make_edition: Callable[..., dict[str, int]],  # noqa: F811
-    activity: Any,  # noqa: F811
+    progress_class: Callable[..., ClassInfo],
+    make_assignment: Callable[..., int],
+    make_submission: Callable[..., int],
+    make_edition: Callable[..., dict[str, int]],
+    activity: Any,
     make_user: Callable[..., UserInfo],
 ) -> StudentWork:
     course_class = progress_class(students=2)
@@ -115,8 +81,6 @@ def student_with_work(
     current = make_edition(year=2027, capacities=(1,))
     other = make_user(display_name="他の 人", email="other@example.org")
     with app.app_context():
-        from app.auth.models import User
-
         person = db.session.get(User, student.id)
         assert person is not None
         past_edition = db.session.get(Edition, past["edition"])

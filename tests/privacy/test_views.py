@@ -16,8 +16,8 @@ from app.contest.models import Edition, Registration
 from app.extensions import db
 from app.privacy import export, services
 from app.privacy.models import Consent, EditionPurge
-from tests.contest.conftest import form_data
 from tests.core.test_i18n import ALLOWED_LATIN, english_words
+from tests.factories.contest import form_data
 from tests.helpers import queries_for, visible_text
 
 

@@ -1,21 +1,18 @@
-"""Factories for quizzes: a course with real Kyrgyz words, a class, a student, a fixed clock."""
+"""For the quizzes tests: a course of real Kyrgyz words (made by the shared course factory),
+its class, a fixed clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from app.extensions import db
-from app.lessons.models import ClassTeacher, Course, CourseClass, Enrollment, Item, Lesson
-from tests.conftest import UserInfo
+from tests.factories.courses import CourseInfo, Word
+from tests.factories.users import UserInfo
 
-# (ky, ja, en, pos)
-LESSON_1 = [
+LESSON_1: list[Word] = [
     ("кол", "手", "hand", "noun"),
     ("көл", "湖", "lake", "noun"),
     ("үй", "家", "house", "noun"),
@@ -28,7 +25,7 @@ LESSON_1 = [
     ("чоң", "大きい", "big", "adjective"),
     ("Рахмат!", "ありがとう", "Thank you!", "phrase"),
 ]
-LESSON_2 = [
+LESSON_2: list[Word] = [
     ("суу", "水", "water", "noun"),
     ("нан", "パン", "bread", "noun"),
     ("тоо", "山", "mountain", "noun"),
@@ -39,80 +36,23 @@ LESSON_2 = [
 NOW = datetime(2027, 4, 14, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
 
 
-@dataclass(frozen=True)
-class QuizCourse:
-    id: int
-    slug: str
-    lessons: tuple[int, ...]
-    items: dict[str, int]  # ky → item id
-
-
 @pytest.fixture
-def quiz_course(app: Flask) -> QuizCourse:
+def quiz_course(make_course: Callable[..., CourseInfo]) -> CourseInfo:
     """A course of two lessons with nouns, adjectives and a phrase."""
-    with app.app_context():
-        course = Course(
-            slug="kyrgyz-quiz",
-            title_ja="テスト講座",
-            title_en="Test course",
-            title_ky="Курс",
-            level="A1",
-        )
-        db.session.add(course)
-        db.session.flush()
-        lesson_ids = []
-        items: dict[str, int] = {}
-        for number, words in enumerate((LESSON_1, LESSON_2), start=1):
-            lesson = Lesson(
-                course=course,
-                slug=f"lesson-{number}",
-                position=number,
-                title_ja=f"第{number}課",
-                title_en=f"Lesson {number}",
-                title_ky=f"{number}-сабак",
-            )
-            db.session.add(lesson)
-            db.session.flush()
-            lesson_ids.append(lesson.id)
-            for position, (ky, ja, en, pos) in enumerate(words):
-                item = Item(
-                    course_id=course.id,
-                    lesson_id=lesson.id,
-                    position=position,
-                    ky=ky,
-                    ja=ja,
-                    en=en,
-                    pos=pos,
-                    kind="phrase" if pos == "phrase" else "word",
-                )
-                db.session.add(item)
-                db.session.flush()
-                items[ky] = item.id
-        db.session.commit()
-        info = QuizCourse(course.id, course.slug, tuple(lesson_ids), items)
-        db.session.remove()
-    return info
+    return make_course(slug="kyrgyz-quiz", words=(LESSON_1, LESSON_2))
 
 
 @pytest.fixture
-def enrol(app: Flask, make_user: Callable[..., UserInfo]) -> Callable[..., None]:
-    """Enrol students in a class of the course (made on first use, with a teacher)."""
+def enrol(
+    make_class: Callable[..., dict[str, Any]], enrol_students: Callable[..., None]
+) -> Callable[..., None]:
+    """Enrol students in the class of the course (opened on first use, with a new teacher)."""
+    classes: dict[int, int] = {}
 
-    def factory(course: QuizCourse, *students: UserInfo) -> None:
-        with app.app_context():
-            course_class = db.session.query(CourseClass).filter_by(course_id=course.id).first()
-            if course_class is None:
-                teacher = make_user(roles=("teacher",))
-                course_class = CourseClass(
-                    course_id=course.id, name="クラス", join_code=f"QUIZ{course.id:04d}"
-                )
-                course_class.teacher_links = [ClassTeacher(user_id=teacher.id)]
-                db.session.add(course_class)
-                db.session.flush()
-            for student in students:
-                db.session.add(Enrollment(class_id=course_class.id, user_id=student.id))
-            db.session.commit()
-            db.session.remove()
+    def factory(course: CourseInfo, *students: UserInfo) -> None:
+        if course.id not in classes:
+            classes[course.id] = make_class(course, name="クラス")["id"]
+        enrol_students(classes[course.id], *students)
 
     return factory
 

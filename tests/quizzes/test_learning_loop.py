@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.lessons.models import ClassTeacher, CourseClass
+from app.lessons.models import CourseClass
 from app.quizzes.models import Answer, Question, ReviewCard, ReviewLog
 from app.quizzes.sessions import services as sessions
 from tests.helpers import queries_for, visible_text
@@ -169,14 +169,11 @@ def test_a_class_without_latin_refuses_latin_answers(client, student, app, quiz_
         assert db.session.scalar(select(Answer).where(Answer.given == ky)).status == "correct"
 
 
-def test_a_teacher_turns_latin_answers_off_in_the_class_settings(client, auth, app, quiz_course):
+def test_a_teacher_turns_latin_answers_off_in_the_class_settings(
+    client, auth, app, quiz_course, make_class
+):
     teacher = auth.login("teacher")
-    with app.app_context():
-        course_class = CourseClass(course_id=quiz_course.id, name="クラス", join_code="LATN2345")
-        course_class.teacher_links = [ClassTeacher(user_id=teacher.id)]
-        db.session.add(course_class)
-        db.session.commit()
-        class_id = course_class.id
+    class_id = make_class(quiz_course, teacher, name="クラス")["id"]
     page = client.get(f"/lessons/classes/{class_id}/edit").get_data(as_text=True)
     assert "Accept answers typed in Latin letters" in visible_text(page)
     assert 'name="latin_input" checked' in page.replace('role="switch" ', "") or "checked" in page

@@ -19,7 +19,7 @@ from app.core.media import NotAudio, audio_path, sniff_audio  # the one import o
 from app.extensions import db
 from app.lessons.models import Item
 from tests.conftest import AuthActions
-from tests.contest.conftest import details
+from tests.factories.contest import details
 
 DATA = Path(__file__).parents[1] / "data"
 # a file that exists wherever the instance folder is: served if a name could climb out

@@ -51,6 +51,25 @@ class RubricDetails:
     criteria: tuple[CriterionDetails, ...] | None  # None: keep the criteria as they are
 
 
+RubricTable = Sequence[tuple[str, Sequence[tuple[int, str]]]]
+
+
+def rubric_details(title: str, table: RubricTable, description: str = "") -> RubricDetails:
+    """The details of a rubric written as a table: (criterion, [(points, level), …]) per row."""
+    return RubricDetails(
+        title=title,
+        description=description,
+        criteria=tuple(
+            CriterionDetails(
+                title=name,
+                description="",
+                levels=tuple(LevelDetails(text, points) for points, text in levels),
+            )
+            for name, levels in table
+        ),
+    )
+
+
 def _rubric_query() -> Any:
     """Rubrics with their criteria and levels (three queries, whatever their number)."""
     return select(Rubric).options(

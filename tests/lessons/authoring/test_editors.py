@@ -11,7 +11,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.lessons import services
 from app.lessons.models import Course
-from tests.lessons.authoring.test_views import LESSON_FORM, add_class, add_course
+from tests.factories.courses import add_course
+from tests.lessons.authoring.test_views import LESSON_FORM, add_class
 
 DATA = Path(__file__).parents[1] / "course_files" / "data" / "sample"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,78 +19,9 @@ from app.extensions import db
 from app.lessons import services
 from app.lessons.authoring import services as editing
 from app.lessons.models import AudioSource, Course, Item, Lesson
-from tests.conftest import UserInfo
+from tests.factories.courses import CourseFacts, add_course
+from tests.factories.users import UserInfo
 from tests.helpers import queries_for, wav_bytes
-
-WORDS = [
-    ("салам", "こんにちは", "hello"),
-    ("рахмат", "ありがとう", "thank you"),
-    ("үй", "家", "house"),
-]
-
-
-# --- factories -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CourseFacts:
-    slug: str
-    lesson_slug: str
-    lesson_id: int
-    item_ids: tuple[int, ...]
-
-
-def add_course(
-    app: Flask, teacher: UserInfo | None, *, slug: str = "kyrgyz-a1", items: int = 3
-) -> CourseFacts:
-    """A course with one lesson of `items` words, edited by `teacher` (who also teaches a class)."""
-    with app.app_context():
-        course = Course(
-            slug=slug,
-            title_ja="キルギス語入門",
-            title_en="Kyrgyz A1",
-            title_ky="Кыргыз тили",
-            level="A1",
-        )
-        lesson = Lesson(
-            course=course,
-            slug="greetings",
-            title_ja="あいさつ",
-            title_en="Greetings",
-            title_ky="Саламдашуу",
-            goals_ja=["あいさつができる"],
-            goals_en=["Greet people"],
-        )
-        db.session.add_all([course, lesson])
-        db.session.flush()
-        for n in range(items):
-            ky, ja, en = WORDS[n] if n < len(WORDS) else (f"сөз {n}", f"単語{n}", f"word {n}")
-            db.session.add(
-                Item(
-                    course_id=course.id,
-                    lesson_id=lesson.id,
-                    position=n,
-                    ky=ky,
-                    ja=ja,
-                    en=en,
-                    pos="noun",
-                )
-            )
-        if teacher is not None:
-            teacher_row = db.session.get(User, teacher.id)
-            services.create_class(
-                course,
-                services.ClassDetails(name="火曜クラス", starts_on=None, ends_on=None, schedule=""),
-                teacher=teacher_row,
-            )
-            services.add_editor(course, teacher_row)
-        db.session.commit()
-        ids = db.session.scalars(
-            select(Item.id).where(Item.lesson_id == lesson.id).order_by(Item.position)
-        )
-        facts = CourseFacts(course.slug, lesson.slug, lesson.id, tuple(ids))
-        db.session.remove()
-    return facts
 
 
 @pytest.fixture

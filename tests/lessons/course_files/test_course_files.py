@@ -28,7 +28,7 @@ from app.lessons.course_files import (
     load_course_dir,
 )
 from app.lessons.models import LEVELS, AudioSource, Course, Item, Lesson, LessonProgress
-from tests.conftest import UserInfo
+from tests.factories.users import UserInfo
 from tests.helpers import count_queries
 
 DATA = Path(__file__).parent / "data" / "sample"

@@ -30,7 +30,7 @@ from app.progress.models import (
     Submission,
     SubmissionVersion,
 )
-from tests.conftest import UserInfo
+from tests.factories.users import UserInfo
 from tests.helpers import count_queries, queries_for, visible_text, wav_bytes
 
 # --- helpers --------------------------------------------------------------------------------------

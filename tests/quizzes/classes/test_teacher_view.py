@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.lessons.models import ClassTeacher, CourseClass, Enrollment, Lesson
+from app.lessons.models import CourseClass, Enrollment, Lesson
 from app.quizzes import stats
 from app.quizzes.models import Answer, Question, QuizSession
 from tests.helpers import queries_for, visible_text
@@ -46,20 +46,17 @@ def add_answers(
 
 
 @pytest.fixture
-def class_with_answers(app, make_user, enrol, quiz_course):
+def class_with_answers(app, make_user, make_class, enrol, quiz_course):
     """Three students of the class, one student of another class, answers to lesson 1 and 2."""
     a, b, c, outsider = (make_user() for _ in range(4))
     other_teacher = make_user(roles=("teacher",))
     enrol(quiz_course, a, b, c)
+    make_class(quiz_course, other_teacher, (outsider,), name="別クラス")
     items = quiz_course.items
     with app.app_context():
         course_class = db.session.scalar(
             select(CourseClass).where(CourseClass.course_id == quiz_course.id)
         )
-        other_class = CourseClass(course_id=quiz_course.id, name="別クラス", join_code="OTHERCLS")
-        other_class.teacher_links = [ClassTeacher(user_id=other_teacher.id)]
-        other_class.enrollments = [Enrollment(user_id=outsider.id)]
-        db.session.add(other_class)
         # көл: 6 answers, 4 wrong or almost (кол ×2, коль ×1, кел ×1) → 67%
         add_answers(a.id, items["көл"], ("wrong", "кол"), ("correct", "көл"))
         add_answers(b.id, items["көл"], ("almost", "кол"), ("wrong", "коль"))

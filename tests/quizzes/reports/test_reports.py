@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.extensions import db
 from app.kyrgyz.answers import check
-from app.lessons.models import ClassTeacher, Course, CourseClass, Item, Lesson
+from app.lessons.models import CourseClass, Item, Lesson
 from app.quizzes import services
 from app.quizzes.models import Answer, AnswerReport, Question, QuizSession, ReviewLog
 from app.quizzes.reports import services as reports
@@ -56,23 +56,17 @@ def take_quiz(app, user_id: int, lesson_id: int, given: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def setup(app, auth, make_user, enrol, quiz_course, clock):
+def setup(app, auth, make_user, make_course, make_class, enrol, quiz_course, clock):
     """A student with a wrong answer to report, their class's teacher, and another course's."""
     student = make_user()
     enrol(quiz_course, student)
+    other = make_user(roles=("teacher",))
+    make_class(make_course(slug="other", lessons=0), other, name="他のクラス")
     with app.app_context():
         course_class = db.session.scalar(
             select(CourseClass).where(CourseClass.course_id == quiz_course.id)
         )
         teacher_id = course_class.teacher_links[0].user_id
-        other_course = Course(
-            slug="other", title_ja="他", title_en="Other", title_ky="Башка", level="A2"
-        )
-        other_class = CourseClass(course=other_course, name="他のクラス", join_code="OTHER234")
-        other = make_user(roles=("teacher",))
-        other_class.teacher_links = [ClassTeacher(user_id=other.id)]
-        db.session.add(other_class)
-        db.session.commit()
         teacher = db.session.get(User, teacher_id)
         teacher_info = {"email": teacher.email}
         db.session.remove()
