@@ -220,12 +220,12 @@ def test_every_contest_url_with_every_role(app, client, auth, make_edition, role
         auth.login(user=registrant)
     elif role:
         auth.login(role)
-    for _method, url in [
-        ("get", "/contest/"),
-        ("get", "/contest/2027/"),
-        ("get", "/contest/2027/register"),
-    ]:
-        assert client.get(url).status_code in (200, 302), url
+    for url in ["/contest/", "/contest/2027/", "/contest/2027/register"]:
+        response = client.get(url)
+        if role == "registrant" and url.endswith("/register"):  # registered: their own page
+            assert (response.status_code, response.location) == (302, "/contest/2027/me")
+        else:
+            assert response.status_code == 200, url
     for method, template in CONSOLE_URLS:
         url = template.format(reg=reg, div=ids["A"])
         status = getattr(client, method)(url).status_code
@@ -235,17 +235,27 @@ def test_every_contest_url_with_every_role(app, client, auth, make_edition, role
             assert status == 302, (url, status)  # to the sign-in page
         else:
             assert status == 403, (url, status)
+    registrant_gets = {
+        "/contest/2027/me": 200,
+        "/contest/2027/me/certificate.pdf": 404,  # waits for the results
+        "/contest/2027/me/edit": 200,
+        "/contest/2027/me/confirm": 302,  # back to their page
+        "/contest/2027/me/withdraw": 200,  # asks first
+    }
     for method, url in OWN_URLS:
-        status = getattr(client, method)(url).status_code
+        response = getattr(client, method)(url)
+        status = response.status_code
         if role is None:
-            assert status == 302
-        elif role == "registrant":  # the certificate waits for the results: 404 until then
-            expected = (404,) if url.endswith("/certificate.pdf") else (200, 302)
-            assert status in expected, (url, status)
-        else:  # others have no registration of their own and never see the registrant's
-            assert status in (200, 404), (url, status)
-            if status == 200:
-                assert "山田 花子" not in client.get(url).get_data(as_text=True)
+            assert status == 302 and "/auth/login" in response.location, url
+        elif role == "registrant":
+            assert status == registrant_gets[url], url
+            if status == 302:
+                assert response.location == "/contest/2027/me"
+        elif url == "/contest/2027/me":  # others have none: an invitation, not the registrant's
+            assert status == 200
+            assert "山田 花子" not in response.get_data(as_text=True)
+        else:  # ...and nothing of theirs to print, edit, confirm or withdraw
+            assert status == 404, url
 
 
 def test_query_counts_do_not_grow_with_rows(app, client, auth, make_edition):

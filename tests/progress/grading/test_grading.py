@@ -716,19 +716,6 @@ def test_race_through_the_view_is_refused_too(
     assert grade_of(app, submission_id).feedback == "割り込み"  # type: ignore[union-attr]
 
 
-def test_the_grade_forms_are_sent_once(app, client, auth, setup, make_submission):
-    """static/js/progress-grading.js disables the buttons of a form[data-submit-once] as it is
-    sent (a double click would otherwise send the grade twice)."""
-    submission_id = make_submission(
-        setup.assignment_id, setup.students[0].id, grade_state=GradeState.GRADED, points=4
-    )
-    auth.login(user=setup.teacher)
-    html = client.get(f"/progress/grading/{submission_id}").get_data(as_text=True)
-    assert "js/progress-grading.js" in html
-    assert re.search(r'<form [^>]*id="grade-form"[^>]*data-submit-once', html)
-    assert re.search(r'<form [^>]*class="release-form"[^>]*data-submit-once', html)
-
-
 def test_a_double_click_on_save_is_no_conflict(app, client, auth, setup, make_submission):
     """The same form sent twice by the same grader: the second finds the first's grade, exactly
     what it would save, and is a success rather than "someone else changed this grade"."""
