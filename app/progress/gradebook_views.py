@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from app.core import dates
@@ -98,6 +97,6 @@ def class_dashboard(class_id: int) -> ResponseReturnValue:
         activity_days=ACTIVITY_DAYS,
         inactive_after=INACTIVE_AFTER_DAYS,
         min_answers=MIN_ANSWERS,
-        dates={day: format_date(day, "medium") for day in days},
-        short_dates=[format_date(day, "short") for day in dashboard.days],
+        dates={day: dates.format_date(day) for day in days},
+        short_dates=[dates.format_date(day) for day in dashboard.days],
     )

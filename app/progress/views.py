@@ -11,7 +11,7 @@ from babel.dates import format_skeleton, get_day_names
 from flask import Blueprint, render_template
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_percent, get_locale, ngettext
+from flask_babel import format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -96,7 +96,10 @@ def accuracy_chart(weeks: Sequence[dashboard.WeekAccuracy]) -> Markup:
 
 def activity_title(day: date, count: int) -> str:
     return ngettext(
-        "%(date)s: %(num)d activity", "%(date)s: %(num)d activities", count, date=format_date(day)
+        "%(date)s: %(num)d activity",
+        "%(date)s: %(num)d activities",
+        count,
+        date=dates.format_date(day),
     )
 
 

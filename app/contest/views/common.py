@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 
 from flask import Blueprint, abort
@@ -16,7 +15,6 @@ from app.auth.models import Role
 from app.contest import editions as editions_service
 from app.contest import seats as seats_service
 from app.contest.models import Division, Edition, PrizeKind
-from app.core.dates import TOKYO
 from app.core.markdown import render_notes
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
@@ -62,14 +60,6 @@ def expire_holds_lazily() -> None:
         db.session.commit()
 
 
-@bp.app_template_filter("tokyo")
-def tokyo_time(value: datetime | None) -> str:
-    """A UTC moment as Japan time, e.g. 2027-05-31 23:59."""
-    if value is None:
-        return "—"
-    return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
-
-
 def edition_or_404(year: int, *, published_only: bool = True) -> Edition:
     edition = editions_service.edition_by_year(year, published_only=published_only)
     if edition is None:
@@ -94,9 +84,3 @@ def prize_labels() -> dict[str, str]:
         PrizeKind.THIRD: _("3rd prize"),
         PrizeKind.SPECIAL: _("Special prize"),
     }
-
-
-@bp.app_template_filter("tokyo_hm")
-def tokyo_hour_minute(value: datetime | None) -> str:
-    """A UTC moment as the Japan time of day, e.g. 10:02."""
-    return "—" if value is None else value.astimezone(TOKYO).strftime("%H:%M")
