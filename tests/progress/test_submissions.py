@@ -9,8 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from app.core.dates import format_datetime, relative_date
 from app.core.dbtypes import utcnow
 from app.core.media import audio_dir
 from app.extensions import db
@@ -67,7 +69,7 @@ def test_the_page_shows_the_instructions_due_date_and_an_answer_box(client, auth
     assert "<strong>Өзүңүз</strong>" in page  # the Markdown prompt, rendered
     text = visible_text(page)
     # the student reads Japanese: "Due", "Japan time · in 7 days"
-    assert "締め切り" in text and "日本時間 · 7 日後" in text
+    assert "締め切り" in text and "日本時間 · 7日後" in text
     assert "未着手" in text  # Not started
     assert "data-kyrgyz" in page and 'name="text"' in page
     assert "\n下書き保存\n" in text and "\n提出する\n" in text  # the Save draft and Submit buttons
@@ -136,11 +138,14 @@ def test_a_first_submission_after_the_due_date_is_accepted_and_marked_late(
     app, client, auth, progress_class, make_assignment
 ):
     cls = progress_class()
-    assignment_id = make_assignment(cls.id, due_at=utcnow() - timedelta(hours=2))
+    due_at = utcnow() - timedelta(hours=2)
+    assignment_id = make_assignment(cls.id, due_at=due_at)
     student = cls.students[0]
     auth.login(user=student)
     text = text_of(client.get(url(assignment_id)))
-    assert "2 時間前" in text
+    with app.test_request_context(), force_locale("ja"):
+        # the due moment in Japan time and its day: 今日 (or 昨日 just after midnight in Tokyo)
+        assert format_datetime(due_at) in text and f"日本時間 · {relative_date(due_at)}" in text
     assert "今から提出すると期限後提出として扱われます。" in text
     client.post(url(assignment_id), data={"text": ANSWER, "intent": "submit"})
     text = text_of(client.get(url(assignment_id)))
