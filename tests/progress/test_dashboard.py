@@ -593,8 +593,8 @@ def test_navigation_and_home_panel_for_students(
     assert 'href="/progress/"' in html
     text = visible_text(html)
     # "Study streak: 1 day", "Words learned: 1" (a full-width colon in Japanese)
-    assert "連続学習日数：1日" in text.replace("\n", " ")
-    assert "学習した単語：1" in text.replace("\n", " ")
+    assert "連続学習日数：1日" in text.replace("\n", "")
+    assert "学習した単語：1" in text.replace("\n", "")
     page = client.get("/progress/").get_data(as_text=True)
     assert '<a href="/progress/" aria-current="page">' in page
 
