@@ -332,7 +332,7 @@ class DivisionForm(BaseForm):
         _l(
             "Rubric: one criterion per line — Japanese name | English name | weight | maximum score"
         ),
-        validators=[DataRequired()],
+        validators=[DataRequired(message=_l("Add at least one criterion."))],
         description=_l("e.g. 発音 | Pronunciation | 20 | 10"),
     )
 
@@ -373,7 +373,11 @@ class CapacityForm(BaseForm):
 
 class RejectForm(BaseForm):
     reason = TextAreaField(
-        _l("Reason (sent to the registrant)"), validators=[DataRequired(), Length(max=2000)]
+        _l("Reason (sent to the registrant)"),
+        validators=[
+            DataRequired(message=_l("Please give a reason; it is sent to the registrant.")),
+            Length(max=2000),
+        ],
     )
 
 
@@ -444,7 +448,7 @@ class UnlockForm(BaseForm):
     reason = TextAreaField(
         _l("Why is this sheet reopened?"),
         filters=[strip],
-        validators=[DataRequired(), Length(max=2000)],
+        validators=[DataRequired(message=_l("Please give the reason.")), Length(max=2000)],
     )
 
 

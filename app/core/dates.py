@@ -2,16 +2,22 @@
 
 `now()` is the clock of a request; tests move it with
 `monkeypatch.setattr("app.core.dates.now", ...)`, so callers use `dates.now()`, never a copy.
-Moments are stored in UTC and shown in Japan time (the Embassy's courses, deadlines and contest).
+Moments are stored in UTC and shown in Japan time (the Embassy's courses, deadlines and contest),
+in one way per language, through one family of template filters (registered by `app.core.views`):
+`|datetime` (2026年11月25日(水) 23:59 / Wed 25 Nov 2026, 23:59), `|date` (the day alone),
+`|time` (23:59) and `|relative_date` (今日, 明日, 3日後 / today, tomorrow, in 3 days).
+Machine formats (the `datetime` attribute of <time>, CSV, .ics) stay ISO and don't come from here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_timedelta
-from flask_babel import get_locale, get_timezone, ngettext
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from app.core.dbtypes import utcnow
@@ -19,27 +25,84 @@ from app.core.dbtypes import utcnow
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 NAMED_DAYS_UNTIL = 7  # from a week on, the date itself reads better than "in 9 days"
+NO_MOMENT = "—"
 
 
-def spoken_date(moment: datetime | None, now: datetime, zone: tzinfo | None = None) -> str:
-    """A day relative to `now` in the user's time zone and language: 今日, 明日, 3日後, 12月9日."""
-    if moment is None:
+@dataclass(frozen=True)
+class Patterns:
+    """How one language writes a day and a time of day (CLDR patterns)."""
+
+    day: str
+    time: str
+    joiner: str
+
+
+PATTERNS = {
+    "ja": Patterns(day="y年M月d日(E)", time="H:mm", joiner=" "),
+    "en": Patterns(day="EEE d MMM y", time="HH:mm", joiner=", "),
+}
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale and locale.language in PATTERNS else "ja"
+
+
+def _patterns() -> Patterns:
+    return PATTERNS[_language()]
+
+
+def _tokyo_day(value: date | datetime) -> date:
+    return value.astimezone(TOKYO).date() if isinstance(value, datetime) else value
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A day in the reader's language, a moment's day in Japan: 2026年11月25日(水), Wed 25 Nov 2026."""
+    if value is None:
+        return NO_MOMENT
+    return babel_format_date(_tokyo_day(value), _patterns().day, locale=_language())
+
+
+def format_time(value: time | datetime | None) -> str:
+    """A time of day, a moment's in Japan: 23:59 (a bare `time` is already Japan time)."""
+    if value is None:
+        return NO_MOMENT
+    if isinstance(value, datetime):
+        value = value.astimezone(TOKYO).time()
+    return babel_format_time(value, _patterns().time, locale=_language())
+
+
+def format_datetime(value: date | datetime | None, at: time | None = None) -> str:
+    """A moment in Japan time: 2026年11月25日(水) 23:59, Wed 25 Nov 2026, 23:59; a day with its
+    Japan time of day kept apart (a contest's date and start) joins `at`, or stays a day without."""
+    if value is None:
+        return NO_MOMENT
+    if not isinstance(value, datetime):
+        if at is None:
+            return format_date(value)
+        value = datetime.combine(value, at, tzinfo=TOKYO)
+    return f"{format_date(value)}{_patterns().joiner}{format_time(value)}"
+
+
+def relative_date(
+    value: date | datetime | None, at: datetime | None = None, *, always: bool = False
+) -> str:
+    """A day relative to today (or `at`) in Japan: 今日, 明日, 3日後, 昨日; from a week away the date,
+    unless `always` (beside a date already shown, "in 12 days" says what the date doesn't)."""
+    if value is None:
         return ""
-    zone = zone or get_timezone()
-    day = moment.astimezone(zone).date()
-    days = (day - now.astimezone(zone).date()).days
+    days = (_tokyo_day(value) - _tokyo_day(at or now())).days
     if days == 0:
         return _("today")
     if days == 1:
         return _("tomorrow")
     if days == -1:
         return _("yesterday")
-    if 0 < days < NAMED_DAYS_UNTIL:
+    if not always and abs(days) >= NAMED_DAYS_UNTIL:
+        return format_date(value)
+    if days > 0:
         return ngettext("in %(num)d day", "in %(num)d days", days)
-    if 0 < -days < NAMED_DAYS_UNTIL:
-        return ngettext("%(num)d day ago", "%(num)d days ago", -days)
-    skeleton = "MMMd" if day.year == now.astimezone(zone).year else "yMMMd"
-    return format_skeleton(skeleton, day, locale=str(get_locale() or "ja"))
+    return ngettext("%(num)d day ago", "%(num)d days ago", -days)
 
 
 def minutes_until(moment: datetime, now: datetime) -> int:
@@ -63,28 +126,3 @@ def tokyo_to_utc(value: datetime) -> datetime:
 def in_tokyo(value: datetime) -> datetime:
     """A UTC moment in Japan time (aware)."""
     return value.astimezone(TOKYO)
-
-
-def japan_time(value: datetime | None) -> str:
-    """A UTC moment as a Japan-time date and time in the user's language: 2027年5月31日(月) 23:59."""
-    if value is None:
-        return "—"
-    locale = str(get_locale() or "ja")
-    day = format_skeleton("yMMMEd", value, tzinfo=TOKYO, locale=locale)
-    return f"{day} {format_skeleton('Hm', value, tzinfo=TOKYO, locale=locale)}"
-
-
-def tokyo_time(value: datetime | None) -> str:
-    """A UTC moment as Japan time in figures, for consoles and lists: 2027-05-31 23:59."""
-    if value is None:
-        return "—"
-    return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
-
-
-def from_now(value: datetime | None) -> str:
-    """How far a moment is from now, e.g. "in 3 days" or "5 hours ago"."""
-    if value is None:
-        return ""
-    return format_timedelta(
-        value - now(), add_direction=True, threshold=1.0, locale=str(get_locale() or "ja")
-    )

@@ -3,11 +3,14 @@
 Every form derives from `BaseForm` (or `BaseSubform` inside a FieldList), which gives each field
 the rules no field may break, with a message next to it: text without control characters
 (line breaks and tabs only where the field takes several lines), whole numbers an INTEGER column
-holds, finite decimals, and dates in years a calendar of ours can show.
+holds, finite decimals, and dates in years a calendar of ours can show. A required field that
+is left empty says which one it is ("Please enter “Full name (kanji)”." / 「氏名（漢字）を入力して
+ください。」) instead of WTForms' "This field is required." on every field.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from datetime import date
 from decimal import Decimal
@@ -16,6 +19,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeField,
     DecimalField,
@@ -23,12 +27,20 @@ from wtforms import (
     FloatField,
     Form,
     IntegerField,
+    SelectFieldBase,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.meta import DefaultMeta
-from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from app.core.inputs import CONTROL, DB_INT_MAX, DB_INT_MIN
 
@@ -86,16 +98,44 @@ RULES: list[tuple[type[Field], Any]] = [
 ]
 
 
+def required_message(field: Field) -> Any:
+    """What an empty required field says, naming it by its label: enter, choose or tick."""
+    label = field.label.text
+    if isinstance(field, SelectMultipleField):
+        return _l("Please choose at least one in “%(field)s”.", field=label)
+    if isinstance(field, SelectFieldBase):
+        return _l("Please choose “%(field)s”.", field=label)
+    if isinstance(field, BooleanField):
+        return _l("Please tick “%(field)s”.", field=label)
+    return _l("Please enter “%(field)s”.", field=label)
+
+
+def named_required(field: Field) -> list[Any]:
+    """The field's validators, a required rule without its own message given one naming the field
+    (a copy: the unbound field's validators are shared by every form built from the class)."""
+    validators = []
+    for validator in field.validators:
+        if isinstance(validator, DataRequired | InputRequired) and validator.message is None:
+            validator = copy.copy(validator)
+            validator.message = required_message(field)
+        validators.append(validator)
+    return validators
+
+
 class InputRulesMeta(DefaultMeta):
-    """Puts the rule of each kind of field in front of the field's own validators."""
+    """Puts the rule of each kind of field in front of the field's own validators, and names the
+    field in its "required" message."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         field = super().bind_field(form, unbound_field, options)
-        if not isinstance(field, CSRFTokenField):
-            for kind, rule in RULES:
-                if isinstance(field, kind):
-                    field.validators = [rule, *field.validators]
-                    break
+        if isinstance(field, CSRFTokenField):
+            return field
+        if field.label.text:
+            field.validators = named_required(field)
+        for kind, rule in RULES:
+            if isinstance(field, kind):
+                field.validators = [rule, *field.validators]
+                break
         return field
 
 

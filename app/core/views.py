@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.core.dates import from_now, japan_time, spoken_date, tokyo_time
+from app.core.dates import format_date, format_datetime, format_time, relative_date
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
@@ -48,10 +48,11 @@ def register_navigation(state: BlueprintSetupState) -> None:
     )
 
 
-bp.add_app_template_filter(spoken_date, "spoken_date")
-bp.add_app_template_filter(japan_time, "japan_time")
-bp.add_app_template_filter(tokyo_time, "tokyo")
-bp.add_app_template_filter(from_now, "from_now")
+# The one family of date filters: every template and e-mail shows time through these.
+bp.add_app_template_filter(format_datetime, "datetime")
+bp.add_app_template_filter(format_date, "date")
+bp.add_app_template_filter(format_time, "time")
+bp.add_app_template_filter(relative_date, "relative_date")
 
 
 @bp.app_context_processor

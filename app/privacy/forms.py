@@ -44,5 +44,6 @@ class DeleteAccountForm(BaseForm):
 
 class PurgeEditionForm(BaseForm):
     year = StringField(
-        _l("Type the year of the edition to confirm"), validators=[DataRequired(), Length(max=4)]
+        _l("Type the year of the edition to confirm"),
+        validators=[DataRequired(message=_l("Please type the year to confirm.")), Length(max=4)],
     )

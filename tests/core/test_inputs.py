@@ -4,7 +4,19 @@ query strings or form text (a message next to the field), safe integers from que
 from __future__ import annotations
 
 import pytest
-from wtforms import IntegerField, StringField, TextAreaField
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired
 
 from app.contest import prizes as prizes_service
 from app.contest.models import Division
@@ -89,8 +101,6 @@ class SampleForm(BaseForm):
     ],
 )
 def test_the_base_form_rules(app, data, errors):
-    from werkzeug.datastructures import MultiDict
-
     with app.test_request_context(method="POST"):
         form = SampleForm(formdata=MultiDict(data), meta={"csrf": False})
         form.validate()
@@ -116,3 +126,62 @@ def test_prize_fields_named_by_hand_are_no_error(app, client, auth, contest, dat
     with app.app_context():
         prizes = prizes_service.prizes_of(db.session.get(Division, contest["ids"]["A"]))
         assert [p.name for p in prizes] == (["大使賞"] if "special-{reg}" in data else [])
+
+
+class RequiredForm(BaseForm):
+    name = StringField(_l("Full name (kanji)"), validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[InputRequired()])
+    age = SelectField(
+        _l("Age group"),
+        choices=[SelectChoice("", "—"), SelectChoice("a", "A")],
+        validators=[DataRequired()],
+    )
+    send_to = SelectMultipleField(
+        _l("Send to"), choices=[SelectChoice("a", "A")], validators=[DataRequired()]
+    )
+    agree = BooleanField(_l("I hold Japanese citizenship"), validators=[DataRequired()])
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(message=_l("Please give the reason."))]
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "ja",
+            {
+                "name": "氏名（漢字）を入力してください。",
+                "year": "開催年を入力してください。",
+                "age": "年代を選んでください。",
+                "send_to": "送信先を1つ以上選んでください。",
+                "agree": "「日本国籍を有しています」にチェックを入れてください。",
+                "reason": "理由を入力してください。",
+            },
+        ),
+        (
+            "en",
+            {
+                "name": "Please enter “Full name (kanji)”.",
+                "year": "Please enter “Year”.",
+                "age": "Please choose “Age group”.",
+                "send_to": "Please choose at least one in “Send to”.",
+                "agree": "Please tick “I hold Japanese citizenship”.",
+                "reason": "Please give the reason.",
+            },
+        ),
+    ],
+)
+def test_an_empty_required_field_says_which_one_it_is(app, locale, expected):
+    with app.test_request_context(method="POST"), force_locale(locale):
+        form = RequiredForm(formdata=MultiDict({"age": ""}), meta={"csrf": False})
+        assert not form.validate()
+        assert {name: str(errors[0]) for name, errors in form.errors.items()} == expected
+
+
+def test_the_sign_up_page_names_each_missing_field_in_japanese(client):
+    response = client.post("/auth/signup", data={}, headers={"Accept-Language": "ja"})
+    text = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "氏名を入力してください。" in text and "メールアドレスを入力してください。" in text
+    assert "このフィールドは必須です。" not in text

@@ -11,7 +11,8 @@ from app.contest import checkin as checkin_service
 from app.contest.errors import WrongState
 from app.contest.forms import ActionForm, status_labels
 from app.contest.models import Registration
-from app.contest.views.common import ORGANIZERS, bp, console_edition, language, tokyo_hour_minute
+from app.contest.views.common import ORGANIZERS, bp, console_edition, language
+from app.core import dates
 from app.core.decorators import roles_required
 from app.extensions import db
 
@@ -71,7 +72,7 @@ def checkin_arrive(secret: str) -> ResponseReturnValue:
         flash(_("This registration is not confirmed; please check it at the desk."), "warning")
     else:
         db.session.commit()
-        time = tokyo_hour_minute(registration.checked_in_at)
+        time = dates.format_time(registration.checked_in_at)
         if newly:
             flash(_("Checked in: %(name)s.", name=registration.full_name), "success")
         else:
@@ -98,5 +99,5 @@ def checkin_gift(secret: str) -> ResponseReturnValue:
             flash(_("Gift handed over to %(name)s.", name=registration.full_name), "success")
         else:
             flash(_("The gift was already handed over at %(time)s.",
-                    time=tokyo_hour_minute(registration.gift_given_at)), "info")  # fmt: skip
+                    time=dates.format_time(registration.gift_given_at)), "info")  # fmt: skip
     return redirect(url_for("contest.checkin_ticket", secret=secret))

@@ -1,11 +1,11 @@
-"""The contest blueprint and what its pages share: navigation, the time-of-day filter, lookups that answer 404.
+"""The contest blueprint and what its pages share: navigation, lookups that answer 404.
 
-Dates and times use core's filters (`app/core/dates.py`: `tokyo`, `japan_time`, ...).
+Dates and times use core's filters (`app/core/dates.py`: `datetime`, `date`, `time`,
+`relative_date`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 
 from flask import Blueprint, abort
@@ -19,7 +19,6 @@ from app.auth.models import Role
 from app.contest import editions as editions_service
 from app.contest import seats as seats_service
 from app.contest.models import Division, Edition, PrizeKind
-from app.core.dates import TOKYO
 from app.core.markdown import render_notes
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
@@ -89,9 +88,3 @@ def prize_labels() -> dict[str, str]:
         PrizeKind.THIRD: _("3rd prize"),
         PrizeKind.SPECIAL: _("Special prize"),
     }
-
-
-@bp.app_template_filter("tokyo_hm")
-def tokyo_hour_minute(value: datetime | None) -> str:
-    """A UTC moment as the Japan time of day, e.g. 10:02."""
-    return "—" if value is None else value.astimezone(TOKYO).strftime("%H:%M")

@@ -14,7 +14,8 @@ from app.contest import editions as editions_service
 from app.contest import seats as seats_service
 from app.contest.forms import DivisionForm, EditionForm, parse_criteria
 from app.contest.models import Division
-from app.contest.views.common import ORGANIZERS, TOKYO, bp, division_or_404, edition_or_404
+from app.contest.views.common import ORGANIZERS, bp, division_or_404, edition_or_404
+from app.core.dates import TOKYO
 from app.core.decorators import roles_required
 from app.extensions import db
 

@@ -14,15 +14,10 @@ from app.contest import seats as seats_service
 from app.contest.errors import WrongState
 from app.contest.forms import DetailsForm, affiliation_labels, age_group_labels, status_labels
 from app.contest.models import Edition, Registration, Status
-from app.contest.views.common import (
-    TOKYO,
-    bp,
-    edition_or_404,
-    expire_holds_lazily,
-    language,
-)
+from app.contest.views.common import bp, edition_or_404, expire_holds_lazily, language
+from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed
-from app.core.dates import tokyo_time
+from app.core.dates import TOKYO
 from app.core.dbtypes import utcnow
 from app.extensions import db
 
@@ -149,7 +144,7 @@ def _withdraw_confirmation(registration: Registration) -> Confirmation:
             _(
                 "You may register again until %(date)s (Japan time), but you then join at the "
                 "end of the waiting list if the division is full.",
-                date=tokyo_time(edition.registration_closes_at),
+                date=dates.format_datetime(edition.registration_closes_at),
             )
         )
     else:

@@ -293,7 +293,11 @@ def reopen_submission(assignment_id: int, user_id: int) -> ResponseReturnValue:
         flash(_("%(name)s can no longer submit after the due date.", name=name), "info")
     else:
         flash(
-            _("%(name)s can submit again until %(when)s.", name=name, when=dates.japan_time(until)),
+            _(
+                "%(name)s can submit again until %(when)s.",
+                name=name,
+                when=dates.format_datetime(until),
+            ),
             "success",
         )
     return redirect(

@@ -11,7 +11,7 @@ from babel.dates import format_skeleton, get_day_names
 from flask import render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_percent, get_locale, ngettext
+from flask_babel import format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -102,7 +102,10 @@ def accuracy_chart(weeks: Sequence[dashboard.WeekAccuracy]) -> Markup:
 
 def activity_title(day: date, count: int) -> str:
     return ngettext(
-        "%(date)s: %(num)d activity", "%(date)s: %(num)d activities", count, date=format_date(day)
+        "%(date)s: %(num)d activity",
+        "%(date)s: %(num)d activities",
+        count,
+        date=dates.format_date(day),
     )
 
 
@@ -180,6 +183,6 @@ def class_dashboard(class_id: int) -> ResponseReturnValue:
         activity_days=ACTIVITY_DAYS,
         inactive_after=INACTIVE_AFTER_DAYS,
         min_answers=MIN_ANSWERS,
-        dates={day: format_date(day, "medium") for day in days},
-        short_dates=[format_date(day, "short") for day in board.days],
+        dates={day: dates.format_date(day) for day in days},
+        short_dates=[dates.format_date(day) for day in board.days],
     )

@@ -9,8 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from app.core.dates import format_datetime, relative_date
 from app.core.dbtypes import utcnow
 from app.core.media import audio_dir
 from app.extensions import db
@@ -67,7 +69,7 @@ def test_the_page_shows_the_instructions_due_date_and_an_answer_box(client, auth
     assert "<strong>Өзүңүз</strong>" in page  # the Markdown prompt, rendered
     text = visible_text(page)
     # the student reads Japanese: "Due", "Japan time · in 7 days"
-    assert "締め切り" in text and "日本時間 · 7 日後" in text
+    assert "締め切り" in text and "日本時間 · 7日後" in text
     assert "未着手" in text  # Not started
     assert "data-kyrgyz" in page and 'name="text"' in page
     assert "\n下書き保存\n" in text and "\n提出する\n" in text  # the Save draft and Submit buttons
@@ -85,13 +87,13 @@ def test_draft_submit_and_resubmit_keep_every_version(app, client, auth, setting
 
     client.post(url(assignment_id), data={"text": ANSWER, "intent": "submit"})
     text = text_of(client.get(url(assignment_id)))
-    assert "第1版として提出しました。講師が確認できるようになりました。" in text
-    assert "第1版（" in text  # "Version 1, <when>"
+    assert "1回目の提出として受け付けました。講師が確認できるようになりました。" in text
+    assert "1回目の提出（" in text  # "Version 1, <when>"
 
     client.post(url(assignment_id), data={"text": ANSWER + " Жакшы!", "intent": "submit"})
     page = client.get(url(assignment_id)).get_data(as_text=True)
-    assert "第2版として提出しました。" in visible_text(page)
-    assert page.index("第2版</strong>") < page.index("第1版</strong>")  # newest first
+    assert "2回目の提出として受け付けました。" in visible_text(page)
+    assert page.index("2回目の提出</strong>") < page.index("1回目の提出</strong>")  # newest first
     submission = submission_of(app, assignment_id, student.id)
     assert submission is not None
     assert [(v.number, v.text, v.late) for v in submission.versions] == [
@@ -136,11 +138,14 @@ def test_a_first_submission_after_the_due_date_is_accepted_and_marked_late(
     app, client, auth, progress_class, make_assignment
 ):
     cls = progress_class()
-    assignment_id = make_assignment(cls.id, due_at=utcnow() - timedelta(hours=2))
+    due_at = utcnow() - timedelta(hours=2)
+    assignment_id = make_assignment(cls.id, due_at=due_at)
     student = cls.students[0]
     auth.login(user=student)
     text = text_of(client.get(url(assignment_id)))
-    assert "2 時間前" in text
+    with app.test_request_context(), force_locale("ja"):
+        # the due moment in Japan time and its day: 今日 (or 昨日 just after midnight in Tokyo)
+        assert format_datetime(due_at) in text and f"日本時間 · {relative_date(due_at)}" in text
     assert "今から提出すると期限後提出として扱われます。" in text
     client.post(url(assignment_id), data={"text": ANSWER, "intent": "submit"})
     text = text_of(client.get(url(assignment_id)))
@@ -209,7 +214,7 @@ def test_a_repeated_identical_submit_adds_no_version(app, client, auth, setting)
     for _ in range(2):
         client.post(url(assignment_id), data={"text": ANSWER, "intent": "submit"})
     text = text_of(client.get(url(assignment_id)))
-    assert "すでに第1版として提出済みです。" in text
+    assert "すでに1回目の提出として受け付けています。" in text
     submission = submission_of(app, assignment_id, cls.students[0].id)
     assert submission is not None and len(submission.versions) == 1
 
@@ -592,7 +597,7 @@ def test_my_assignments_sorts_work_into_to_do_waiting_and_graded(
     assert "下書きの課題" in sections["open"] and "下書き保存済み（未提出）" in sections["open"]
     assert "期限切れの課題" in sections["open"]
     assert "まだ提出できます（期限後提出）" in sections["open"]
-    assert "採点待ちの課題" in sections["past"] and "提出済み（第1版）" in sections["past"]
+    assert "採点待ちの課題" in sections["past"] and "提出済み（1回目）" in sections["past"]
     assert "採点済みの課題" in sections["graded"] and "採点済み：9.5 / 10点" in sections["graded"]
     # the navigation counts what is due later and not yet submitted
     assert '>課題 <span class="badge">2</span>' in html

@@ -328,9 +328,9 @@ def test_accuracy_chart_and_table_on_the_page(
     rows = re.findall(
         r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", table
     )
-    assert rows[0] == ("2026/11/02", "4", "3", "75%")
-    assert rows[1] == ("2026/10/26", "0", "0", "—")
-    assert rows[2] == ("2026/10/19", "1", "1", "100%")
+    assert rows[0] == ("2026年11月2日(月)", "4", "3", "75%")
+    assert rows[1] == ("2026年10月26日(月)", "0", "0", "—")
+    assert rows[2] == ("2026年10月19日(月)", "1", "1", "100%")
     assert len(rows) == 12
     assert "80%" in visible_text(html)  # overall: 4 of 5
 
@@ -356,9 +356,9 @@ def test_heatmap_cells_and_titles(app: Flask, client: Any, auth: Any, student_cl
     # 25 full weeks and this week's Monday and Tuesday
     assert len(rects) == 25 * 7 + 2
     titles = [r.find("{http://www.w3.org/2000/svg}title").text for r in rects]
-    assert titles[-1] == "2026/11/03：学習活動 12件"
-    assert "2026/10/20：学習活動 1件" in titles
-    assert titles[0] == "2026/05/11：学習活動 0件"  # the Monday 25 weeks before this one
+    assert titles[-1] == "2026年11月3日(火)：学習活動 12件"
+    assert "2026年10月20日(火)：学習活動 1件" in titles
+    assert titles[0] == "2026年5月11日(月)：学習活動 0件"  # the Monday 25 weeks before this one
     fills = {r.get("fill") for r in rects}
     assert len(fills) == 3  # nothing, 1-9 and 10-24
     text = visible_text(html)
@@ -453,9 +453,9 @@ def test_upcoming_assignments(
     assert f'href="/progress/assignments/{soon}"' in html
     assert "提出済み" not in text and "締切済み" not in text and "他のクラス" not in text
     # 5 November 12:00 Tokyo, in the student's zone and language (Japanese)
-    assert "締め切り：2026/11/05 12:00" in text
+    assert "締め切り：2026年11月5日(木) 12:00" in text
     # reopened until 6 November 12:00 Tokyo; "Draft saved"; "Spoken"
-    assert "2026/11/06 12:00まで再提出可" in text
+    assert "2026年11月6日(金) 12:00まで再提出可" in text
     assert "下書き保存済み" in text and "\n音声\n" in text  # the tag, on a line of its own
 
 
@@ -592,9 +592,9 @@ def test_navigation_and_home_panel_for_students(
     html = client.get("/").get_data(as_text=True)
     assert 'href="/progress/"' in html
     text = visible_text(html)
-    # "Study streak: 1 day", "Words learned: 1" (the colon after each label is the template's)
-    assert "連続学習日数: 1日" in text.replace("\n", " ")
-    assert "学習した単語: 1" in text.replace("\n", " ")
+    # "Study streak: 1 day", "Words learned: 1" (a full-width colon in Japanese)
+    assert "連続学習日数：1日" in text.replace("\n", "")
+    assert "学習した単語：1" in text.replace("\n", "")
     page = client.get("/progress/").get_data(as_text=True)
     assert '<a href="/progress/" aria-current="page">' in page
 
