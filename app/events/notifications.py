@@ -32,7 +32,7 @@ def _languages(language: str) -> tuple[str, ...]:
 def send_attendance(attendance: Attendance, template: str, **context: Any) -> None:
     """A bilingual message about a reservation, with the link to its ticket."""
     with mail_context():
-        link = url_for("events.ticket", secret=attendance.ticket_secret, _external=True)
+        link = url_for("events.ticket", ticket=attendance.ticket_secret, _external=True)
         queue_template_mail(
             attendance.email,
             template,

@@ -140,10 +140,10 @@ def add_session(event_id: int) -> ResponseReturnValue:
     return redirect(url_for("events.manage", event_id=event.id))
 
 
-@bp.post("/console/sessions/<int:session_id>/remove")
+@bp.post("/console/sessions/<int:event_session_id>/remove")
 @roles_required(*ORGANIZERS)
-def remove_session(session_id: int) -> ResponseReturnValue:
-    session = db.get_or_404(EventSession, session_id)
+def remove_session(event_session_id: int) -> ResponseReturnValue:
+    session = db.get_or_404(EventSession, event_session_id)
     event_id = session.event_id
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -151,7 +151,7 @@ def remove_session(session_id: int) -> ResponseReturnValue:
         return ask(
             Confirmation(
                 title=_("Remove this session?"),
-                action=url_for("events.remove_session", session_id=session_id),
+                action=url_for("events.remove_session", event_session_id=event_session_id),
                 button=_("Remove"),
                 cancel_url=url_for("events.manage", event_id=event_id),
                 cancel_label=_("Keep it"),
@@ -379,30 +379,30 @@ def checkin(event_id: int) -> ResponseReturnValue:
     )
 
 
-def _attendance_or_404(secret: str) -> Attendance:
-    attendance = attendance_service.attendance_by_ticket(secret)
+def _attendance_or_404(ticket: str) -> Attendance:
+    attendance = attendance_service.attendance_by_ticket(ticket)
     if attendance is None:
         abort(404)
     return attendance
 
 
-@bp.get("/console/checkin/<secret>")
+@bp.get("/console/checkin/<ticket>")
 @roles_required(*ORGANIZERS)
-def checkin_ticket(secret: str) -> ResponseReturnValue:
+def checkin_ticket(ticket: str) -> ResponseReturnValue:
     """What a scanned ticket shows the door: who, and the check-in button."""
     return render_template(
         "events/checkin_ticket.html",
-        attendance=_attendance_or_404(secret),
+        attendance=_attendance_or_404(ticket),
         form=ActionForm(),
         language=language(),
     )
 
 
-@bp.post("/console/checkin/<secret>/arrive")
+@bp.post("/console/checkin/<ticket>/arrive")
 @roles_required(*ORGANIZERS)
-def checkin_arrive(secret: str) -> ResponseReturnValue:
+def checkin_arrive(ticket: str) -> ResponseReturnValue:
     """Record arrival; scanning the same ticket again only says when they arrived."""
-    attendance = _attendance_or_404(secret)
+    attendance = _attendance_or_404(ticket)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -417,4 +417,4 @@ def checkin_arrive(secret: str) -> ResponseReturnValue:
         else:
             flash(_("%(name)s already checked in at %(time)s.", name=attendance.name,
                     time=dates.tokyo_time(attendance.checked_in_at)), "info")  # fmt: skip
-    return redirect(url_for("events.checkin_ticket", secret=secret))
+    return redirect(url_for("events.checkin_ticket", ticket=ticket))

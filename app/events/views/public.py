@@ -98,41 +98,41 @@ def reserve(event_id: int) -> ResponseReturnValue:
     else:
         flash(_("The event is full: you are on the waiting list. We will write if a seat frees up."),
               "info")  # fmt: skip
-    return redirect(url_for("events.ticket", secret=attendance.ticket_secret))
+    return redirect(url_for("events.ticket", ticket=attendance.ticket_secret))
 
 
-def _ticket_or_404(secret: str) -> Attendance:
-    attendance = attendance_service.attendance_by_ticket(secret)
+def _ticket_or_404(ticket: str) -> Attendance:
+    attendance = attendance_service.attendance_by_ticket(ticket)
     if attendance is None:
         abort(404)
     return attendance
 
 
-@bp.get("/tickets/<secret>")
-def ticket(secret: str) -> ResponseReturnValue:
+@bp.get("/tickets/<ticket>")
+def ticket(ticket: str) -> ResponseReturnValue:
     """The ticket (its unguessable secret is the key): the QR code shown at the door."""
-    attendance = _ticket_or_404(secret)
+    attendance = _ticket_or_404(ticket)
     qr = None
     if attendance.status == AttendanceStatus.CONFIRMED:
-        qr = qr_svg(url_for("events.checkin_ticket", secret=secret, _external=True))
+        qr = qr_svg(url_for("events.checkin_ticket", ticket=ticket, _external=True))
     return render_template("events/ticket.html", attendance=attendance, qr=qr, language=language())
 
 
-@bp.post("/tickets/<secret>/cancel")
-def cancel(secret: str) -> ResponseReturnValue:
+@bp.post("/tickets/<ticket>/cancel")
+def cancel(ticket: str) -> ResponseReturnValue:
     """Give up the seat, after a confirmation; the next person waiting gets it."""
-    attendance = _ticket_or_404(secret)
+    attendance = _ticket_or_404(ticket)
     if not ActionForm().validate_on_submit():
         abort(400)
     if attendance.status == AttendanceStatus.CANCELLED:
-        return redirect(url_for("events.ticket", secret=secret))
+        return redirect(url_for("events.ticket", ticket=ticket))
     if not confirmed():
         return ask(
             Confirmation(
                 title=_("Cancel this reservation?"),
-                action=url_for("events.cancel", secret=secret),
+                action=url_for("events.cancel", ticket=ticket),
                 button=_("Cancel the reservation"),
-                cancel_url=url_for("events.ticket", secret=secret),
+                cancel_url=url_for("events.ticket", ticket=ticket),
                 cancel_label=_("Keep it"),
                 lines=(_("Your seat goes to the next person waiting; this cannot be undone."),),
             )
@@ -140,7 +140,7 @@ def cancel(secret: str) -> ResponseReturnValue:
     attendance_service.cancel(attendance, dates.now())
     db.session.commit()
     flash(_("Your reservation is cancelled."), "info")
-    return redirect(url_for("events.ticket", secret=secret))
+    return redirect(url_for("events.ticket", ticket=ticket))
 
 
 @bp.get("/<int:event_id>.ics")
