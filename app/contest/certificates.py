@@ -270,5 +270,3 @@ def _footer(pdf: FPDF, page: Certificate) -> None:
             width=60,
             align="L",
         )
-
-

@@ -111,7 +111,6 @@ def line(
     pdf.set_char_spacing(0)
 
 
-
 def border(pdf: FPDF) -> None:
     """A crimson frame with a gold inner rule and gold corner ornaments."""
     pdf.set_draw_color(*CRIMSON)
