@@ -225,3 +225,19 @@ def test_calendars_hold_the_sessions_and_the_shifts(app_ctx, make_event):
     (entry,) = Calendar.from_ical(data).walk("VEVENT")
     assert str(entry["summary"]) == "受付 — コムズの夕べ"
     assert entry.decoded("dtend") == shift.ends_at
+
+
+def test_the_reminder_job_runs_from_the_command_line_and_twice_is_harmless(app, make_event,
+                                                                          make_user):  # fmt: skip
+    ids = make_event(days=1)
+    user = make_user()
+    with app.app_context():
+        shift = db.session.get(Shift, ids["shift"])
+        volunteer_service.sign_up(shift, db.session.get(User, user.id), utcnow())
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["events", "send-reminders"]).output == "reminded: 1\n"
+    assert runner.invoke(args=["events", "send-reminders"]).output == "reminded: 0\n"
+    with app.app_context():
+        (mail,) = _mail("events_shift_reminder")
+        assert "/events/me" in mail.body_text
