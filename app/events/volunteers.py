@@ -46,11 +46,14 @@ def event_shifts(event: Event) -> list[Shift]:
     return [shift for role in event.roles for shift in role.shifts]
 
 
-def open_places(event: Event) -> int:
-    """How many volunteers the event still needs across its shifts."""
-    shifts = event_shifts(event)
+def open_places(events: list[Event]) -> dict[int, int]:
+    """Event id → how many volunteers it still needs across its shifts (one query)."""
+    shifts = [shift for event in events for shift in event_shifts(event)]
     counts = filled([s.id for s in shifts])
-    return sum(max(0, s.needed - counts.get(s.id, 0)) for s in shifts)
+    places = {event.id: 0 for event in events}
+    for shift in shifts:
+        places[shift.event_id] += max(0, shift.needed - counts.get(shift.id, 0))
+    return places
 
 
 def withdraw_deadline(shift: Shift) -> datetime:

@@ -48,11 +48,12 @@ ROLE_FIELDS = ("name_ja", "name_en", "name_ky", "requirements_ja", "requirements
 @roles_required(*ORGANIZERS)
 def console() -> ResponseReturnValue:
     """Every event, latest first, with its seats and open volunteer places."""
+    events = events_service.all_events()
     return render_template(
         "events/console.html",
-        events=events_service.all_events(),
+        events=events,
         kinds=kind_labels(),
-        open_places={e.id: volunteer_service.open_places(e) for e in events_service.all_events()},
+        open_places=volunteer_service.open_places(events),
         language=language(),
     )
 
@@ -231,7 +232,12 @@ def remove_shift(shift_id: int) -> ResponseReturnValue:
 # --- volunteers on the day --------------------------------------------------------------------
 
 
-def _roster_page(event: Event, call_form: CallClassForm | None = None) -> str:
+def _roster_page(
+    event: Event,
+    call_form: CallClassForm | None = None,
+    hours: tuple[int, HoursForm] | None = None,
+) -> str:
+    """The roster; `hours` is a volunteer's hours form that was refused, shown with its error."""
     shifts = volunteer_service.event_shifts(event)
     query = request.args.get("q", "")
     call_form = call_form or CallClassForm()
@@ -248,7 +254,8 @@ def _roster_page(event: Event, call_form: CallClassForm | None = None) -> str:
         shifts=shifts,
         roster=volunteer_service.roster(event),
         filled=counts,
-        hours_form=HoursForm(),
+        hours_form=HoursForm(formdata=None),
+        refused_hours=hours,
         action=ActionForm(),
         call_form=call_form,
         assign=assign,
@@ -292,8 +299,7 @@ def record_hours(signup_id: int) -> ResponseReturnValue:
     signup = _signup_or_404(signup_id)
     form = HoursForm()
     if not form.validate_on_submit():
-        flash(_("Hours: %(error)s", error=" ".join(str(e) for e in form.hours.errors)), "warning")
-        return redirect(url_for("events.roster", event_id=signup.event_id))
+        return _roster_page(signup.shift.event, hours=(signup.id, form)), 400
     minutes = int((form.hours.data or Decimal(0)) * 60)
     volunteer_service.record_minutes(signup, minutes, current_user, dates.now())
     db.session.commit()
