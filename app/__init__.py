@@ -101,13 +101,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature under its URL prefix."""
-    from app import auth, contest, core, lessons, privacy, progress, quizzes
+    from app import auth, contest, core, events, lessons, privacy, progress, quizzes
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(lessons.bp, url_prefix="/lessons")
     app.register_blueprint(quizzes.bp, url_prefix="/quizzes")
     app.register_blueprint(contest.bp, url_prefix="/contest")
+    app.register_blueprint(events.bp, url_prefix="/events")
     app.register_blueprint(progress.bp, url_prefix="/progress")
     app.register_blueprint(privacy.bp, url_prefix="/privacy")
 

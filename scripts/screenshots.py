@@ -56,6 +56,14 @@ SHOTS = [
     ("delete-account-ja-phone", "tanaka.yui", "/privacy/delete-account", "ja-JP", True),
     ("course-editors-ja", "teacher", "/lessons/courses/kyrgyz-a1/editors", "ja-JP", False),
     ("withdraw-ja-phone", "student", "/contest/2027/me", "ja-JP", True),
+    ("events-ja", None, "/events/", "ja-JP", False),
+    ("events-ja-phone", None, "/events/", "ja-JP", True),
+    ("event-concert-ja", None, "/events/2", "ja-JP", False),
+    ("event-concert-en-phone", "tanaka.yui", "/events/2", "en-US", True),
+    ("events-my-shifts-ja", "tanaka.yui", "/events/me", "ja-JP", False),
+    ("events-my-shifts-ja-phone", "tanaka.yui", "/events/me", "ja-JP", True),
+    ("events-roster-ja", "organizer", "/events/console/2/roster", "ja-JP", False),
+    ("events-roster-ja-phone", "organizer", "/events/console/1/roster", "ja-JP", True),
 ]
 
 

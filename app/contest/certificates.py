@@ -9,31 +9,36 @@ organizers print every certificate of a division or an edition as one PDF, with 
 saved on the results page.
 
 The wording is Japanese and Kyrgyz by design, whatever the interface language, so it lives here as
-constants rather than in the message catalogues. Fonts are vendored in `fonts/` and embedded as
-subsets: Noto Serif sets Latin and Kyrgyz (with ң ө ү), IPAex Mincho sets Japanese.
+constants rather than in the message catalogues. The page, its fonts, frame, emblem and signature
+block come from the certificate engine (`app/core/certificates.py`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from fpdf import FPDF
 from sqlalchemy import select
 
 from app.contest.models import PLACES, Division, Edition, Prize, PrizeKind, Registration, Status
+from app.core.certificates import (
+    CRIMSON,
+    GOLD,
+    MUTED,
+    PAGE_W,
+    ascii_name,  # noqa: F401  (the views and tests name it here)
+    border,
+    document,
+    emblem,
+    facts,
+    issuer,
+    line,
+)
 from app.core.dates import TOKYO
 from app.extensions import db
 
-FONTS = Path(__file__).parent / "fonts"
-
-ISSUER_JA = "駐日キルギス共和国大使館"
-ISSUER_KY = "Кыргыз Республикасынын Япониядагы элчилиги"
-SIGNATORY_JA = "特命全権大使"
-SIGNATORY_KY = "Өзгөчө жана ыйгарым укуктуу элчи"
 PARTICIPATION_JA = "参加証書"
 PARTICIPATION_KY = "КҮБӨЛҮК"
 PARTICIPATION_TEXT_JA = (
@@ -53,12 +58,6 @@ SPECIAL_JA = "特別賞"
 SPECIAL_KY = "Атайын сыйлык"
 DATE_LABEL = ("開催日", "Өткөрүлгөн күнү")
 VENUE_LABEL = ("会場", "Өткөрүлгөн жери")
-
-PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, mm
-CRIMSON = (150, 24, 38)
-GOLD = (181, 142, 52)
-INK = (30, 30, 34)
-MUTED = (95, 92, 88)
 
 
 @dataclass(frozen=True)
@@ -191,88 +190,41 @@ def merged_pdf(edition: Edition, division: Division | None = None) -> bytes | No
     return render(pages) if pages else None
 
 
-def ascii_name(*parts: str) -> str:
-    """A file name safe in any Content-Disposition header: ASCII letters, digits and hyphens."""
-    cleaned = (
-        "".join(c for c in part if c.isascii() and (c.isalnum() or c == "-")) for part in parts
-    )
-    return f"{'-'.join(part for part in cleaned if part) or 'certificate'}.pdf"
-
-
 # --- drawing ----------------------------------------------------------------------------------
 
 
 def render(certificates: Sequence[Certificate]) -> bytes:
     """One PDF with a landscape A4 page per certificate, fonts embedded as subsets."""
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(0, 0, 0)
-    pdf.set_creator("Sabak")
-    pdf.set_title(f"{PARTICIPATION_JA} / {AWARD_JA}")
-    pdf.set_lang("ja")
-    pdf.add_font("serif", "", FONTS / "NotoSerif-Regular.ttf")
-    pdf.add_font("serif", "B", FONTS / "NotoSerif-Bold.ttf")
-    pdf.add_font("mincho", "", FONTS / "ipaexm.ttf")
-    # Noto Serif sets everything it can; what it lacks (Japanese) comes from IPAex Mincho.
-    pdf.set_fallback_fonts(["serif", "mincho"], exact_match=False)
+    pdf = document(f"{PARTICIPATION_JA} / {AWARD_JA}")
     for page in certificates:
         pdf.add_page()
         _draw(pdf, page)
     return bytes(pdf.output())
 
 
-def _line(
-    pdf: FPDF,
-    y: float,
-    text: str,
-    *,
-    size: float,
-    style: str = "",
-    color: tuple[int, int, int] = INK,
-    spacing: float = 0,
-    x: float = 0,
-    width: float = PAGE_W,
-    align: str = "C",
-) -> None:
-    """A line of text in a box of `width` from `x`, shrunk to fit it.
-
-    Noto Serif comes first, so Kyrgyz is never set in the Japanese font's wide Cyrillic; the
-    Japanese characters it lacks fall back to IPAex Mincho.
-    """
-    pdf.set_font("serif", style, size)
-    pdf.set_char_spacing(spacing)
-    while size > 6 and pdf.get_string_width(text) > width - 8:
-        size -= 0.5
-        pdf.set_font("serif", style, size)
-    pdf.set_text_color(*color)
-    pdf.set_xy(x, y)
-    pdf.cell(w=width, h=size * 0.3528 * 1.25, text=text, align=align)
-    pdf.set_char_spacing(0)
-
-
 def _draw(pdf: FPDF, page: Certificate) -> None:
-    _border(pdf)
-    _emblem(pdf, PAGE_W / 2, 29)
-    _line(pdf, 41, page.edition_ja, size=13, color=MUTED)
-    _line(pdf, 47.5, page.edition_ky, size=11, color=MUTED)
+    border(pdf)
+    emblem(pdf, PAGE_W / 2, 29)
+    line(pdf, 41, page.edition_ja, size=13, color=MUTED)
+    line(pdf, 47.5, page.edition_ky, size=11, color=MUTED)
     if page.prize is None:
         title_ja, title_ky, spacing = PARTICIPATION_JA, PARTICIPATION_KY, 9.0
     else:
         title_ja, title_ky, spacing = AWARD_JA, AWARD_KY, 16.0
-    _line(pdf, 56, title_ja, size=38, spacing=spacing)
-    _line(pdf, 72.5, title_ky, style="B", size=16, spacing=4, color=CRIMSON)
+    line(pdf, 56, title_ja, size=38, spacing=spacing)
+    line(pdf, 72.5, title_ky, style="B", size=16, spacing=4, color=CRIMSON)
     y = 84.0
     if page.prize in PLACE_JA:
         kind = PrizeKind(page.prize)
-        _line(pdf, y, f"{PLACE_JA[kind]}  ·  {PLACE_KY[kind]}", size=20, color=CRIMSON)
+        line(pdf, y, f"{PLACE_JA[kind]}  ·  {PLACE_KY[kind]}", size=20, color=CRIMSON)
         y += 13
     elif page.prize is not None:
-        _line(pdf, y - 1, page.prize_name or SPECIAL_JA, size=17, color=CRIMSON)
-        _line(pdf, y + 6.5, SPECIAL_KY, size=11.5, color=CRIMSON)
+        line(pdf, y - 1, page.prize_name or SPECIAL_JA, size=17, color=CRIMSON)
+        line(pdf, y + 6.5, SPECIAL_KY, size=11.5, color=CRIMSON)
         y += 17
     else:
         y += 8
-    _line(pdf, y, f"{page.division_ja}  ·  {page.division_ky}", size=11.5, color=MUTED)
+    line(pdf, y, f"{page.division_ja}  ·  {page.division_ky}", size=11.5, color=MUTED)
     _names(pdf, y + 7, page)
     if page.prize is None:
         body_ja, body_ky = PARTICIPATION_TEXT_JA, PARTICIPATION_TEXT_KY
@@ -283,54 +235,32 @@ def _draw(pdf: FPDF, page: Certificate) -> None:
         body_ja, body_ky = AWARD_TEXT_JA, SPECIAL_TEXT_KY
     y += 36
     for text in body_ja:
-        _line(pdf, y, text, size=12)
+        line(pdf, y, text, size=12)
         y += 6.5
-    _line(pdf, y + 1, body_ky, size=11.5)
+    line(pdf, y + 1, body_ky, size=11.5)
     _footer(pdf, page)
 
 
 def _names(pdf: FPDF, y: float, page: Certificate) -> None:
     """The kanji name large with 殿, the Latin name beneath, on a gold rule."""
-    _line(pdf, y, f"{page.full_name}　殿", size=28, spacing=1.5)
+    line(pdf, y, f"{page.full_name}　殿", size=28, spacing=1.5)
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.35)
     pdf.line(PAGE_W / 2 - 70, y + 14, PAGE_W / 2 + 70, y + 14)
-    _line(pdf, y + 16, page.name_latin, size=16, spacing=0.5)
+    line(pdf, y + 16, page.name_latin, size=16, spacing=0.5)
 
 
 def _footer(pdf: FPDF, page: Certificate) -> None:
     """The date and venue on the left, the issuer and a signature line on the right."""
     d = page.event_date
-    left_x, label_w, value_x, value_w = 30.0, 34.0, 58.0, 100.0
     rows = [
         (DATE_LABEL, f"{d.year}年{d.month}月{d.day}日", f"{d.day:02d}.{d.month:02d}.{d.year}"),
         (VENUE_LABEL, page.venue, ""),
     ]
-    y = 164.0
-    for (label_ja, label_ky), value_ja, value_ky in rows:
-        _line(pdf, y, label_ja, size=9, color=MUTED, x=left_x, width=label_w, align="L")
-        _line(pdf, y + 4, label_ky, size=7.5, color=MUTED, x=left_x, width=label_w, align="L")
-        _line(pdf, y, value_ja, size=10.5, x=value_x, width=value_w, align="L")
-        if value_ky:
-            _line(pdf, y + 4.3, value_ky, size=9, x=value_x, width=value_w, align="L")
-        y += 11
-    right_x, right_w = 170.0, 100.0
-    _line(pdf, 160, ISSUER_JA, size=13.5, x=right_x, width=right_w)
-    _line(pdf, 166.5, ISSUER_KY, size=9.5, x=right_x, width=right_w)
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.25)
-    pdf.line(right_x + 16, 182, right_x + right_w - 16, 182)
-    _line(
-        pdf,
-        183,
-        f"{SIGNATORY_JA}  /  {SIGNATORY_KY}",
-        size=8,
-        color=MUTED,
-        x=right_x,
-        width=right_w,
-    )
+    facts(pdf, rows)
+    issuer(pdf)
     if page.participant_number:
-        _line(
+        line(
             pdf,
             187.5,
             f"No. {page.participant_number}",
@@ -340,63 +270,3 @@ def _footer(pdf: FPDF, page: Certificate) -> None:
             width=60,
             align="L",
         )
-
-
-def _border(pdf: FPDF) -> None:
-    """A crimson frame with a gold inner rule and gold corner ornaments."""
-    pdf.set_draw_color(*CRIMSON)
-    pdf.set_line_width(1.6)
-    pdf.rect(8, 8, PAGE_W - 16, PAGE_H - 16)
-    pdf.set_draw_color(*GOLD)
-    pdf.set_line_width(0.45)
-    pdf.rect(12, 12, PAGE_W - 24, PAGE_H - 24)
-    pdf.set_line_width(0.2)
-    pdf.rect(13.2, 13.2, PAGE_W - 26.4, PAGE_H - 26.4)
-    for cx, sx in ((12.0, 1), (PAGE_W - 12, -1)):
-        for cy, sy in ((12.0, 1), (PAGE_H - 12, -1)):
-            _horns(pdf, cx, cy, sx, sy)
-
-
-def _horns(pdf: FPDF, x: float, y: float, sx: int, sy: int) -> None:
-    """A small ram's-horn (кочкор мүйүз) curl pair in a corner, mirrored by `sx`, `sy`."""
-    pdf.set_draw_color(*GOLD)
-    pdf.set_fill_color(*GOLD)
-    pdf.set_line_width(0.5)
-
-    def p(dx: float, dy: float) -> tuple[float, float]:
-        return (x + sx * dx, y + sy * dy)
-
-    pdf.polygon([p(0, 0), p(7, 0), p(0, 7)], style="F")
-    for a, b in ((p(4, 4), p(16, 4)), (p(4, 4), p(4, 16))):
-        pdf.line(*a, *b)
-    pdf.bezier([p(16, 4), p(21, 4), p(21, 10), p(16.5, 10)])
-    pdf.bezier([p(16.5, 10), p(13.5, 10), p(14, 6.8), p(16, 7)])
-    pdf.bezier([p(4, 16), p(4, 21), p(10, 21), p(10, 16.5)])
-    pdf.bezier([p(10, 16.5), p(10, 13.5), p(6.8, 14), p(7, 16)])
-
-
-def _emblem(pdf: FPDF, cx: float, cy: float) -> None:
-    """The sun of the Kyrgyz flag: forty gold rays around a crimson tunduk."""
-    pdf.set_fill_color(*GOLD)
-    inner, outer = 6.2, 9.6
-    for i in range(40):
-        angle = 2 * math.pi * i / 40
-        half = math.pi / 40 * 0.55
-        pdf.polygon(
-            [
-                (cx + inner * math.cos(angle - half), cy + inner * math.sin(angle - half)),
-                (cx + outer * math.cos(angle), cy + outer * math.sin(angle)),
-                (cx + inner * math.cos(angle + half), cy + inner * math.sin(angle + half)),
-            ],
-            style="F",
-        )
-    pdf.circle(cx, cy, 6.4, style="F")
-    pdf.set_draw_color(*CRIMSON)
-    pdf.set_line_width(0.6)
-    ring = 3.9
-    pdf.circle(cx, cy, ring, style="D")
-    for offset in (-1.35, 0.0, 1.35):  # the crown of a yurt: two sets of three bent poles
-        half = math.sqrt(ring**2 - offset**2)
-        bow = 1.3
-        pdf.bezier([(cx + offset, cy - half), (cx + offset + bow, cy), (cx + offset, cy + half)])
-        pdf.bezier([(cx - half, cy + offset), (cx, cy + offset + bow), (cx + half, cy + offset)])

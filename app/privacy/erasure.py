@@ -17,6 +17,8 @@ from app.contest import registration as registration_service
 from app.contest.models import Edition, Prize, Registration, ScoreSheet, new_ticket_secret
 from app.core.dbtypes import utcnow
 from app.core.models import MailStatus, OutboxMessage
+from app.events import attendance as attendance_service
+from app.events.models import Attendance, ShiftSignup, VolunteerCertificate
 from app.extensions import db
 from app.lessons.models import Enrollment, LessonProgress
 from app.privacy.models import Consent, EditionPurge
@@ -141,6 +143,7 @@ def delete_account(user: User, *, now: datetime | None = None) -> AccountErasure
     name = neutral_name(user.id)
     address = user.email
     _erase_contest(user, name, result, now)
+    _erase_events(user, address, now)
     kept_classes = _erase_course_work(user, result)
     db.session.execute(
         delete(Enrollment).where(
@@ -187,6 +190,22 @@ def _erase_contest(user: User, name: str, result: AccountErasure, now: datetime)
             registration_service.withdraw(registration, now=now)
         db.session.delete(registration)
         result.deleted_registrations += 1
+    db.session.flush()
+
+
+def _erase_events(user: User, address: str, now: datetime) -> None:
+    """Cancel the person's reservations (the seat goes to the next person waiting), then delete
+    them, their volunteer shifts and hours, and their certificates of appreciation."""
+    reservations = db.session.scalars(
+        select(Attendance)
+        .where((Attendance.user_id == user.id) | (Attendance.email == address))
+        .order_by(Attendance.id)
+    ).all()
+    for reservation in reservations:
+        attendance_service.cancel(reservation, now)
+        db.session.delete(reservation)
+    db.session.execute(delete(ShiftSignup).where(ShiftSignup.user_id == user.id))
+    db.session.execute(delete(VolunteerCertificate).where(VolunteerCertificate.user_id == user.id))
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ from app.contest.models import Registration
 from app.core.dbtypes import utcnow
 from app.core.media import NotAudio, audio_path
 from app.core.models import OutboxMessage
+from app.events.models import Attendance, ShiftSignup, VolunteerCertificate
 from app.extensions import Model, db
 from app.lessons.models import Enrollment, LessonProgress
 from app.privacy import services
@@ -143,6 +144,29 @@ def collect(zip_file: zipfile.ZipFile, user: User) -> dict[str, Any]:
             row(r, contest=r.edition.title_en, year=r.edition.year, division=r.division.name_en)
             for r in registrations
         ],
+        "event_reservations": [
+            row(a, event=a.event.title_en)
+            for a in db.session.scalars(
+                select(Attendance)
+                .where((Attendance.user_id == user.id) | (Attendance.email == user.email))
+                .order_by(Attendance.id)
+            )
+        ],
+        "volunteer_shifts": [
+            row(
+                s,
+                event=s.shift.event.title_en,
+                role=s.shift.role.name_en,
+                starts_at=_plain(s.shift.starts_at),
+                ends_at=_plain(s.shift.ends_at),
+            )
+            for s in db.session.scalars(
+                select(ShiftSignup).where(ShiftSignup.user_id == user.id).order_by(ShiftSignup.id)
+            )
+        ],
+        "volunteer_certificates": _rows(
+            VolunteerCertificate, VolunteerCertificate.user_id == user.id
+        ),
         "emails": _rows(OutboxMessage, OutboxMessage.recipient == user.email),
     }
 

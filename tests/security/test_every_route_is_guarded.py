@@ -44,6 +44,13 @@ PUBLIC = {
     "contest.index": "the contest's public page",
     "contest.edition": "an edition's public page: rules, divisions, results once published",
     "contest.register": "a visitor registers with an e-mail address, the account comes with it",
+    "events.index": "the public list of upcoming and past events",
+    "events.event": "an event's public page: sessions, seats, volunteer shifts",
+    "events.event_ics": "an event's sessions for any calendar",
+    "events.feed": "every published event as a calendar feed",
+    "events.reserve": "a visitor reserves a seat with a name and an e-mail address",
+    "events.ticket": "the ticket page (its unguessable secret is the guard)",
+    "events.cancel": "cancels the reservation of the ticket (its secret is the guard)",
     "privacy.policy": "the privacy policy is read before signing up",
     "privacy.policy_version": "earlier versions of the policy stay public",
 }
@@ -57,6 +64,10 @@ OWN = {
     "contest.confirm_seat": "confirms the user's own seat",
     "contest.edit_my_registration": "edits the user's own registration",
     "contest.withdraw": "withdraws the user's own registration",
+    "events.my_shifts": "the user's own shifts, hours and certificates",
+    "events.my_shifts_ics": "the user's own shifts as a calendar",
+    "events.sign_up": "signs the user up for a shift",
+    "events.withdraw": "withdraws the user from their own shift",
     "lessons.index": "the published courses, for every signed-in learner",
     "lessons.course": "a published course's table of contents",
     "lessons.lesson": "a published lesson",
@@ -92,7 +103,11 @@ STAFF_OF = {
     "quizzes.practise_mistakes": {"student"},
     "progress.assignment": {"student", "teacher", "admin"},  # teachers go to the overview
 }
-BLUEPRINT_STAFF = {"contest": {"organizer", "admin"}, "lessons": {"teacher", "admin"}}
+BLUEPRINT_STAFF = {
+    "contest": {"organizer", "admin"},
+    "events": {"organizer", "admin"},
+    "lessons": {"teacher", "admin"},
+}
 
 
 def may_post(endpoint: str, role: str) -> bool:
@@ -145,6 +160,11 @@ def _ids(app: Flask) -> dict[str, str]:
         "session_id": _one(app, f"select min(id) from quiz_sessions where user_id = {tanaka}"),
         "report_id": _one(app, "select coalesce(min(id), 1) from answer_reports"),
         "token": "not-a-token",
+        "event_id": _one(app, "select min(id) from events where published"),
+        "event_session_id": _one(app, "select min(id) from event_sessions"),
+        "shift_id": _one(app, "select min(id) from volunteer_shifts"),
+        "signup_id": _one(app, "select min(id) from volunteer_signups where status = 'confirmed'"),
+        "ticket": _one(app, "select min(ticket_secret) from event_attendances"),
         "filename": "css/contest.css",
     }
 

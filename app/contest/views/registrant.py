@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.dates import TOKYO
 from app.core.dbtypes import utcnow
+from app.core.qr import qr_svg
 from app.extensions import db
 
 
@@ -53,8 +53,7 @@ def _ticket_svg(registration: Registration) -> Markup | None:
     if registration.status != Status.CONFIRMED:
         return None
     url = url_for("contest.checkin_ticket", secret=registration.ticket_secret, _external=True)
-    svg = segno.make(url, error="m").svg_inline(scale=5, svgclass="qr-ticket", omitsize=True)
-    return Markup(svg)  # segno escapes the URL it draws; the markup is its own
+    return qr_svg(url)
 
 
 def _own_active_registration(year: int) -> Registration:
