@@ -15,7 +15,6 @@ from app.events import events as events_service
 from app.events import volunteers as volunteer_service
 from app.events.models import EventKind
 from app.extensions import db
-from tests.lessons.conftest import make_class, make_course  # noqa: F401  (fixtures)
 
 
 def japan_day(days: int) -> datetime:

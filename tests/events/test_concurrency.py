@@ -17,7 +17,8 @@ from app.events import volunteers as volunteer_service
 from app.events.errors import AlreadySignedUp, ShiftFull
 from app.events.models import Attendance, Event, Shift, ShiftSignup
 from app.extensions import db
-from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL
+from tests.factories.users import DEFAULT_PASSWORD
 
 PEOPLE = 50
 NEEDED = 3

@@ -16,7 +16,7 @@ from app.events import volunteers as volunteer_service
 from app.events.models import Attendance, Event, Shift, ShiftSignup, VolunteerCertificate
 from app.extensions import db
 from app.privacy import erasure, export
-from tests.conftest import DEFAULT_PASSWORD
+from tests.factories.users import DEFAULT_PASSWORD
 
 
 def _volunteer_with_history(make_event):

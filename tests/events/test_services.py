@@ -27,7 +27,7 @@ from app.events.errors import (
 from app.events.models import Event, Shift
 from app.extensions import db
 from app.lessons.models import CourseClass, Enrollment
-from tests.conftest import DEFAULT_PASSWORD
+from tests.factories.users import DEFAULT_PASSWORD
 from tests.pdftools import pdf_text, require_poppler
 
 

@@ -275,6 +275,7 @@ def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
     # The stranger is a student: a page for a role they lack answers 403; a page of a class,
     # an assignment or a quiz session of someone else answers 404 (not yours).
     not_theirs = {
+        "events.my_certificate",
         "progress.assignment",
         "progress.assignment_overview",
         "progress.class_assignments",
