@@ -62,7 +62,7 @@ SHOTS = [
     ("judging-ja-phone", "organizer", "/contest/console/divisions/4/judging", "ja-JP", True),
     ("print-list-ja-phone", "organizer", "/contest/console/2027/print", "ja-JP", True),
     ("admin-user-en-phone", "admin", "/auth/admin/users/45", "en-US", True),
-    ("lesson-notes-en-phone", "student", "/lessons/courses/kyrgyz-a1/classroom", "en-US", True),
+    ("lesson-notes-en-phone", "tanaka.yui", "/lessons/courses/kyrgyz-a1/classroom", "en-US", True),
 ]
 
 
@@ -88,6 +88,8 @@ def main(base: str, out: Path, only: str = "") -> None:
                 # the switcher offers only the other language
                 button = page.locator(f"form.language-switcher button[value={language}]")
                 if button.count():
+                    if page.locator(".nav-toggle").is_visible():  # a phone: open the menu first
+                        page.click(".nav-toggle")
                     button.click()
             page.goto(path)
             page.wait_for_load_state("load")
