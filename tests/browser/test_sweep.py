@@ -5,7 +5,8 @@ One test, one server, one database: each role signs in once in its own browser c
 its pages breadth-first from the home page, following links and the forms of irreversible
 actions (whose GET is the confirmation page), one address per route. Each page is checked at
 1280 px, then the viewport narrows to 390 px and it is checked again without reloading.
-Finally every GET route of the app must have been seen by some role.
+The htmx flows are followed too: a quiz (questions and feedback swapped in) and a teacher's
+decision on an answer report. Finally every GET route must have been seen by some role.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import MapAdapter, RequestRedirect
@@ -226,6 +227,18 @@ def take_a_quiz(page: Page, errors: ConsoleErrors, sweep: Sweep, base: str) -> N
     visit(page, errors, sweep, f"classmate {page.url.removeprefix(base)}", None)
 
 
+def decide_a_report(page: Page, errors: ConsoleErrors, sweep: Sweep, base: str) -> None:
+    """A teacher's decision on an answer report, swapped in by htmx."""
+    page.set_viewport_size(WIDE)
+    page.goto(base + "/quizzes/reports")
+    page.wait_for_load_state("load")
+    decisions = page.locator("form.report-decision")
+    open_reports = decisions.count()
+    decisions.first.locator(".report-reject").click()
+    expect(decisions).to_have_count(open_reports - 1)
+    visit(page, errors, sweep, "teacher /quizzes/reports decided", None)
+
+
 def answer(page: Page) -> None:
     """Any answer will do: the first choice, the first option of each pair, or a word."""
     form = page.locator("#quiz form.quiz-form")
@@ -265,6 +278,8 @@ def walk(browser: Browser, base: str, sweep: Sweep, role: str, email: str | None
                 queue.append(link)
     if role == "classmate":
         take_a_quiz(page, errors, sweep, base)
+    if role == "teacher":
+        decide_a_report(page, errors, sweep, base)
     sweep.seen.setdefault("core.index", set()).add(role)
     context.close()
 
