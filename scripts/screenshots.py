@@ -2,7 +2,7 @@
 
 Usage: python scripts/screenshots.py [base_url] [out_dir] [only]
 (default http://127.0.0.1:5000, /tmp/shots; `only`: shoot the entries whose name contains it)
-Each entry: (file name, demo account or None, path, locale, phone?).
+Each entry: (file name, demo account or None, path, locale, phone?[, selector to click first]).
 """
 
 from __future__ import annotations
@@ -64,6 +64,13 @@ SHOTS = [
     ("events-my-shifts-ja-phone", "tanaka.yui", "/events/me", "ja-JP", True),
     ("events-roster-ja", "organizer", "/events/console/2/roster", "ja-JP", False),
     ("events-roster-ja-phone", "organizer", "/events/console/1/roster", "ja-JP", True),
+    ("home-teacher-ja", "teacher", "/", "ja-JP", False),
+    ("home-student-ja-phone", "tanaka.yui", "/", "ja-JP", True),
+    ("home-student-menu-ja-phone", "tanaka.yui", "/", "ja-JP", True, ".nav-toggle"),
+    ("judging-ja-phone", "organizer", "/contest/console/divisions/4/judging", "ja-JP", True),
+    ("print-list-ja-phone", "organizer", "/contest/console/2027/print", "ja-JP", True),
+    ("admin-user-en-phone", "admin", "/auth/admin/users/45", "en-US", True),
+    ("lesson-notes-en-phone", "tanaka.yui", "/lessons/courses/kyrgyz-a1/classroom", "en-US", True),
 ]
 
 
@@ -71,7 +78,7 @@ def main(base: str, out: Path, only: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for name, account, path, locale, phone in SHOTS:
+        for name, account, path, locale, phone, *click in SHOTS:
             if only and only not in name:
                 continue
             context = browser.new_context(
@@ -86,10 +93,16 @@ def main(base: str, out: Path, only: str = "") -> None:
                 # the demo account's own language may differ; follow the locale of the shot
                 page.goto("/")
                 language = locale[:2]
+                # the switcher offers only the other language
                 button = page.locator(f"form.language-switcher button[value={language}]")
-                if button.is_enabled():
+                if button.count():
+                    if page.locator(".nav-toggle").is_visible():  # a phone: open the menu first
+                        page.click(".nav-toggle")
                     button.click()
             page.goto(path)
+            page.wait_for_load_state("load")
+            for selector in click:
+                page.click(selector)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             context.close()
         browser.close()

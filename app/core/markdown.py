@@ -58,7 +58,7 @@ def _table(kind: str, words: list[str], gettext: Callable[[str], str]) -> str:
         rows.append(f'<tr><th scope="row" lang="ky">{escape(word)}</th>{cells}</tr>')
     return (
         '<div class="overflow-auto"><table class="forms-table">'
-        f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<thead><tr><td></td>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

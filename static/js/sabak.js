@@ -28,4 +28,23 @@
       field.select();
     }
   });
+
+  /* A box that scrolls sideways (a wide table on a phone) takes the keyboard focus, so that it
+     can be scrolled with the arrow keys; boxes whose page set a tabindex are left alone. */
+  function focusableScrollers() {
+    document.querySelectorAll(".overflow-auto, .lesson-notes table").forEach(function (box) {
+      if (box.hasAttribute("tabindex") && !box.hasAttribute("data-scroll-focus")) {
+        return;
+      }
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
 })();

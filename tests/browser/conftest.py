@@ -32,6 +32,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+class ConsoleErrors:
+    """Collects what a page reports as wrong: console errors (CSP refusals, failed loads,
+    htmx complaints) and uncaught exceptions."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+
+    def take(self) -> list[str]:
+        """The errors so far, forgetting them."""
+        errors, self.errors = self.errors, []
+        return errors
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
@@ -87,15 +105,10 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     context = browser.new_context(locale="en-US", base_url=live_server)
     context.set_default_timeout(WAIT)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
+    errors = ConsoleErrors(page)
     yield page
     context.close()
-    assert errors == [], f"the browser reported errors: {errors}"
+    assert errors.take() == [], "the browser reported errors"
 
 
 @pytest.fixture
@@ -104,8 +117,10 @@ def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
         locale="ja-JP", base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True
     )
     page = context.new_page()
+    errors = ConsoleErrors(page)
     yield page
     context.close()
+    assert errors.take() == [], "the browser reported errors"
 
 
 @pytest.fixture
@@ -117,8 +132,7 @@ def microphone_page(browser: Any, live_server: str) -> Iterator[Any]:
     context.grant_permissions(["microphone"])
     context.set_default_timeout(10_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = ConsoleErrors(page)
     yield page
     chromium.close()
-    assert errors == []
+    assert errors.take() == [], "the browser reported errors"
