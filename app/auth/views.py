@@ -59,7 +59,14 @@ def configure_login(state) -> None:
     login_manager.refresh_view = "auth.login"
     add_nav_item(
         state.app,
-        NavItem("auth.admin_users", lambda: _("Users"), roles=frozenset({Role.ADMIN}), order=90),
+        # in the admin's own menu: the bar already holds every other role's entries
+        NavItem(
+            "auth.admin_users",
+            lambda: _("Users"),
+            roles=frozenset({Role.ADMIN}),
+            order=90,
+            menu="account",
+        ),
     )
 
 

@@ -20,6 +20,7 @@ class NavItem:
     public: bool = False  # shown to visitors who are not signed in
     badge: Callable[[], int | None] | None = None  # e.g. reviews due today
     order: int = 50  # position in the navigation, smallest first
+    menu: str = "main"  # "main": the navigation bar; "account": the signed-in user's own menu
 
     def visible(self) -> bool:
         """Whether the current user sees this entry."""
@@ -37,10 +38,10 @@ def add_nav_item(app: App, item: NavItem) -> None:
     app.extensions.setdefault("sabak_nav", []).append(item)
 
 
-def nav_items(app: App) -> list[NavItem]:
-    """The entries the current user may see, in registration order."""
+def nav_items(app: App, menu: str = "main") -> list[NavItem]:
+    """The entries of `menu` the current user may see, by their order."""
     items = sorted(app.extensions.get("sabak_nav", []), key=lambda item: item.order)
-    return [item for item in items if item.visible()]
+    return [item for item in items if item.menu == menu and item.visible()]
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ def layout_context() -> dict[str, object]:
     return {
         "current_locale": locale.language if locale else "ja",
         "nav_items": nav_items(current_app),
+        "account_items": nav_items(current_app, "account"),
         "kyrgyz_input": kyrgyz_input_attributes,
     }
 

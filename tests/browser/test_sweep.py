@@ -68,11 +68,17 @@ NOT_PAGES = {
     "progress.gradebook_csv",
     "progress.gradebook_xlsx",
     "privacy.download",
+    "events.event_ics",
+    "events.feed",
+    "events.my_shifts_ics",
+    "events.my_certificate",
 }
 # Pages no demo link leads to, with why.
 UNLINKED = {
     "auth.reset_password": "needs a token from an e-mail",
     "contest.checkin_ticket": "reached by scanning a ticket's QR code",
+    "events.checkin_ticket": "reached by scanning a ticket's QR code",
+    "events.ticket": "a visitor's ticket, linked from the reservation e-mail",
     "lessons.join_link": "an invitation link a teacher sends",
     "lessons.remove_recording": "only for a word with a recording; the demo words have none",
     "privacy.consent": "shown only to people who have not consented yet",

@@ -21,14 +21,21 @@ bp = Blueprint("events", __name__)
 ORGANIZERS = (Role.ORGANIZER, Role.ADMIN)
 
 
+# In the bar for organizers; an admin (whose bar already holds users and the contest console)
+# reaches the console from the events page.
 @bp.record_once
 def register_navigation(state: BlueprintSetupState) -> None:
     add_nav_item(state.app, NavItem("events.index", lambda: _("Events"), public=True, order=62))
-    add_nav_item(state.app, NavItem("events.my_shifts", lambda: _("My shifts"), order=64))
+    add_nav_item(
+        state.app, NavItem("events.my_shifts", lambda: _("My shifts"), order=64, menu="account")
+    )
     add_nav_item(
         state.app,
         NavItem(
-            "events.console", lambda: _("Events console"), roles=frozenset(ORGANIZERS), order=72
+            "events.console",
+            lambda: _("Events console"),
+            roles=frozenset({Role.ORGANIZER}),
+            order=72,
         ),
     )
 
