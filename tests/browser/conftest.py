@@ -130,7 +130,7 @@ def microphone_page(browser: Any, live_server: str) -> Iterator[Any]:
     chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
     context = chromium.new_context(locale="en-US", base_url=live_server)
     context.grant_permissions(["microphone"])
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT)
     page = context.new_page()
     errors = ConsoleErrors(page)
     yield page

@@ -6,7 +6,6 @@ import io
 import json
 import math
 import shutil
-import time
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -759,11 +758,9 @@ def _big_course(root: Path, lessons: int = 20, per_lesson: int = 25, gloss: str 
 
 def test_importing_500_items_runs_a_bounded_number_of_queries(ctx: Flask, tmp_path: Path) -> None:
     _big_course(tmp_path / "big")
-    started = time.perf_counter()
     with count_queries(ctx) as created:
         report = import_course(tmp_path / "big")
     db.session.commit()
-    elapsed = time.perf_counter() - started
     assert report.items_created == 500
 
     _big_course(tmp_path / "big", gloss=" 2")
@@ -783,7 +780,6 @@ def test_importing_500_items_runs_a_bounded_number_of_queries(ctx: Flask, tmp_pa
     assert created.count <= 10, created.statements
     assert updated.count <= 10, updated.statements
     assert removed.count <= 10, removed.statements
-    assert elapsed < 5
 
 
 # --- the starter course --------------------------------------------------------------------------
