@@ -189,7 +189,7 @@ def seed_judging() -> Iterator[str]:
 
 
 DEMO_STUDENT = "student@example.com"
-ENCOURAGEMENT_PRIZE = "奨励賞 / Encouragement Prize"
+ENCOURAGEMENT_PRIZE = "奨励賞"  # printed on the certificate: Japanese, with the Kyrgyz line beneath
 
 
 def _add_demo_student_to_past(edition: Edition) -> bool:

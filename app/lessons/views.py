@@ -91,8 +91,13 @@ def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
 
 
 def home_panel() -> dict[str, object] | None:
+    """The classes a user studies in or teaches; nothing for someone who does neither and isn't a
+    student (a judge, an organizer, an admin), who would have no use for a class code."""
     studying, teaching = my_classes(current_user)
-    return {"studying": studying, "teaching": teaching}
+    student = current_user.has_role(Role.STUDENT)
+    if not (studying or teaching or student):
+        return None
+    return {"studying": studying, "teaching": teaching, "student": student or bool(studying)}
 
 
 @bp.get("/")

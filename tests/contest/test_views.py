@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from app.contest.models import Registration
+from app.contest.models import Edition, Registration
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.contest.conftest import allowed_status
@@ -417,3 +419,26 @@ def test_a_second_edition_for_the_same_year_is_refused_next_to_the_year(app, cli
 
     with app.app_context():
         assert len(db.session.scalars(select(Edition).where(Edition.year == 2029)).all()) == 1
+
+
+def test_past_contests_lists_only_editions_already_held(app, client, make_edition):
+    make_edition(2027)
+    past = make_edition(2026)
+    make_edition(2025)
+    with app.app_context():
+        held = db.session.get_one(Edition, past["edition"])
+        held.event_date = held.event_date - timedelta(days=400)
+        old = db.session.scalar(select(Edition).where(Edition.year == 2025))
+        old.event_date = old.event_date - timedelta(days=800)
+        old.published = False  # an unpublished edition is never listed
+        db.session.commit()
+
+    def listed(url: str) -> list[str]:
+        html = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        if "Past contests" not in html:
+            return []
+        section = html.split("Past contests", 1)[1].split("</ul>", 1)[0]
+        return [year for year in ("2025", "2026", "2027") if f"/contest/{year}/" in section]
+
+    assert listed("/contest/") == ["2026"]  # the current edition is not among the past ones
+    assert listed("/contest/2026/") == []  # nor the one on the page

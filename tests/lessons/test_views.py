@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lessons.models import Enrollment, Item
-from tests.helpers import queries_for
+from tests.helpers import queries_for, visible_text
 
 
 @pytest.fixture
@@ -100,6 +100,31 @@ def test_student_joins_with_the_code_and_sees_the_class_at_home(
     assert response.headers["Location"] == "/lessons/courses/kyrgyz-test/"
     home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "2027年春 入門クラス (火曜夜)" in home and "Test course" in home
+
+
+@pytest.mark.parametrize(
+    ("who", "heading", "classes", "join"),
+    [
+        ("student", "My classes", ["2027年春 入門クラス (火曜夜)"], True),
+        ("outsider", "My classes", [], True),  # a student in no class yet: the code is how in
+        ("teacher", "Classes I teach", ["2027年春 入門クラス (火曜夜)"], False),
+        ("other_teacher", None, [], False),
+        ("admin", None, [], False),
+        ("judge", None, [], False),
+    ],
+)
+def test_the_home_panel_fits_the_persons_roles(
+    client, auth, setup, make_user, who, heading, classes, join
+):
+    user = make_user(roles="judge") if who == "judge" else setup[who]
+    auth.login(user=user)
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    text = visible_text(home)
+    assert ("Join a class with a code" in text) is join
+    for title in ("My classes", "Classes I teach"):
+        assert (title in text) is (title == heading)
+    for name in classes:
+        assert name in text
 
 
 def test_wrong_code_says_so_and_keeps_it(client, auth, setup):

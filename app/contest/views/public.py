@@ -24,6 +24,7 @@ from app.contest.views.common import (
     prize_labels,
     rules_html,
 )
+from app.core import dates
 from app.core.dbtypes import utcnow
 from app.extensions import db, limiter
 from app.privacy import services as privacy
@@ -45,11 +46,13 @@ def edition(year: int) -> ResponseReturnValue:
 
 
 def _edition_page(edition: Edition | None) -> ResponseReturnValue:
-    past = db.session.execute(
-        select(Edition.year, Edition.title_ja, Edition.title_en)
-        .where(Edition.published.is_(True))
-        .order_by(Edition.year.desc())
-    ).all()
+    # 「これまでの大会」: published editions already held, except the one on this page
+    held = select(Edition.year, Edition.title_ja, Edition.title_en).where(
+        Edition.published.is_(True), Edition.event_date < dates.now().astimezone(dates.TOKYO).date()
+    )
+    if edition is not None:
+        held = held.where(Edition.id != edition.id)
+    past = db.session.execute(held.order_by(Edition.year.desc())).all()
     mine = None
     if edition is not None and current_user.is_authenticated:
         mine = registration_service.registration_of(current_user, edition)
