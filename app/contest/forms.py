@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
+    URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -265,6 +266,26 @@ class EditionForm(BaseForm):
     )
     venue_ja = StringField(_l("Venue (Japanese)"), validators=[Optional(), Length(max=300)])
     venue_en = StringField(_l("Venue (English)"), validators=[Optional(), Length(max=300)])
+    venue_address = StringField(
+        _l("Venue address"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Shown to registrants and put in their calendar."),
+    )
+    map_url = URLField(
+        _l("Map link"),
+        validators=[
+            Optional(),
+            Length(max=500),
+            Regexp(r"^https?://\S+$", message=_l("Enter a web address starting with https://.")),
+        ],
+        description=_l("e.g. a Google Maps or OpenStreetMap link to the venue."),
+    )
+    bring_ja = TextAreaField(
+        _l("What to bring (Japanese)"), validators=[Optional(), Length(max=2000)]
+    )
+    bring_en = TextAreaField(
+        _l("What to bring (English)"), validators=[Optional(), Length(max=2000)]
+    )
     rules_ja = TextAreaField(_l("Rules (Japanese, Markdown)"), validators=[Optional()])
     rules_en = TextAreaField(_l("Rules (English, Markdown)"), validators=[Optional()])
     hold_hours = IntegerField(
@@ -331,9 +352,10 @@ class DivisionForm(BaseForm):
     criteria = TextAreaField(
         _l(
             "Rubric: one criterion per line — Japanese name | English name | weight | maximum score"
+            " | what the judges look for (optional)"
         ),
         validators=[DataRequired(message=_l("Add at least one criterion."))],
-        description=_l("e.g. 発音 | Pronunciation | 20 | 10"),
+        description=_l("e.g. 発音 | Pronunciation | 20 | 10 | 長母音と ө・ү の区別"),
     )
 
     def validate_criteria(self, field: TextAreaField) -> None:
@@ -343,8 +365,9 @@ class DivisionForm(BaseForm):
             raise ValidationError(str(error)) from error
 
 
-def parse_criteria(text: str) -> list[tuple[str, str, int, int]]:
-    """Lines "名前 | Name | weight | max" → (ja, en, weight, max); weight and max default to 1 and 10."""
+def parse_criteria(text: str) -> list[tuple[str, str, int, int, str]]:
+    """Lines "名前 | Name | weight | max | description" → (ja, en, weight, max, description);
+    weight and max default to 1 and 10, the description to none."""
     criteria = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -359,7 +382,8 @@ def parse_criteria(text: str) -> list[tuple[str, str, int, int]]:
             ) from None
         if len(parts) < 2 or not parts[0] or not parts[1] or weight <= 0 or maximum <= 0:
             raise ValueError(str(_l("Line %(n)d: write 名前 | Name | weight | maximum.", n=number)))
-        criteria.append((parts[0], parts[1], weight, maximum))
+        description = " | ".join(parts[4:])[:500]
+        criteria.append((parts[0], parts[1], weight, maximum, description))
     if not criteria:
         raise ValueError(str(_l("Add at least one criterion.")))
     return criteria

@@ -79,6 +79,11 @@ class Edition(Model):
     event_time: Mapped[time | None] = mapped_column(Time)  # start, Japan time (reminders)
     venue_ja: Mapped[str] = mapped_column(String(300), default="")
     venue_en: Mapped[str] = mapped_column(String(300), default="")
+    # For the registrant's page and calendar: the address, a map link, what to bring.
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    map_url: Mapped[str] = mapped_column(String(500), default="")
+    bring_ja: Mapped[str] = mapped_column(Text, default="")
+    bring_en: Mapped[str] = mapped_column(Text, default="")
     rules_ja: Mapped[str] = mapped_column(Text, default="")
     rules_en: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(default=True)
@@ -97,6 +102,9 @@ class Edition(Model):
 
     def venue(self, language: str) -> str:
         return self.venue_ja if language == "ja" else self.venue_en
+
+    def bring(self, language: str) -> str:
+        return self.bring_ja if language == "ja" else self.bring_en
 
     def rules(self, language: str) -> str:
         return self.rules_ja if language == "ja" else self.rules_en
@@ -178,6 +186,7 @@ class Criterion(Model):
     name_en: Mapped[str] = mapped_column(String(200))
     weight: Mapped[int] = mapped_column(default=1)  # percent of the total, or relative weight
     max_score: Mapped[int] = mapped_column(default=10)
+    description: Mapped[str] = mapped_column(String(500), default="")  # what judges look for
 
     division: Mapped[Division] = relationship(back_populates="criteria")
 

@@ -34,6 +34,18 @@ from app.extensions import db
 
 VENUE_JA = "在日本キルギス共和国大使館 (東京都目黒区)"
 VENUE_EN = "Embassy of the Kyrgyz Republic in Japan, Tokyo"
+VENUE_ADDRESS = "〒153-0064 東京都目黒区下目黒5-6-16"
+MAP_URL = "https://www.openstreetmap.org/search?query=%E6%9D%B1%E4%BA%AC%E9%83%BD%E7%9B%AE%E9%BB%92%E5%8C%BA%E4%B8%8B%E7%9B%AE%E9%BB%925-6-16"
+BRING_JA = "参加番号（QRコードのチケット）、身分証明書、スピーチ原稿（キルギス語と日本語訳）"
+BRING_EN = "Your participant number (the QR ticket), photo ID, your speech text (Kyrgyz and its Japanese translation)"
+# What the judges look for, shown under each criterion on their sheet.
+CRITERION_ABOUT = {
+    "内容": "主題の明確さ、構成、聞き手に伝わる内容か",
+    "言葉の正確さ": "格語尾・所有語尾・動詞の活用、母音調和",
+    "発音": "ө・ү・ң・ы の区別、長母音、アクセント",
+    "流暢さ・表現力": "間の取り方、声の大きさ、聞き手とのアイコンタクト",
+    "質疑応答": "質問を理解し、キルギス語で答えられるか",
+}
 RULES_JA = """\
 ## 参加資格
 - 日本国籍をお持ちの方で、キルギス語を母語・継承語としない方
@@ -373,6 +385,10 @@ def _edition(year: int, *, past: bool) -> Edition:
         event_time=time(10, 0),
         venue_ja=VENUE_JA,
         venue_en=VENUE_EN,
+        venue_address=VENUE_ADDRESS,
+        map_url=MAP_URL,
+        bring_ja=BRING_JA,
+        bring_en=BRING_EN,
         rules_ja=RULES_JA,
         rules_en=RULES_EN,
         contact_name=CONTACT_NAME,
@@ -396,7 +412,13 @@ def _edition(year: int, *, past: bool) -> Edition:
                 max_study_months=study,
                 max_months_in_kyrgyzstan=kg,
                 criteria=[
-                    Criterion(position=i, name_ja=cja, name_en=cen, weight=weight)
+                    Criterion(
+                        position=i,
+                        name_ja=cja,
+                        name_en=cen,
+                        weight=weight,
+                        description=CRITERION_ABOUT.get(cja, ""),
+                    )
                     for i, (cja, cen, weight) in enumerate(rubric)
                 ],
             )

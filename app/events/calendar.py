@@ -5,36 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
+from app.core.calendar import calendar_entry as _entry
+from app.core.calendar import new_calendar as _calendar
 from app.events.models import Event, ShiftSignup
-
-PRODID = "-//Embassy of the Kyrgyz Republic in Japan//Sabak events//EN"
-
-
-def _calendar(name: str) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    return calendar
-
-
-def _entry(
-    uid: str, summary: str, starts: datetime, ends: datetime, location: str, url: str, now: datetime
-) -> CalendarEvent:
-    entry = CalendarEvent()
-    entry.add("uid", uid)
-    entry.add("dtstamp", now)
-    entry.add("dtstart", starts)
-    entry.add("dtend", ends)
-    entry.add("summary", summary)
-    if location:
-        entry.add("location", location)
-    if url:
-        entry.add("url", url)
-    return entry
 
 
 def events_ics(

@@ -69,6 +69,7 @@ NOT_PAGES = {
     "progress.gradebook_xlsx",
     "privacy.download",
     "events.event_ics",
+    "contest.edition_ics",
     "events.feed",
     "events.my_shifts_ics",
     "events.my_certificate",

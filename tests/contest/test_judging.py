@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -527,3 +528,32 @@ def test_two_organizers_unlocking_one_sheet_at_once_log_one_unlock(app, contest)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(UnlockLog)) == 1
         assert not db.session.get(ScoreSheet, sheet_id).submitted
+
+
+def test_criterion_descriptions_show_on_the_sheet_and_may_change_after_scoring(
+    app, client, auth, contest
+):
+    _score_all(client, auth, contest, {0: [(5, 5), None, None]})
+    auth.login("organizer")
+    url = f"/contest/console/divisions/{contest['ids']['A']}/edit"
+    form = client.get(url).get_data(as_text=True)
+    criteria = form.split('name="criteria"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    lines = [line for line in html.unescape(criteria).strip().splitlines() if line.strip()]
+    described = "\n".join(
+        f"{line} | 話の組み立てと主題の明確さ" if i == 0 else line for i, line in enumerate(lines)
+    )
+    data = {"slug": "a", "letter": "A", "name_ja": "初級", "name_en": "Beginners", "capacity": "10",
+            "speech_minutes": "3", "criteria": described}  # fmt: skip
+    response = client.post(url, data=data)
+    assert response.status_code == 302  # the scoring is the same: the rubric isn't "changed"
+    with app.app_context():
+        division = db.session.get_one(Division, contest["ids"]["A"])
+        assert [c.description for c in division.criteria] == ["話の組み立てと主題の明確さ", ""]
+        assert judging_service.has_scores(division)  # the scores stay
+    auth.logout()
+    auth.login(user=contest["judges"][1])
+    sheet = client.get(
+        f"/contest/judge/divisions/{contest['ids']['A']}/registrations/{contest['regs'][0]}"
+    ).get_data(as_text=True)
+    assert "話の組み立てと主題の明確さ" in visible_text(sheet)
+    assert 'aria-describedby="' in sheet and "-about" in sheet

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
 from app.contest.models import Edition, Registration
+from app.core.dates import TOKYO
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.contest.conftest import allowed_status
@@ -442,3 +444,57 @@ def test_past_contests_lists_only_editions_already_held(app, client, make_editio
 
     assert listed("/contest/") == ["2026"]  # the current edition is not among the past ones
     assert listed("/contest/2026/") == []  # nor the one on the page
+
+
+def test_the_registrant_sees_the_day_venue_map_and_what_to_bring(app, client, make_edition):
+    ids = make_edition()
+    with app.app_context():
+        edition = db.session.get_one(Edition, ids["edition"])
+        edition.event_time = time(13, 30)
+        edition.venue_address = "東京都目黒区下目黒5-6-16"
+        edition.map_url = "https://www.openstreetmap.org/search?query=meguro"
+        edition.bring_ja = "身分証明書とスピーチ原稿"
+        day = edition.event_date
+        db.session.commit()
+    client.post("/contest/2027/register", data=form_data(ids["A"], **NEW_ACCOUNT))
+    html = client.get("/contest/2027/me").get_data(as_text=True)  # in her language, Japanese
+    text = visible_text(html)
+    assert "大会当日" in text
+    assert "13:30" in text and "大使館" in text and "東京都目黒区下目黒5-6-16" in text
+    assert 'href="https://www.openstreetmap.org/search?query=meguro"' in html
+    assert "身分証明書とスピーチ原稿" in text
+    assert "受付でQRコードのチケットをご提示ください" in text  # what happens next, for a seat
+    assert 'href="/contest/2027/contest.ics"' in html
+
+    calendar = Calendar.from_ical(client.get("/contest/2027/contest.ics").data)
+    (entry,) = calendar.walk("VEVENT")
+    starts = entry.decoded("dtstart")
+    assert starts == datetime.combine(day, time(13, 30), tzinfo=TOKYO)  # the same moment
+    assert entry.decoded("dtend") - starts == timedelta(hours=3)
+    assert "東京都目黒区下目黒5-6-16" in str(entry["location"])
+    assert str(entry["uid"]) == "contest-2027@sabak"  # stable: importing again updates it
+
+
+def test_a_contest_day_without_a_start_time_is_an_all_day_entry(app, client, make_edition):
+    ids = make_edition()
+    with app.app_context():
+        day = db.session.get_one(Edition, ids["edition"]).event_date
+    (entry,) = Calendar.from_ical(client.get("/contest/2027/contest.ics").data).walk("VEVENT")
+    assert entry.decoded("dtstart") == day
+
+
+def test_a_map_link_must_be_a_web_address(app, client, auth, make_edition):
+    make_edition()
+    auth.login("organizer")
+    html = client.get("/contest/console/2027/settings").get_data(as_text=True)
+    assert 'name="map_url"' in html and 'name="venue_address"' in html
+    with app.app_context():
+        before = db.session.scalar(select(Edition.map_url).where(Edition.year == 2027))
+    html = client.post(
+        "/contest/console/2027/settings",
+        data={"map_url": "javascript:alert(1)", "year": "2027"},
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert "Enter a web address starting with https://." in html
+    with app.app_context():
+        assert db.session.scalar(select(Edition.map_url).where(Edition.year == 2027)) == before

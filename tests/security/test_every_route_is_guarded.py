@@ -43,6 +43,7 @@ PUBLIC = {
     "auth.reset_password": "the reset link from the mail (its token is the guard)",
     "contest.index": "the contest's public page",
     "contest.edition": "an edition's public page: rules, divisions, results once published",
+    "contest.edition_ics": "the contest day as a calendar file (date, start, venue)",
     "contest.register": "a visitor registers with an e-mail address, the account comes with it",
     "events.index": "the public list of upcoming and past events",
     "events.event": "an event's public page: sessions, seats, volunteer shifts",

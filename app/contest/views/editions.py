@@ -48,6 +48,8 @@ def edit_edition(year: int | None = None) -> ResponseReturnValue:
             edition.title_ky = edition.title_ky or ""
             edition.contact_name = (edition.contact_name or "").strip()
             edition.contact_email = (edition.contact_email or "").strip()
+            for name in ("venue_address", "map_url", "bring_ja", "bring_en"):
+                setattr(edition, name, (getattr(edition, name) or "").strip())
             edition.registration_opens_at = _to_utc(form.registration_opens_at.data)
             edition.registration_closes_at = _to_utc(form.registration_closes_at.data)
             db.session.commit()
@@ -73,7 +75,9 @@ def edit_division(year: int | None = None, division_id: int | None = None) -> Re
         form.min_study_years.data = _years(division.min_study_months)
         form.max_study_years.data = _years(division.max_study_months)
         form.criteria.data = "\n".join(
-            f"{c.name_ja} | {c.name_en} | {c.weight} | {c.max_score}" for c in division.criteria
+            f"{c.name_ja} | {c.name_en} | {c.weight} | {c.max_score}"
+            + (f" | {c.description}" if c.description else "")
+            for c in division.criteria
         )
     if form.validate_on_submit():
         capacity = form.capacity.data or 0

@@ -25,6 +25,7 @@ from app.contest.views.common import (
     rules_html,
 )
 from app.core import dates
+from app.core.calendar import ics_response
 from app.core.dbtypes import utcnow
 from app.extensions import db, limiter
 from app.privacy import services as privacy
@@ -36,6 +37,20 @@ def index() -> ResponseReturnValue:
     expire_holds_lazily()
     edition = editions_service.current_edition()
     return _edition_page(edition)
+
+
+@bp.get("/<int:year>/contest.ics")
+def edition_ics(year: int) -> ResponseReturnValue:
+    """The contest day for a calendar (Google Calendar, the iPhone): date, start, venue."""
+    edition = edition_or_404(year)
+    lang = language()
+    data = editions_service.edition_ics(
+        edition,
+        language=lang,
+        url=url_for("contest.edition", year=year, _external=True),
+        now=dates.now(),
+    )
+    return ics_response(data, f"contest-{year}.ics")
 
 
 @bp.get("/<int:year>/")

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.auth.models import Role
+from app.core.calendar import ics_response  # noqa: F401  (the events views use it from here)
 from app.core.certificates import ascii_name
 from app.core.nav import NavItem, add_nav_item
 from app.events.models import Event
@@ -60,17 +61,5 @@ def pdf_response(data: bytes, *name: str) -> Response:
         headers={
             "Content-Disposition": f'attachment; filename="{ascii_name(*name)}"',
             "Cache-Control": "private, no-store",
-        },
-    )
-
-
-def ics_response(data: bytes, filename: str, *, private: bool = False) -> Response:
-    """A calendar file; a person's own shifts are never kept by a shared cache."""
-    return Response(
-        data,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store" if private else "public, max-age=300",
         },
     )
