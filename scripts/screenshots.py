@@ -56,6 +56,7 @@ SHOTS = [
     ("delete-account-ja-phone", "tanaka.yui", "/privacy/delete-account", "ja-JP", True),
     ("course-editors-ja", "teacher", "/lessons/courses/kyrgyz-a1/editors", "ja-JP", False),
     ("withdraw-ja-phone", "student", "/contest/2027/me", "ja-JP", True),
+    ("contest-day-ja-phone", "tanaka.yui", "/contest/2027/me", "ja-JP", True),
     ("events-ja", None, "/events/", "ja-JP", False),
     ("events-ja-phone", None, "/events/", "ja-JP", True),
     ("event-concert-ja", None, "/events/2", "ja-JP", False),
