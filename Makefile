@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := FLASK_APP=app $(BIN)/flask
 PORT ?= 5000
 WORKERS ?= 4
+PYTEST_WORKERS ?= auto
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -40,9 +41,10 @@ serve: venv compile-translations
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) --access-logfile - 'app:create_app()'
 
-## test: the whole suite (TEST_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL)
+## test: the whole suite, one process per core (PYTEST_WORKERS=0: one process), each on its own
+## database (TEST_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL)
 test: venv compile-translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-postgres:
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test

@@ -242,6 +242,8 @@ def test_check_in_by_number_judge_scores_organizer_publishes(
     page.goto("/contest/judge/")
     page.locator("main a[href*='/judge/divisions/']").first.click()
     page.locator(".judge-row a", has_text=number).click()
+    # `.all()` doesn't wait: the sheet must be there before its fields are collected.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(number)
     for field in page.locator(".score-field input").all():
         field.fill("8")
     page.locator("#comment").fill("発音がとても良いです。")
