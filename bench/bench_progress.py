@@ -49,10 +49,10 @@ def settings(database_url: str) -> dict[str, Any]:
 def generate(database_url: str, students: int, answers: int, assignments: int) -> dict[str, Any]:
     """Schema and data (see the module's docstring); returns the ids the pages need."""
     from sqlalchemy import insert, select, text
-    from werkzeug.security import generate_password_hash
 
     from app import create_app
     from app.auth.models import User, UserRole
+    from app.auth.passwords import hash_password
     from app.core.dbtypes import utcnow
     from app.extensions import db
     from app.lessons.course_files import import_course
@@ -91,7 +91,7 @@ def generate(database_url: str, students: int, answers: int, assignments: int) -
             select(Item).join(Lesson).where(Item.course_id == course.id).order_by(Lesson.position)
         ).all()
         now = utcnow()
-        password_hash = generate_password_hash(PASSWORD)
+        password_hash = hash_password(PASSWORD)
 
         # people: the teacher is user 1, the students 2..N+1
         users, roles = [], []

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
@@ -32,6 +33,8 @@ pytest_plugins = [
     "tests.factories.privacy",
 ]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# argon2id at the lowest cost: users are made by the hundred, and the cost isn't under test
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
 
 
 @pytest.fixture(scope="session")
@@ -97,12 +100,7 @@ def test_settings(database_url: str, tmp_path: Any) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hashing at full cost would make every user the suite creates slow; the cost isn't under test."""
-    from werkzeug import security
-
-    monkeypatch.setattr(
-        "app.auth.models.generate_password_hash",
-        lambda password: security.generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
+    monkeypatch.setattr("app.auth.passwords.HASHER", QUICK_HASHER)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from enum import StrEnum
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth import passwords
 from app.core.dbtypes import UTCDateTime, utcnow
 from app.extensions import Model
 
@@ -95,11 +95,17 @@ class User(UserMixin, Model):
         self.search_key = fold(" ".join(parts))[:500]
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Whether this is the password; a correct one upgrades an older kind of hash in place
+        (the sessions stay: it is the same password)."""
+        if not passwords.verify_password(self.password_hash, password):
+            return False
+        if passwords.needs_rehash(self.password_hash):
+            self.password_hash = passwords.hash_password(password)
+        return True
 
 
 class UserRole(Model):

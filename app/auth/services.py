@@ -11,16 +11,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth import passwords
 from app.auth.models import Role, User, UserRole, UserSession, fold, new_session_token
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
 from app.extensions import db
 
 RESET_SALT = "sabak-password-reset"
-# Checked when no user matches, so a missing account takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(Exception):
@@ -79,7 +77,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None."""
     user = get_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        passwords.waste_time_like_a_check(password)
         return None
     if not user.check_password(password) or not user.active:
         return None

@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import delete, exists, select
-from werkzeug.security import generate_password_hash
 
+from app.auth import passwords
 from app.auth.models import AuthAttempt, Role, User, UserRole, UserSession, new_session_token
 from app.contest import editions as editions_service
 from app.contest import registration as registration_service
@@ -167,7 +167,7 @@ def delete_account(user: User, *, now: datetime | None = None) -> AccountErasure
     user.display_name = name
     user.name_katakana = None
     user.email = erased_email("user", user.id)
-    user.password_hash = generate_password_hash(secrets.token_urlsafe(32))
+    user.password_hash = passwords.hash_password(secrets.token_urlsafe(32))
     user.session_token = new_session_token()
     user.active = False
     user.last_login_at = None

@@ -23,7 +23,6 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug import security
 from werkzeug.routing import Rule
 
 from app import create_app
@@ -163,10 +162,7 @@ def demo_app(database_url: str, tmp: Path, **settings: Any) -> Iterator[Flask]:
     """An app on the demo data (`flask seed-demo`), for a whole module; emptied afterwards."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SABAK_INSTANCE_PATH", str(tmp / "instance"))
-        patch.setattr(
-            "app.auth.models.generate_password_hash",
-            lambda password: security.generate_password_hash(password, method="pbkdf2:sha256:1"),
-        )
+        patch.setattr("app.auth.passwords.HASHER", conftest.QUICK_HASHER)
         # a 500 is collected as a failure of the route (with the others), not raised in the test
         settings = {"DEBUG": True, "PROPAGATE_EXCEPTIONS": False} | settings
         app = create_app(conftest.test_settings(database_url, tmp) | settings)
