@@ -108,15 +108,20 @@ def published_lesson_count(course_id: int) -> int:
     )
 
 
-def _in_class(user_column: Any, class_id: int) -> ColumnElement[bool]:
-    return and_(Enrollment.user_id == user_column, Enrollment.class_id == class_id)
+def _in_class(user_column: Any, class_id: int, only: list[int] | None) -> ColumnElement[bool]:
+    """The row's user is in the class (and, given `only`, one of those students)."""
+    member = and_(Enrollment.user_id == user_column, Enrollment.class_id == class_id)
+    return member if only is None else and_(member, user_column.in_(only))
 
 
 def student_progress(
-    course_class: CourseClass, students: Iterable[Student], now: datetime
+    course_class: CourseClass, students: Iterable[Student], now: datetime, *, some: bool = False
 ) -> dict[int, StudentProgress]:
-    """{student id: progress}: three grouped queries (lessons, cards, answers), whatever the size."""
+    """{student id: progress}: three grouped queries (lessons, cards, answers), whatever the size.
+    `some`: `students` are a few of the class (a page of a list), so only their rows are read."""
     class_id, course_id = course_class.id, course_class.course_id
+    students = list(students)
+    only = [s.id for s in students] if some else None
     lessons = {
         user_id: (int(done), last)
         for user_id, done, last in db.session.execute(
@@ -126,7 +131,7 @@ def student_progress(
                 func.max(LessonProgress.completed_at),
             )
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .join(Enrollment, _in_class(LessonProgress.user_id, class_id))
+            .join(Enrollment, _in_class(LessonProgress.user_id, class_id, only))
             .where(
                 Lesson.course_id == course_id,
                 Lesson.published.is_(True),
@@ -137,7 +142,6 @@ def student_progress(
     }
 
     # "Due today" ends at midnight in each student's own time zone.
-    students = list(students)
     cutoffs = {s.timezone: scheduling.end_of_day(now, s.timezone) for s in students}
     default_cutoff = scheduling.end_of_day(now, scheduling.DEFAULT_TIMEZONE)
     due_before: Any = (
@@ -158,7 +162,7 @@ def student_progress(
                 _count_if(ReviewCard.due < due_before),
             )
             .join(Item, Item.id == ReviewCard.item_id)
-            .join(Enrollment, _in_class(ReviewCard.user_id, class_id))
+            .join(Enrollment, _in_class(ReviewCard.user_id, class_id, only))
             .join(User, User.id == ReviewCard.user_id)
             .where(Item.course_id == course_id, Item.retired.is_(False))
             .group_by(ReviewCard.user_id)
@@ -175,7 +179,7 @@ def student_progress(
                 func.max(Answer.answered_at),
             )
             .join(Item, Item.id == Answer.item_id)
-            .join(Enrollment, _in_class(Answer.user_id, class_id))
+            .join(Enrollment, _in_class(Answer.user_id, class_id, only))
             .where(Item.course_id == course_id)
             .group_by(Answer.user_id)
         )

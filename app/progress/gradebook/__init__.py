@@ -6,6 +6,7 @@ The services are re-exported here, so callers write `gradebook.build_gradebook(.
 """
 
 from app.progress.gradebook.services import (
+    PROGRESS_SORTS,
     SORT_KEYS,
     Cell,
     CellState,
@@ -25,6 +26,7 @@ from app.progress.gradebook.services import (
 )
 
 __all__ = [
+    "PROGRESS_SORTS",
     "SORT_KEYS",
     "Cell",
     "CellState",

@@ -5,8 +5,8 @@ takes as many queries as a class of 3; the definitions are in app.progress.learn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -152,6 +152,15 @@ class Gradebook:
     columns: list[Column]
     rows: list[Row]
     max_points: dict[int, int] = field(default_factory=dict)
+    has_progress: bool = True  # False: build_gradebook(progress=False), see with_progress
+
+    def with_progress(self, rows: Sequence[Row], now: datetime) -> list[Row]:
+        """`rows` (a page of them) with their students' progress, read for them alone if the
+        gradebook was built without it."""
+        if self.has_progress:
+            return list(rows)
+        progress = student_progress(self.course_class, [r.student for r in rows], now, some=True)
+        return [replace(r, progress=progress[r.student.id]) for r in rows]
 
     def possible(self, row: Row) -> int:
         """The maximum points of the assignments graded for this student."""
@@ -201,10 +210,22 @@ def valid_sort(key: str | None, gradebook: Gradebook) -> str:
     return "name"
 
 
-def build_gradebook(course_class: CourseClass, now: datetime) -> Gradebook:
-    """The class's gradebook in a fixed number of queries (seven, whatever the class's size)."""
+# Sorting by these needs every student's progress; by the others, only the shown students' is read.
+PROGRESS_SORTS = frozenset({"lessons", "words", "accuracy"})
+
+
+def build_gradebook(
+    course_class: CourseClass, now: datetime, *, progress: bool = True
+) -> Gradebook:
+    """The class's gradebook in a fixed number of queries (seven, whatever the class's size).
+    `progress=False` leaves out the lessons, words and answers (three grouped queries over every
+    answer of the class): `with_progress` reads them for the rows shown."""
     students = class_students(course_class)
-    progress = student_progress(course_class, students, now)
+    progress_of = (
+        student_progress(course_class, students, now)
+        if progress
+        else {s.id: StudentProgress(student=s) for s in students}
+    )
     assignments = class_assignments(course_class)
     cells: dict[tuple[int, int], Cell] = {
         (r.student_id, r.assignment_id): cell_for(r) for r in class_submissions(course_class)
@@ -219,7 +240,7 @@ def build_gradebook(course_class: CourseClass, now: datetime) -> Gradebook:
     empty = [Cell(a.id, blind=a.id in blind) for a in assignments]
     rows = [
         Row(
-            progress[s.id],
+            progress_of[s.id],
             tuple(cells.get((s.id, a.id)) or empty[n] for n, a in enumerate(assignments)),
         )
         for s in students
@@ -242,6 +263,7 @@ def build_gradebook(course_class: CourseClass, now: datetime) -> Gradebook:
         columns=columns,
         rows=rows,
         max_points={a.id: a.max_points for a in assignments},
+        has_progress=progress,
     )
 
 

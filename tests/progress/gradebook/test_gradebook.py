@@ -420,3 +420,90 @@ def test_students_leaving_the_class_leave_the_gradebook(app, client, auth, book)
         text = visible_text(client.get(gradebook_url(info)).get_data(as_text=True))
     assert "学生3 花子" not in text and "学生1 花子" in text
     assert "2 graded, 2 submitted" in text
+
+
+# --- pages of a large class ------------------------------------------------------------------
+
+ROW_NAME = re.compile(r'<th scope="row" class="student-col">([^<]+)')
+
+
+def row_names(html: str) -> list[str]:
+    return ROW_NAME.findall(html)[:-1]  # the last is the footer's "Class average"
+
+
+def test_a_large_class_is_shown_fifty_students_a_page(
+    client, auth, progress_class, make_assignment, make_submission
+):
+    info = progress_class(students=53)
+    assignment = make_assignment(info.id, title="自己紹介")
+    by_name = sorted(s.display_name for s in info.students)
+    last = next(s for s in info.students if s.display_name == by_name[-1])
+    make_submission(assignment, last.id, grade_state=GradeState.RELEASED, points=9)
+    auth.login(user=info.teacher)
+
+    first = client.get(gradebook_url(info)).get_data(as_text=True)
+    text = visible_text(first)
+    assert row_names(first) == by_name[:50]
+    assert "53 students · students 1–50" in text and "Page 1 of 2" in text
+    # the class average is the whole class's, though the one grade is on the next page
+    assert "1 graded, 1 submitted" in text and "all 53 students" in text
+    assert "sort=name&amp;dir=asc&amp;page=2" in first and 'rel="next"' in first
+
+    second = client.get(gradebook_url(info, "?sort=name&dir=asc&page=2")).get_data(as_text=True)
+    assert row_names(second) == by_name[50:]
+    assert "students 51–53" in visible_text(second) and 'rel="prev"' in second
+    # past the end: the last page; not a page number: the first
+    assert (
+        row_names(client.get(gradebook_url(info, "?page=9")).get_data(as_text=True))
+        == (by_name[50:])
+    )
+    for junk in ("abc", "-3", "99999999999999999999"):
+        response = client.get(gradebook_url(info, f"?page={junk}"))
+        assert (
+            response.status_code == 200
+            and row_names(response.get_data(as_text=True)) == (by_name[:50])
+        )
+    # the order is the whole class's: sorted by total, the one graded student comes first
+    best = client.get(gradebook_url(info, "?sort=total&dir=desc")).get_data(as_text=True)
+    assert row_names(best)[0] == last.display_name
+    # the exports hold everyone
+    assert client.get(gradebook_url(info, ".csv")).get_data(as_text=True).count("花子") == 53
+
+
+def test_each_page_shows_its_students_progress(monkeypatch, client, auth, progress_class, activity):
+    monkeypatch.setattr("app.progress.gradebook.views.PAGE_SIZE", 2)
+    info = progress_class(students=5)
+    by_name = sorted(info.students, key=lambda s: s.display_name)
+    keen = by_name[3]  # on page 2 by name
+    activity.lessons_done(keen.id, info.course_id, 2)
+    activity.answers(keen.id, info.course_id, "ccca")
+    auth.login(user=info.teacher)
+
+    def row_of(html: str, name: str) -> str:
+        start = html.index(f'<th scope="row" class="student-col">{name}')
+        return visible_text(html[start : html.index("</tr>", start)])
+
+    page2 = client.get(gradebook_url(info, "?page=2")).get_data(as_text=True)
+    assert row_names(page2) == [s.display_name for s in by_name[2:4]]
+    assert "75%" in row_of(page2, keen.display_name) and "2 / 2" in row_of(page2, keen.display_name)
+    assert "75%" not in row_of(page2, by_name[2].display_name)
+    # sorted by accuracy, the order needs everyone's answers: the keen student leads page 1
+    top = client.get(gradebook_url(info, "?sort=accuracy&dir=desc")).get_data(as_text=True)
+    assert row_names(top)[0] == keen.display_name and "75%" in row_of(top, keen.display_name)
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?sort=accuracy&dir=desc&page=2"])
+def test_a_page_costs_the_same_queries_in_any_class(
+    monkeypatch, app, client, auth, progress_class, activity, query
+):
+    monkeypatch.setattr("app.progress.gradebook.views.PAGE_SIZE", 3)
+    small = progress_class(students=4, slug="small-course")
+    large = progress_class(students=30, slug="large-course")
+    fill_class(app, small, 2)
+    fill_class(app, large, 12)
+    for info in (small, large):
+        for student in info.students[:6]:
+            activity.answers(student.id, info.course_id, "cawc")
+    auth.login(role="admin")
+    counts = [queries_for(app, client, gradebook_url(info, query)) for info in (small, large)]
+    assert counts[0] == counts[1] <= 14, counts
