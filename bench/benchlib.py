@@ -148,12 +148,15 @@ def gunicorn(
     workers: int,
     extra_env: dict[str, str] | None = None,
     start_timeout: float = 20,
+    app_spec: str = "app:create_app()",
+    chdir: Path = ROOT,
 ) -> Iterator[str]:
     """Serve the app with gunicorn (`workers` processes) on a free port of 127.0.0.1; yields
     its base URL once /healthz answers, and stops gunicorn afterwards.
 
     The app gets `database_url`, the bench secret, `folder` as its instance folder, no rate
     limits and cookies that are not Secure (plain http); `extra_env` adds or overrides.
+    `app_spec` and `chdir` serve another WSGI app the same way (bench/hello_app.py).
     """
     port = free_port()
     env = (
@@ -177,9 +180,9 @@ def gunicorn(
             str(workers),
             "-b",
             f"127.0.0.1:{port}",
-            "app:create_app()",
+            app_spec,
         ],
-        cwd=ROOT,
+        cwd=chdir,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
