@@ -46,7 +46,7 @@ def nav_items(app: App, menu: str = "main") -> list[NavItem]:
 
 def nav_item(app: App, endpoint: str) -> NavItem | None:
     """The entry for `endpoint` if the current user sees it: a view that changes a count sends
-    it again with its htmx answer (templates/core/_nav_link_oob.html), so the badge follows."""
+    it again with its htmx answer (templates/core/_nav_entry_oob.html), so the badge follows."""
     return next((item for item in nav_items(app) if item.endpoint == endpoint), None)
 
 

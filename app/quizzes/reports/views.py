@@ -167,7 +167,7 @@ def resolve_report(report_id: int) -> ResponseReturnValue:
         html = render_template(
             "quizzes/_resolved_report.html", report=report, language=language()
         ) + render_template(
-            "core/_nav_link_oob.html", nav_entry=nav_item(current_app, "quizzes.reports")
+            "core/_nav_entry_oob.html", nav_item=nav_item(current_app, "quizzes.reports")
         )
         return vary_on_htmx(make_response(html))
     flash(message, "success")
