@@ -44,6 +44,12 @@ def nav_items(app: App, menu: str = "main") -> list[NavItem]:
     return [item for item in items if item.menu == menu and item.visible()]
 
 
+def nav_item(app: App, endpoint: str) -> NavItem | None:
+    """The entry for `endpoint` if the current user sees it: a view that changes a count sends
+    it again with its htmx answer (templates/core/_nav_entry_oob.html), so the badge follows."""
+    return next((item for item in nav_items(app) if item.endpoint == endpoint), None)
+
+
 @dataclass(frozen=True)
 class HomePanel:
     """A section of the signed-in home page contributed by a feature."""

@@ -54,7 +54,7 @@ def grade_with_rubric(page: Page, title: str, feedback: str) -> None:
     with its best level, write feedback, save as graded and release."""
     page.get_by_role("link", name=ja("Grading")).first.click()
     row = page.locator("tbody tr").filter(has_text=STUDENT).filter(has_text=title)
-    row.get_by_role("button").first.click()
+    row.locator("a.queue-link").click()  # the row's link names the student and the work
     expect(page.get_by_role("heading", level=1)).to_contain_text(STUDENT)
     expect(page.locator("main")).to_contain_text(title)
     for fieldset in page.locator("#grade-form fieldset.criterion").all():
@@ -193,7 +193,7 @@ def test_a_spoken_comment_recorded_in_the_browser_is_saved_with_the_grade(microp
     page = microphone_page
     sign_in(page, "teacher@example.com")
     page.goto("/progress/grading")
-    page.locator("tbody tr").first.get_by_role("button").first.click()
+    page.locator("tbody tr").first.locator("a.queue-link").click()
     recorder = page.locator("#grade-form [data-recorder]")
     expect(recorder).to_be_visible()
     recorder.get_by_role("button", name=ja("Record"), exact=True).click()
@@ -207,3 +207,37 @@ def test_a_spoken_comment_recorded_in_the_browser_is_saved_with_the_grade(microp
     page.get_by_role("button", name=ja("Save as graded")).click()
     expect(page.get_by_text(ja("Saved as graded. Release it when you are ready."))).to_be_visible()
     expect(page.get_by_label(ja("Your spoken comment"))).to_be_attached()
+
+
+def test_a_teacher_grades_through_the_queue_with_save_and_next(page: Page, demo):
+    """The demo queue has several submissions waiting: the teacher opens the first from the
+    queue, grades it and the next with "Save and next", and each time lands on the next
+    submission waiting, with the navigation's count one lower."""
+    sign_in(page, "teacher@example.com")
+    nav_link = page.locator("#nav-progress-grading_queue")
+    page.goto("/progress/grading")
+    waiting = int(nav_link.locator(".badge").inner_text())
+    assert waiting >= 3, waiting
+    links = page.locator("tbody a.queue-link")
+    expect(links).to_have_count(waiting)
+    first_name = links.first.locator("strong").inner_text()
+    links.first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(first_name)
+
+    seen = [page.url]
+    for step in (1, 2):
+        for fieldset in page.locator("#grade-form fieldset.criterion").all():
+            fieldset.locator("input[type=radio]").last.check()
+        page.get_by_label(ja("Written feedback")).fill(f"Жакшы! ({step})")
+        page.get_by_role("button", name=ja("Save and next")).click()
+        expect(
+            page.get_by_text(ja("Saved as graded. Release it when you are ready."))
+        ).to_be_visible()
+        expect(page.locator("#grade-form")).to_be_visible()  # the next grading page
+        assert page.url not in seen, page.url
+        seen.append(page.url)
+        expect(nav_link.locator(".badge")).to_have_text(str(waiting - step))
+
+    # back in the queue: the two graded submissions are no longer waiting
+    page.get_by_role("link", name=ja("Grading")).first.click()
+    expect(page.locator("tbody a.queue-link")).to_have_count(waiting - 2)

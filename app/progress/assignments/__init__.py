@@ -35,6 +35,7 @@ from app.progress.assignments.services import (
 )
 from app.progress.assignments.submissions import (
     AudioTooLarge,
+    GradingStarted,
     NotAnAudioFile,
     NothingToSubmit,
     SubmissionClosed,
@@ -57,6 +58,7 @@ __all__ = [
     "AssignmentSummary",
     "AudioTooLarge",
     "FieldsLocked",
+    "GradingStarted",
     "HasSubmissions",
     "MyAssignment",
     "NotAnAudioFile",

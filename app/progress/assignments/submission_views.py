@@ -81,6 +81,7 @@ def render_assignment_page(
     submission: Submission | None,
     form: SubmissionForm,
     status: int = 200,
+    refused_text: str | None = None,
 ) -> ResponseReturnValue:
     """The student's page: the prompt, their draft and versions, and the released grade."""
     current = dates.now()
@@ -119,6 +120,7 @@ def render_assignment_page(
         too_large=too_large_message(),
         language=language(),
         now=current,
+        refused_text=refused_text,
     )
     return html, status
 
@@ -155,6 +157,18 @@ def assignment(assignment_id: int) -> ResponseReturnValue:
             submit_now=request.form.get("intent") == "submit",
             now=dates.now(),
         )
+    except assignments.GradingStarted:
+        db.session.rollback()
+        flash(
+            _(
+                "Your teacher has started grading your late work, so it can no longer be "
+                "replaced. Your submitted versions are kept; what you just wrote is shown below "
+                "so that you can copy it. Ask your teacher if you need to submit again."
+            ),
+            "error",
+        )
+        submission = assignments.own_submission(item.id, current_user.id)
+        return render_assignment_page(item, submission, form, 409, refused_text=text)
     except assignments.SubmissionClosed:
         db.session.rollback()
         flash(

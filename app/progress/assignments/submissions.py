@@ -6,9 +6,11 @@ Times are UTC in the database; teachers enter and everyone reads them in Japan t
 Submission rules (Moodle's assignment without a cut-off date, simplified):
 - before the due date a student saves drafts and submits as often as they like; every submit
   adds a version (1, 2, ...) and every version is kept;
-- after the due date a student who never submitted may still submit once, marked late;
-  a resubmission after the due date needs the teacher to reopen it for them until a moment
-  (`Submission.reopened_until`); anything submitted after the due date is marked late;
+- after the due date a student who never submitted may still submit, marked late, and may
+  replace that late work (a new version, the old one kept) until the teacher starts grading it
+  (a grade, even a draft, exists); any other resubmission after the due date needs the teacher
+  to reopen it for them until a moment (`Submission.reopened_until`); anything submitted after
+  the due date is marked late;
 - submitting what is already the latest version (a double click, a second tab) adds nothing.
 """
 
@@ -26,7 +28,7 @@ from app.core.media import NotAudio, same_audio, store_audio
 from app.extensions import db
 from app.progress.assignments.recordings import AUDIO_FOLDER, discard_audio
 from app.progress.assignments.services import AssignmentError
-from app.progress.models import Assignment, Submission, SubmissionVersion
+from app.progress.models import Assignment, Grade, Submission, SubmissionVersion
 
 MAX_SUBMISSION_BYTES = 10 * 1024 * 1024
 
@@ -36,6 +38,10 @@ MAX_SUBMISSION_BYTES = 10 * 1024 * 1024
 
 class SubmissionClosed(AssignmentError):
     """The due date has passed and the student already submitted; not reopened."""
+
+
+class GradingStarted(SubmissionClosed):
+    """The late work could be replaced, but the teacher has started grading it."""
 
 
 class NothingToSubmit(AssignmentError):
@@ -86,12 +92,15 @@ class Window:
     open: bool
     late: bool
     reopened: bool
+    replaceable: bool = False  # late work, replaceable until the teacher starts grading it
+    grading_started: bool = False  # late work the teacher has started grading: closed for it
 
 
 def submission_window(
     assignment: Assignment, submission: Submission | None, now: datetime
 ) -> Window:
-    """Before the due date: open. After it: open (late) if never submitted or reopened."""
+    """Before the due date: open. After it: open (late) if never submitted, if reopened, or if
+    the first version was late already and the teacher has not started grading it."""
     reopened = bool(
         submission is not None
         and submission.reopened_until is not None
@@ -99,8 +108,25 @@ def submission_window(
     )
     if now <= assignment.due_at:
         return Window(open=True, late=False, reopened=reopened)
-    submitted = submission is not None and submission.version_count > 0
-    return Window(open=reopened or not submitted, late=True, reopened=reopened)
+    if submission is None or submission.version_count == 0:
+        return Window(open=True, late=True, reopened=reopened)
+    late_from_the_start = bool(submission.versions) and submission.versions[0].late
+    if not late_from_the_start:
+        return Window(open=reopened, late=True, reopened=reopened)
+    started = _grading_started(submission)
+    return Window(
+        open=reopened or not started,
+        late=True,
+        reopened=reopened,
+        replaceable=not started,
+        grading_started=started and not reopened,
+    )
+
+
+def _grading_started(submission: Submission) -> bool:
+    """A grade of the submission exists (a draft counts): read from the database, not from the
+    session, so that a teacher's draft saved a moment ago is seen."""
+    return bool(db.session.scalar(select(exists().where(Grade.submission_id == submission.id))))
 
 
 @dataclass(frozen=True)
@@ -136,7 +162,8 @@ def save_work(
     save leaves no submission row and no file behind.
     """
     submission = own_submission(assignment.id, student_id)
-    if not submission_window(assignment, submission, now).open:
+    window = submission_window(assignment, submission, now)
+    if not window.open:
         latest = _latest_version(submission) if submission is not None else None
         if (
             submit_now
@@ -147,6 +174,8 @@ def save_work(
             and same_audio(latest.audio_file, submission.draft_audio_file, AUDIO_FOLDER)
         ):  # a second click on Submit after a late submission: nothing to refuse
             return WorkSaved(submission, result=SubmitResult(latest.number, latest.late, True))
+        if submission is not None and window.grading_started:
+            raise GradingStarted()
         raise SubmissionClosed()
     if audio is not None and len(audio) > MAX_SUBMISSION_BYTES:
         raise AudioTooLarge()
@@ -238,8 +267,9 @@ def submit(assignment: Assignment, submission: Submission, *, now: datetime) -> 
             and same_audio(latest.audio_file, submission.draft_audio_file, AUDIO_FOLDER)
         ):
             return SubmitResult(number=latest.number, late=latest.late, duplicate=True)
-        if not submission_window(assignment, submission, now).open:
-            raise SubmissionClosed()
+        window = submission_window(assignment, submission, now)
+        if not window.open:
+            raise GradingStarted() if window.grading_started else SubmissionClosed()
         if not has_content(assignment, submission):
             raise NothingToSubmit()
         count = submission.version_count

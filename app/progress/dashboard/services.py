@@ -110,13 +110,15 @@ class UpcomingAssignment:
     deadline: datetime  # the due date, or the later date the teacher reopened it until
     reopened: bool
     draft_saved: bool
+    overdue: bool = False  # past its deadline, still accepted (marked late)
 
 
 def upcoming_assignments(
     user: User, now: datetime, limit: int = UPCOMING_LIMIT
 ) -> list[UpcomingAssignment]:
-    """Assignments of the student's classes not yet submitted that can still be handed in
-    (due in the future, or reopened for the student), the nearest deadline first (one query)."""
+    """Assignments of the student's classes not yet submitted, the nearest deadline first (one
+    query). All of them can still be handed in: past the due date a first submission is
+    accepted, marked late, so an overdue one stays here (`overdue`) until it is submitted."""
     reopened = and_(
         Submission.reopened_until.is_not(None), Submission.reopened_until > Assignment.due_at
     )
@@ -132,17 +134,14 @@ def upcoming_assignments(
             Submission,
             and_(Submission.assignment_id == Assignment.id, Submission.student_id == user.id),
         )
-        .where(
-            or_(Submission.id.is_(None), Submission.version_count == 0),
-            or_(Assignment.due_at > now, Submission.reopened_until > now),
-        )
+        .where(or_(Submission.id.is_(None), Submission.version_count == 0))
         .order_by(deadline, Assignment.id)
         .limit(limit)
     )
     result = []
     for assignment, class_name, reopened_until, draft_saved_at in rows:
         until = assignment.due_at
-        if reopened_until is not None and reopened_until > until:
+        if reopened_until is not None and reopened_until > until and reopened_until > now:
             until = reopened_until
         result.append(
             UpcomingAssignment(
@@ -151,6 +150,7 @@ def upcoming_assignments(
                 deadline=until,
                 reopened=until is not assignment.due_at,
                 draft_saved=draft_saved_at is not None,
+                overdue=until <= now,
             )
         )
     return result

@@ -17,6 +17,7 @@ from app.progress.grading.queue import (
     awaiting_count,
     filter_choices,
     grading_queue,
+    next_waiting,
 )
 from app.progress.grading.release import (
     AlreadyReleased,
@@ -70,6 +71,7 @@ __all__ = [
     "graded_count",
     "grading_queue",
     "is_repeated_save",
+    "next_waiting",
     "release_assignment",
     "release_grade",
     "save_grade",

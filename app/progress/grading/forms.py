@@ -52,6 +52,7 @@ class GradeForm(BaseForm):
     remove_audio = BooleanField(_l("Remove the spoken comment"))
     save_draft = SubmitField(_l("Save draft"))
     save_graded = SubmitField(_l("Save as graded"))
+    save_next = SubmitField(_l("Save and next"))  # as graded, then the queue's next submission
 
     def criterion_field(self, criterion_id: int) -> RadioField:
         return self[f"criterion_{criterion_id}"]

@@ -135,8 +135,8 @@ def _needs_work(state: Any, resubmitted: Any) -> ColumnElement[bool]:
     )
 
 
-def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
-    """One page of the queue: two statements whatever the number of classes and students."""
+def _queue(user: User, filters: QueueFilters) -> tuple[Any, ColumnElement[bool]]:
+    """The queue's rows as a subquery, and the condition of the filter's state."""
     pairs = (
         _pairs(user)
         .add_columns(
@@ -171,20 +171,30 @@ def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
         condition = q.c.state == filters.state
     else:
         condition = true()
+    return q, condition
+
+
+def _queue_order(q: Any) -> tuple[ColumnElement[Any], ...]:
+    """Oldest submission first (what waits longest), then unsubmitted work by due date."""
+    return (
+        case((q.c.submitted_at.is_(None), 1), else_=0),
+        q.c.submitted_at,
+        q.c.due_at,
+        q.c.id,
+        q.c.student_id,
+    )
+
+
+def grading_queue(user: User, filters: QueueFilters) -> QueuePage:
+    """One page of the queue: two statements whatever the number of classes and students."""
+    q, condition = _queue(user, filters)
     total = db.session.scalar(select(func.count()).select_from(q).where(condition)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
     result = db.session.execute(
         select(q)
         .where(condition)
-        # oldest submission first (what waits longest), then unsubmitted work by due date
-        .order_by(
-            case((q.c.submitted_at.is_(None), 1), else_=0),
-            q.c.submitted_at,
-            q.c.due_at,
-            q.c.id,
-            q.c.student_id,
-        )
+        .order_by(*_queue_order(q))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
@@ -226,6 +236,44 @@ def _blind_rows_by_number(rows: list[QueueRow]) -> list[QueueRow]:
             tied.sort(key=lambda r: r.position or 0)
         result.extend(tied)
     return result
+
+
+# States of the filter that only ever show work waiting to be graded: "next" keeps them.
+WAITING_FILTERS: frozenset[str] = frozenset(
+    {
+        QueueFilter.NEEDS_WORK,
+        QueueFilter.RESUBMITTED,
+        QueueState.SUBMITTED,
+        QueueState.BEING_GRADED,
+    }
+)
+
+
+def next_waiting(user: User, filters: QueueFilters, submission: Submission) -> int | None:
+    """The submission to grade after `submission` ("Save and next"), or None when nothing waits.
+
+    The queue the teacher came from (its class and assignment filters; its state if that only
+    shows waiting work, else "needs grading"), in the queue's order: the same assignment's work
+    after this one first, then the same assignment's from the top (work skipped earlier), then
+    the rest of the queue likewise. One statement: only ids are read.
+    """
+    state = filters.state if filters.state in WAITING_FILTERS else QueueFilter.NEEDS_WORK
+    q, condition = _queue(user, QueueFilters(filters.class_id, filters.assignment_id, state))
+    rows = list(
+        db.session.execute(
+            select(q.c.id, q.c.submission_id)
+            .where(or_(condition, q.c.submission_id == submission.id))
+            .order_by(*_queue_order(q))
+        ).all()
+    )
+    ids = [r.submission_id for r in rows]
+    here = ids.index(submission.id) if submission.id in ids else -1
+    after = rows[here + 1 :] + rows[: max(here, 0)]
+    same = [r for r in after if r.id == submission.assignment_id]
+    for row in same or after:
+        if row.submission_id is not None and row.submission_id != submission.id:
+            return int(row.submission_id)
+    return None
 
 
 def awaiting_count(user: User) -> int:

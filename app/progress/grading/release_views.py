@@ -3,13 +3,13 @@ first; a released grade can't be taken back)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.core.confirm import Confirmation, ask, confirmed
+from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
 from app.core.decorators import roles_required
 from app.extensions import db
 from app.progress import grading
@@ -20,6 +20,9 @@ from app.progress.grading.views import (
     GRADERS,
     format_points,
     graded_submission_or_404,
+    next_redirect,
+    queue_args,
+    request_queue_filters,
     student_label,
 )
 from app.progress.models import GradeState
@@ -29,22 +32,28 @@ from app.progress.views import bp
 @bp.route("/grading/<int:submission_id>/release", methods=["GET", "POST"])
 @roles_required(*GRADERS)
 def release_grade(submission_id: int) -> ResponseReturnValue:
-    """Show one graded grade to its student and e-mail them (once, however often clicked)."""
+    """Show one graded grade to its student and e-mail them (once, however often clicked);
+    "Release and next" then opens the next submission waiting in the teacher's queue."""
     submission = graded_submission_or_404(submission_id)
     grade = submission.grade
+    then_next = request.form.get("then") == "next"
+    back = url_for(
+        "progress.grade", submission_id=submission.id, **queue_args(request_queue_filters())
+    )
     if not confirmed():
         if grade is None or grade.state != GradeState.GRADED:
             if grade is not None and grade.released:
                 flash(_("This grade has been released already."), "info")
             else:
                 flash(_("Only a finished grade can be released: save it as graded first."), "error")
-            return redirect(url_for("progress.grade", submission_id=submission.id))
+            return redirect(back)
         return ask(
             Confirmation(
                 title=_("Release the grade?"),
                 action=url_for("progress.release_grade", submission_id=submission.id),
-                button=_("Release to the student"),
-                cancel_url=url_for("progress.grade", submission_id=submission.id),
+                button=_("Release and open the next") if then_next else _("Release to the student"),
+                hidden=hidden_fields(("then", "class", "assignment", "state")),
+                cancel_url=back,
                 cancel_label=_("Not yet"),
                 lines=(
                     _(
@@ -69,7 +78,9 @@ def release_grade(submission_id: int) -> ResponseReturnValue:
     else:
         db.session.commit()
         flash(_("Released. The student has been sent an e-mail."), "success")
-    return redirect(url_for("progress.grade", submission_id=submission.id))
+        if then_next:
+            return next_redirect(submission)
+    return redirect(back)
 
 
 @bp.route("/assignments/<int:assignment_id>/release", methods=["GET", "POST"])

@@ -108,19 +108,45 @@ def grading_queue() -> ResponseReturnValue:
         state_labels=state_labels(),
         state_filters=grading.STATE_FILTERS,
         queue_url=lambda **changes: queue_url(filters, **changes),
+        from_queue=queue_args(filters),
     )
+
+
+def queue_args(filters: grading.QueueFilters) -> dict[str, Any]:
+    """The queue's filters as query-string values: the grading page carries them along, so
+    that "Save and next" continues in the queue the teacher came from."""
+    values: dict[str, Any] = {
+        "class": filters.class_id,
+        "assignment": filters.assignment_id,
+        "state": filters.state if filters.state != QueueFilter.NEEDS_WORK else None,
+    }
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def queue_url(filters: grading.QueueFilters, **changes: Any) -> str:
     """The queue with the current filters and some changed (e.g. another page)."""
     values: dict[str, Any] = {
-        "class": filters.class_id,
-        "assignment": filters.assignment_id,
-        "state": filters.state if filters.state != QueueFilter.NEEDS_WORK else None,
+        **queue_args(filters),
         "page": filters.page if filters.page > 1 else None,
     }
     values.update(changes)
     return url_for("progress.grading_queue", **{k: v for k, v in values.items() if v is not None})
+
+
+def request_queue_filters() -> grading.QueueFilters:
+    """The queue the grading page was opened from (query string, or the form's hidden inputs)."""
+    return queue_filters(request.form if request.method == "POST" else request.args)
+
+
+def next_redirect(submission: Submission) -> ResponseReturnValue:
+    """On to the next submission waiting in the teacher's queue, or back to the queue when
+    nothing is left there."""
+    filters = request_queue_filters()
+    following = grading.next_waiting(current_user, filters, submission)
+    if following is None:
+        flash(_("Nothing else is waiting in this queue: everything is graded."), "success")
+        return redirect(queue_url(filters, page=None))
+    return redirect(url_for("progress.grade", submission_id=following, **queue_args(filters)))
 
 
 # --- the grading page ---------------------------------------------------------------------------
@@ -204,6 +230,7 @@ def render_grade_page(
         form_version=grade.version if grade is not None else 0,
         prompt_html=render_notes(assignment.prompt, _),
         release_form=ReleaseForm(formdata=None),
+        from_queue=queue_args(request_queue_filters()),
         max_audio_bytes=MAX_FEEDBACK_AUDIO_BYTES,
         state_labels=state_labels(),
     )
@@ -218,7 +245,11 @@ def grade_student(assignment_id: int, student_id: int) -> ResponseReturnValue:
     class_student_or_404(assignment, student_id)
     submission = assignments.get_or_create_submission(assignment, student_id)
     db.session.commit()
-    return redirect(url_for("progress.grade", submission_id=submission.id))
+    return redirect(
+        url_for(
+            "progress.grade", submission_id=submission.id, **queue_args(request_queue_filters())
+        )
+    )
 
 
 @bp.route("/grading/<int:submission_id>", methods=["GET", "POST"])
@@ -260,7 +291,7 @@ def grade(submission_id: int) -> ResponseReturnValue:
             )
             return render_grade_page(submission, form, number=number)
     data = grading.GradeInput(
-        finished=bool(form.save_graded.data),
+        finished=bool(form.save_graded.data or form.save_next.data),
         levels=form.rubric_choices(assignment.rubric) if assignment.rubric else {},
         points=round(float(form.points.data), 2) if form.points.data is not None else None,
         feedback=form.feedback.data or "",
@@ -298,14 +329,24 @@ def grade(submission_id: int) -> ResponseReturnValue:
 
 
 def saved_redirect(submission: Submission, grade: Grade, number: int | None) -> ResponseReturnValue:
-    """Back to the grading page with the message of a successful save."""
+    """Back to the grading page with the message of a successful save ("Save and next": on to
+    the queue's next submission)."""
     if grade.released:
         flash(_("Saved. The student sees the change."), "success")
     elif grade.state == GradeState.GRADED:
         flash(_("Saved as graded. Release it when you are ready."), "success")
     else:
         flash(_("Draft saved."), "success")
-    return redirect(url_for("progress.grade", submission_id=submission.id, v=number))
+    if "save_next" in request.form:
+        return next_redirect(submission)
+    return redirect(
+        url_for(
+            "progress.grade",
+            submission_id=submission.id,
+            v=number,
+            **queue_args(request_queue_filters()),
+        )
+    )
 
 
 def discard_feedback_audio(name: str | None) -> None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,7 +22,7 @@ from app.auth.models import Role
 from app.core import dates
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx, vary_on_htmx
-from app.core.nav import NavItem, add_nav_item
+from app.core.nav import NavItem, add_nav_item, nav_item
 from app.extensions import db
 from app.quizzes.models import AnswerReport
 from app.quizzes.reports import services as reports
@@ -153,11 +163,12 @@ def resolve_report(report_id: int) -> ResponseReturnValue:
             message = _("Accepted: %(answer)s now counts as correct.", answer=report.given)
         else:
             message = _("The verdict stands; the student sees your reply.")
-    if is_htmx():
-        return vary_on_htmx(
-            make_response(
-                render_template("quizzes/_resolved_report.html", report=report, language=language())
-            )
+    if is_htmx():  # the decided card, and the navigation's count after the decision
+        html = render_template(
+            "quizzes/_resolved_report.html", report=report, language=language()
+        ) + render_template(
+            "core/_nav_entry_oob.html", nav_item=nav_item(current_app, "quizzes.reports")
         )
+        return vary_on_htmx(make_response(html))
     flash(message, "success")
     return redirect(url_for("quizzes.reports"))

@@ -17,7 +17,7 @@ from app.core.dbtypes import utcnow
 from app.core.media import audio_dir
 from app.extensions import db
 from app.progress.assignments import submissions as assignments
-from app.progress.models import GradeState, Submission, SubmissionVersion
+from app.progress.models import Grade, GradeState, Submission, SubmissionVersion
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import queries_for, visible_text, wav_bytes
 
@@ -154,7 +154,64 @@ def test_a_first_submission_after_the_due_date_is_accepted_and_marked_late(
     submission = submission_of(app, assignment_id, student.id)
     assert submission is not None and submission.late and submission.versions[0].late
 
-    # ...but a second one is refused, and so is a new draft
+    # ...and replaced, until the teacher starts grading it: every version is kept
+    response = client.post(url(assignment_id), data={"text": "変更", "intent": "submit"})
+    assert response.status_code == 302
+    text = text_of(client.get(response.headers["Location"]))
+    assert "講師が採点を始めるまでは、期限後に提出したものを差し替えられます。" in text
+    submission = submission_of(app, assignment_id, student.id)
+    assert submission is not None and submission.version_count == 2
+    assert [(v.text, v.late) for v in submission.versions] == [(ANSWER, True), ("変更", True)]
+
+
+def test_late_work_can_no_longer_be_replaced_once_the_teacher_starts_grading(
+    app, client, auth, progress_class, make_assignment
+):
+    cls = progress_class()
+    assignment_id = make_assignment(cls.id, due_at=utcnow() - timedelta(hours=2))
+    student = cls.students[0]
+    auth.login(user=student)
+    client.post(url(assignment_id), data={"text": ANSWER, "intent": "submit"})
+    submission = submission_of(app, assignment_id, student.id)
+    assert submission is not None
+    with app.app_context():  # the teacher saves a draft grade
+        db.session.add(
+            Grade(
+                submission_id=submission.id,
+                assignment_id=assignment_id,
+                student_id=student.id,
+                state=GradeState.DRAFT,
+                feedback="途中",
+            )
+        )
+        db.session.commit()
+
+    for action in ("submit", "save"):
+        response = client.post(url(assignment_id), data={"text": "差し替え", "intent": action})
+        assert response.status_code == 409
+        page = response.get_data(as_text=True)
+        assert (
+            "講師が期限後の提出物の採点を始めたため、差し替えはできませんでした。"
+            in visible_text(page)
+        )
+        # what the student wrote is shown to copy, and nothing they had is lost
+        assert re.search(r'<textarea id="refused-text" readonly[^>]*>差し替え</textarea>', page)
+    submission = submission_of(app, assignment_id, student.id)
+    assert submission is not None
+    assert submission.version_count == 1 and submission.draft_text == ANSWER
+    assert [v.text for v in submission.versions] == [ANSWER]
+    text = text_of(client.get(url(assignment_id)))
+    assert "講師が期限後の提出物の採点を始めたため、差し替えはできなくなりました。" in text
+
+
+def test_work_submitted_on_time_stays_closed_after_the_due_date(
+    app, client, auth, progress_class, make_assignment, make_submission
+):
+    cls = progress_class()
+    assignment_id = make_assignment(cls.id, due_at=utcnow() - timedelta(hours=2))
+    student = cls.students[0]
+    make_submission(assignment_id, student.id)  # on time (not late), not graded
+    auth.login(user=student)
     for action in ("submit", "save"):
         response = client.post(url(assignment_id), data={"text": "変更", "intent": action})
         assert response.status_code == 302
@@ -162,8 +219,7 @@ def test_a_first_submission_after_the_due_date_is_accepted_and_marked_late(
             client.get(response.headers["Location"])
         )
     submission = submission_of(app, assignment_id, student.id)
-    assert submission is not None
-    assert submission.version_count == 1 and submission.draft_text == ANSWER
+    assert submission is not None and submission.version_count == 1
     page = client.get(url(assignment_id)).get_data(as_text=True)
     assert 'name="text"' not in page and "変更できなくなりました。" in visible_text(page)
 

@@ -428,7 +428,7 @@ def test_upcoming_assignments(
     make_submission(drafted, student.id, versions=0)
     done = make_assignment(student_class.id, title="提出済み", due_at=NOW + timedelta(days=1))
     make_submission(done, student.id)
-    make_assignment(student_class.id, title="締切済み", due_at=NOW - timedelta(days=1))
+    overdue = make_assignment(student_class.id, title="締切済み", due_at=NOW - timedelta(days=1))
     reopened = make_assignment(student_class.id, title="再開", due_at=NOW - timedelta(days=5))
     submission_id = make_submission(reopened, student.id, versions=0)
     other_class = progress_class(students=1, slug="other-course")
@@ -441,17 +441,28 @@ def test_upcoming_assignments(
         user = db.session.get(User, student.id)
         upcoming = dashboard.upcoming_assignments(user, NOW)
         db.session.remove()
-    assert [u.assignment.title for u in upcoming] == ["すぐの課題", "再開", "下書き中", "後の課題"]
-    assert [u.assignment.id for u in upcoming] == [soon, reopened, drafted, later]
-    assert [u.reopened for u in upcoming] == [False, True, False, False]
-    assert [u.draft_saved for u in upcoming] == [False, True, True, False]
-    assert upcoming[1].deadline == NOW + timedelta(days=3)
+    # an overdue assignment still takes a (late) first submission: it stays, marked overdue
+    assert [u.assignment.title for u in upcoming] == [
+        "締切済み",
+        "すぐの課題",
+        "再開",
+        "下書き中",
+        "後の課題",
+    ]
+    assert [u.assignment.id for u in upcoming] == [overdue, soon, reopened, drafted, later]
+    assert [u.overdue for u in upcoming] == [True, False, False, False, False]
+    assert [u.reopened for u in upcoming] == [False, False, True, False, False]
+    assert [u.draft_saved for u in upcoming] == [False, False, True, True, False]
+    assert upcoming[2].deadline == NOW + timedelta(days=3)
 
     login(auth, student)
     html = client.get("/progress/").get_data(as_text=True)
     text = visible_text(html)
     assert f'href="/progress/assignments/{soon}"' in html
-    assert "提出済み" not in text and "締切済み" not in text and "他のクラス" not in text
+    assert "提出済み" not in text and "他のクラス" not in text
+    # the overdue one, marked as such: it was due 2 November 12:00 Tokyo
+    assert f'href="/progress/assignments/{overdue}"' in html
+    assert "締切済み\n記述\n期限超過・提出可\n締め切り：2026年11月2日(月) 12:00 (昨日)" in text
     # 5 November 12:00 Tokyo, in the student's zone and language (Japanese)
     assert "締め切り：2026年11月5日(木) 12:00" in text
     # reopened until 6 November 12:00 Tokyo; "Draft saved"; "Spoken"

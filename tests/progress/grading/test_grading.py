@@ -236,8 +236,8 @@ def queue_numbers(html: str) -> dict[int, int]:
     """{submission id: N} from the queue's "Student N" rows."""
     found = {}
     for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
-        number = re.search(r'class="queue-student">\s*Student (\d+)', row)
-        link = re.search(r'href="/progress/grading/(\d+)"', row)
+        number = re.search(r'class="queue-link"><strong>Student (\d+)</strong>', row)
+        link = re.search(r'href="/progress/grading/(\d+)[?"]', row)
         if number and link:
             found[int(link.group(1))] = int(number.group(1))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -321,3 +322,46 @@ def test_accepted_answers_skip_duplicates_after_normalising(app_ctx, quiz_course
     assert reports.add_accepted(item, "көлү")
     assert not reports.add_accepted(item, "Көлү.")
     assert item.also_accepted == ["көлү"]
+
+
+def reports_badge(html: str) -> str | None:
+    found = re.search(
+        r'<li id="nav-quizzes-reports"[^>]*><a href="/quizzes/reports"[^>]*>Answer reports'
+        r'(?: <span class="badge">(\d+)</span>)?</a>',
+        html,
+    )
+    assert found is not None, html
+    return found.group(1)
+
+
+def test_the_navigation_count_follows_a_decision_on_the_next_page(client, setup, app):
+    file_report(client, setup)
+    report = only_report(app)
+    login_email(client, setup["teacher_email"])
+    assert reports_badge(client.get("/quizzes/reports").get_data(as_text=True)) == "1"
+    response = client.post(
+        f"/quizzes/reports/{report.id}",
+        data={f"r{report.id}-reject": "1", f"r{report.id}-reply": ""},
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert reports_badge(page) is None  # decided: the count is gone
+
+
+def test_a_decision_made_in_place_sends_the_new_count_with_it(client, setup, app):
+    file_report(client, setup)
+    report = only_report(app)
+    login_email(client, setup["teacher_email"])
+    response = client.post(
+        f"/quizzes/reports/{report.id}",
+        data={f"r{report.id}-approve": "1", f"r{report.id}-reply": ""},
+        headers=HTMX,
+    )
+    html = response.get_data(as_text=True)
+    assert 'data-report="approved"' in html
+    # htmx swaps the navigation's entry out of band: no count left
+    assert (
+        '<li id="nav-quizzes-reports" hx-swap-oob="true"><a href="/quizzes/reports" '
+        'aria-current="page">' in html
+    )
+    assert reports_badge(html) is None
