@@ -101,7 +101,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature under its URL prefix."""
-    from app import auth, contest, core, events, lessons, privacy, progress, quizzes
+    from app import auth, calendar, contest, core, events, lessons, privacy, progress, quizzes
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events.bp, url_prefix="/events")
     app.register_blueprint(progress.bp, url_prefix="/progress")
     app.register_blueprint(privacy.bp, url_prefix="/privacy")
+    app.register_blueprint(calendar.bp, url_prefix="/calendar")
 
 
 def register_errorhandlers(app: Flask) -> None:

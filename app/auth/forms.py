@@ -75,7 +75,15 @@ class ProfileForm(BaseForm):
         filters=[to_fullwidth_katakana],
     )
     language = SelectField(_l("Interface language"), choices=LANGUAGE_CHOICES)
-    timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES)
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=TIMEZONE_CHOICES,
+        description=_l(
+            "Deadlines and other times on the site and in e-mails are shown in this time zone, "
+            "and your daily review starts a new day at its midnight. The contest's date and "
+            "start stay in Japan time."
+        ),
+    )
 
 
 class ChangePasswordForm(BaseForm):

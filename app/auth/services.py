@@ -195,6 +195,7 @@ def request_password_reset(email: str, *, language: str) -> None:
             user.email,
             "password_reset",
             language=user.language,
+            timezone=user.timezone,
             user=user,
             link=link,
             minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from icalendar import Event as CalendarEvent
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -90,6 +91,13 @@ def set_rubric(division: Division, rubric: Rubric) -> None:
 
 
 def edition_ics(edition: Edition, *, language: str, url: str, now: datetime) -> bytes:
+    """The contest day as a calendar file of its own."""
+    calendar = new_calendar(edition.title(language))
+    calendar.add_component(contest_day_entry(edition, language=language, url=url, now=now))
+    return bytes(calendar.to_ical())
+
+
+def contest_day_entry(edition: Edition, *, language: str, url: str, now: datetime) -> CalendarEvent:
     """The contest day for a calendar: from its start time (Japan time) for three hours, or the
     whole day if no time is set; the venue and its address as the place, what to bring."""
     if edition.event_time is not None:
@@ -100,17 +108,13 @@ def edition_ics(edition: Edition, *, language: str, url: str, now: datetime) -> 
     else:
         starts, ends = edition.event_date, edition.event_date + timedelta(days=1)
     location = ", ".join(p for p in (edition.venue(language), edition.venue_address) if p)
-    calendar = new_calendar(edition.title(language))
-    calendar.add_component(
-        calendar_entry(
-            f"contest-{edition.year}@sabak",
-            edition.title(language),
-            starts,
-            ends,
-            location,
-            url,
-            now,
-            description="\n".join(p for p in (edition.bring(language), edition.map_url) if p),
-        )
+    return calendar_entry(
+        f"contest-{edition.year}@sabak",
+        edition.title(language),
+        starts,
+        ends,
+        location,
+        url,
+        now,
+        description="\n".join(p for p in (edition.bring(language), edition.map_url) if p),
     )
-    return bytes(calendar.to_ical())

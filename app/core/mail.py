@@ -15,6 +15,7 @@ from flask import current_app, g, render_template
 from flask_babel import force_locale
 from sqlalchemy import delete, select
 
+from app.core.dates import use_zone
 from app.core.dbtypes import utcnow
 from app.core.models import MailStatus, OutboxMessage
 from app.extensions import db
@@ -40,9 +41,12 @@ def queue_mail(
 BILINGUAL_SEPARATOR = "\n\n―――――――――――――――――――――――――\n\n"
 
 
-def render_template_mail(template: str, language: str, **context: Any) -> tuple[str, str]:
-    """(subject, body) of templates/mail/<template>.txt in `language`; its first line is the subject."""
-    with force_locale(language):
+def render_template_mail(
+    template: str, language: str, timezone: str | None = None, **context: Any
+) -> tuple[str, str]:
+    """(subject, body) of templates/mail/<template>.txt in `language`, its moments in the
+    recipient's `timezone` (Japan time if unknown); its first line is the subject."""
+    with force_locale(language), use_zone(timezone):
         rendered = render_template(f"mail/{template}.txt", language=language, **context).strip()
     subject, _, body = rendered.partition("\n")
     return subject.strip(), body.strip()
@@ -53,13 +57,14 @@ def queue_template_mail(
     template: str,
     *,
     language: str | tuple[str, ...],
+    timezone: str | None = None,
     topic: str = "",
     **context: Any,
 ) -> OutboxMessage:
     """Render a mail template and queue it; several languages make one message, each in turn
     (subjects joined by " / "), for readers whose language we don't know for sure."""
     languages = (language,) if isinstance(language, str) else language
-    parts = [render_template_mail(template, each, **context) for each in languages]
+    parts = [render_template_mail(template, each, timezone, **context) for each in languages]
     subject = " / ".join(part[0] for part in parts)
     body = BILINGUAL_SEPARATOR.join(part[1] for part in parts)
     return queue_mail(recipient, subject, body + "\n", topic=topic or template)

@@ -24,7 +24,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.core.dates import format_date, format_datetime, format_time, relative_date
+from app.core.dates import (
+    format_date,
+    format_datetime,
+    format_time,
+    on_japan_time,
+    reader_zone_name,
+    relative_date,
+)
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
@@ -53,6 +60,8 @@ bp.add_app_template_filter(format_datetime, "datetime")
 bp.add_app_template_filter(format_date, "date")
 bp.add_app_template_filter(format_time, "time")
 bp.add_app_template_filter(relative_date, "relative_date")
+bp.add_app_template_global(on_japan_time, "on_japan_time")
+bp.add_app_template_global(reader_zone_name, "reader_zone_name")
 
 
 @bp.app_context_processor

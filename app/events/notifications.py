@@ -52,6 +52,7 @@ def send_signup(signup: ShiftSignup, template: str) -> None:
             signup.user.email,
             template,
             language=_languages(signup.user.language),
+            timezone=signup.user.timezone,
             signup=signup,
             shift=signup.shift,
             role=signup.shift.role,

@@ -1,5 +1,5 @@
 """Demo events: a Kyrgyz film day in the past, with its volunteers and their hours, and a concert
-to come with open shifts and a few seats left."""
+to come with open shifts and a few seats left, one of them held by the demo student."""
 
 from __future__ import annotations
 
@@ -161,7 +161,15 @@ def _concert(data: DemoData) -> None:
     _shift(photos, day, time(14, 30), time(17), 1)
     db.session.add(ShiftSignup(shift=desk, event=event, user=data.classmates[3],
                                created_at=data.now - timedelta(days=2)))  # fmt: skip
-    for n in range(CONCERT_RESERVED):
+    # the demo student holds one of the seats (it shows in their calendar feed), guests the rest
+    student = data.users.get("student@example.com")
+    if student is not None:
+        db.session.add(Attendance(
+            event=event, name=student.display_name, email=student.email, language="ja",
+            user_id=student.id, status=AttendanceStatus.CONFIRMED,
+            created_at=data.now - timedelta(days=6),
+        ))  # fmt: skip
+    for n in range(CONCERT_RESERVED - (student is not None)):
         name = f"{SURNAMES[n % len(SURNAMES)]} {GIVEN[n % len(GIVEN)]}"
         db.session.add(Attendance(
             event=event, name=name, email=f"guest{n + 1}@example.net", language="ja",

@@ -109,7 +109,9 @@ def my_signups(user: User) -> list[ShiftSignup]:
             .where(ShiftSignup.user_id == user.id, ShiftSignup.status == SignupStatus.CONFIRMED)
             .options(
                 selectinload(ShiftSignup.shift).selectinload(Shift.role),
-                selectinload(ShiftSignup.shift).selectinload(Shift.event),
+                selectinload(ShiftSignup.shift)
+                .selectinload(Shift.event)
+                .selectinload(Event.sessions),
             )
             .order_by(Shift.starts_at)
         )
@@ -218,6 +220,7 @@ def call_class(event: Event, course_class: CourseClass, note: str) -> int:
                 student.email,
                 "events_call_for_volunteers",
                 language=languages,
+                timezone=student.timezone,
                 event=event,
                 gaps=gaps,
                 note=note.strip(),

@@ -12,6 +12,7 @@ from sqlalchemy import delete, exists, select
 
 from app.auth import passwords
 from app.auth.models import AuthAttempt, Role, User, UserRole, UserSession, new_session_token
+from app.calendar.models import CalendarFeed
 from app.contest import editions as editions_service
 from app.contest import registration as registration_service
 from app.contest.models import Edition, Prize, Registration, ScoreSheet, new_ticket_secret
@@ -161,8 +162,10 @@ def delete_account(user: User, *, now: datetime | None = None) -> AccountErasure
     )
     db.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     db.session.expire(user, ["role_links"])
-    # Every signed-in browser of the person ends now; counted sign-in attempts name their address.
+    # Every signed-in browser and the calendar feed's link of the person end now; counted sign-in
+    # attempts name their address.
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(delete(AuthAttempt).where(AuthAttempt.email == user.email))
     user.display_name = name
     user.name_katakana = None

@@ -47,4 +47,29 @@
   }
   document.addEventListener("DOMContentLoaded", focusableScrollers);
   window.addEventListener("resize", focusableScrollers);
+
+  /* Copy buttons (hidden without JavaScript, where the read-only field is selected on focus):
+     copy the field's text and say so on the button for a moment. */
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      if (!navigator.clipboard) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var field = document.querySelector(button.getAttribute("data-copy"));
+        if (!field) {
+          return;
+        }
+        var label = button.textContent;
+        navigator.clipboard.writeText(field.value).then(function () {
+          button.textContent = button.getAttribute("data-copied") || label;
+          window.setTimeout(function () { button.textContent = label; }, 2000);
+        }, function () {
+          field.select();
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", copyButtons);
 })();

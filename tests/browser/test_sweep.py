@@ -72,6 +72,7 @@ NOT_PAGES = {
     "contest.edition_ics",
     "events.feed",
     "events.my_shifts_ics",
+    "calendar.feed",
     "events.my_certificate",
 }
 # Pages no demo link leads to, with why.

@@ -141,9 +141,9 @@ def _withdraw_confirmation(registration: Registration) -> Confirmation:
     if edition.registration_open(utcnow()):
         lines.append(
             _(
-                "You may register again until %(date)s (Japan time), but you then join at the "
+                "You may register again until %(date)s, but you then join at the "
                 "end of the waiting list if the division is full.",
-                date=dates.format_datetime(edition.registration_closes_at),
+                date=dates.format_datetime(edition.registration_closes_at, label=True),
             )
         )
     else:

@@ -78,8 +78,8 @@ def withdraw(shift_id: int) -> ResponseReturnValue:
                 cancel_url=url_for("events.my_shifts"),
                 cancel_label=_("Stay on the shift"),
                 lines=(
-                    _("%(role)s, %(time)s (Japan time).", role=shift.role.name(language()),
-                      time=dates.format_datetime(shift.starts_at)),
+                    _("%(role)s, %(time)s.", role=shift.role.name(language()),
+                      time=dates.format_datetime(shift.starts_at, label=True)),
                     _("Your place goes to whoever signs up next."),
                 ),
             )

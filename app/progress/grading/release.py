@@ -99,6 +99,7 @@ def _mail_release(grade: Grade) -> None:
         student.email,
         "progress_grade_released",
         language=student.language,
+        timezone=student.timezone,
         topic="progress_grade_released",
         student=student,
         assignment=grade.assignment,
