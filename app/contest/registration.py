@@ -24,6 +24,7 @@ from app.contest.models import (
     SEAT_STATUSES,
     Division,
     Edition,
+    Preliminary,
     Registration,
     Status,
 )
@@ -210,7 +211,12 @@ def register(
         raise AlreadyRegistered(active_registration(edition, user.email)) from error
     registration.division = division
     registration.edition = edition
-    if division.requires_moderation:
+    preliminary = db.session.scalar(
+        select(Preliminary).where(Preliminary.division_id == division.id)
+    )
+    if preliminary is not None:  # the preliminary decides who gets a seat
+        send(registration, "contest_preliminary_received", preliminary=preliminary)
+    elif division.requires_moderation:
         send(registration, "contest_received")
     else:
         place(division, registration, now)

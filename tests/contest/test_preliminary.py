@@ -1,0 +1,317 @@
+"""The preliminary round: entries with every version kept until the deadline, judging with
+conflicts and locks, the ranking, the finalists and publishing (issue #17)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.contest import preliminary as service
+from app.contest import preliminary_judging as judging
+from app.contest.models import (
+    Division,
+    Preliminary,
+    PreliminaryEntry,
+    Registration,
+    Status,
+)
+from app.core.dbtypes import utcnow
+from app.core.mail import OutboxMessage
+from app.extensions import db
+from tests.factories.contest import WAV
+
+
+def _get(model, id_):
+    return db.session.get_one(model, id_)
+
+
+def _hand_in(reg_id: int, audio: bytes | None = WAV, now=None) -> service.HandedIn:
+    return service.hand_in(
+        _get(Registration, reg_id),
+        audio=audio,
+        manuscript_ky=None,
+        manuscript_ja=None,
+        now=now or utcnow(),
+    )
+
+
+def _score(judge_id: int, reg_id: int, values: tuple[int, int], criteria, submit=True):
+    entry = service.entry_of(_get(Registration, reg_id))
+    return judging.save_sheet(
+        _get(User, judge_id),
+        entry,
+        dict(zip(criteria, values, strict=True)),
+        "",
+        submit=submit,
+    )
+
+
+def test_registering_in_a_division_with_a_preliminary_waits_for_it(app_ctx, preliminary):
+    regs = [_get(Registration, r) for r in preliminary["regs"]]
+    assert [r.status for r in regs] == [Status.PENDING, Status.PENDING]
+    assert all(r.participant_number is None for r in regs)
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == regs[1].email)
+    ).one()
+    assert "preliminary round" in mail.body_text and "予選" in mail.body_text
+
+
+def test_every_version_is_kept_and_the_deadline_refuses_new_ones(app_ctx, preliminary):
+    reg = preliminary["regs"][0]
+    first = _hand_in(reg)
+    db.session.commit()
+    second = service.hand_in(
+        _get(Registration, reg), audio=None, manuscript_ky="Саламатсызбы", manuscript_ja=None,
+        now=utcnow(),
+    )  # fmt: skip
+    db.session.commit()
+    entry = service.entry_of(_get(Registration, reg))
+    assert [v.number for v in entry.versions] == [1, 2]
+    assert entry.code == "P-01"
+    # the recording carries over to the version that only changed the text
+    assert second.version.audio_file == first.version.audio_file
+    assert service.version_audio(entry, 1) is not None
+
+    late = utcnow() + timedelta(days=6)
+    with pytest.raises(service.DeadlinePassed):
+        _hand_in(reg, now=late)
+    db.session.rollback()
+    entry = service.entry_of(_get(Registration, reg))
+    assert [v.number for v in entry.versions] == [1, 2]  # nothing earlier is lost
+    assert service.complete(_get(Preliminary, preliminary["preliminary"]), entry.latest)
+
+
+def test_a_file_that_is_not_audio_or_too_large_is_refused(app_ctx, preliminary, monkeypatch):
+    reg = preliminary["regs"][0]
+    with pytest.raises(service.NotAnAudioFile):
+        _hand_in(reg, audio=b"%PDF-1.4 not a recording")
+    monkeypatch.setattr(service, "MAX_ENTRY_BYTES", 10)
+    with pytest.raises(service.AudioTooLarge):
+        _hand_in(reg)
+    db.session.rollback()
+    assert service.entry_of(_get(Registration, reg)) is None
+
+
+def test_judges_never_see_conflicted_entries_and_submitted_sheets_lock(app_ctx, preliminary):
+    for reg in preliminary["regs"]:
+        _hand_in(reg)
+    db.session.commit()
+    prelim = _get(Preliminary, preliminary["preliminary"])
+    judge0, judge1 = (_get(User, j.id) for j in preliminary["judges"])
+    assert [e.registration_id for e in judging.judged_entries(prelim, judge0)] == preliminary[
+        "regs"
+    ]
+    assert [e.registration_id for e in judging.judged_entries(prelim, judge1)] == preliminary[
+        "regs"
+    ][:1]
+    criteria = preliminary["criteria"]
+    with pytest.raises(judging.InvalidScores):
+        _score(judge0.id, preliminary["regs"][0], (8, None), criteria)  # type: ignore[arg-type]
+    _score(judge0.id, preliminary["regs"][0], (8, 9), criteria)
+    db.session.commit()
+    with pytest.raises(judging.SheetLocked):
+        _score(judge0.id, preliminary["regs"][0], (1, 1), criteria)
+
+
+def test_ranking_uses_the_finals_aggregation_and_tiebreak(app_ctx, preliminary):
+    for reg in preliminary["regs"]:
+        _hand_in(reg)
+    criteria = preliminary["criteria"]
+    first, second = preliminary["regs"]
+    judge0, judge1 = (j.id for j in preliminary["judges"])
+    _score(judge0, first, (6, 8), criteria)  # total 70
+    _score(judge1, first, (8, 6), criteria)  # total 70 → mean 70, pronunciation mean 7
+    _score(judge0, second, (6, 8), criteria)  # total 70, pronunciation 8 (judge1: conflict)
+    db.session.commit()
+    ranking = judging.ranking(_get(Preliminary, preliminary["preliminary"]))
+    assert [r.entry.registration_id for r in ranking.rows] == [second, first]
+    assert [r.ranked.rank for r in ranking.rows] == [1, 2]
+    assert [r.sheets_expected for r in ranking.rows] == [1, 2]
+    assert [r.finalist for r in ranking.rows] == [True, False]  # the top 1 by default
+    assert not ranking.tie_at_cut
+
+
+def _scored(preliminary) -> None:
+    for reg in preliminary["regs"]:
+        _hand_in(reg)
+    judge0 = preliminary["judges"][0].id
+    _score(judge0, preliminary["regs"][0], (9, 9), preliminary["criteria"])
+    _score(judge0, preliminary["regs"][1], (5, 5), preliminary["criteria"])
+    db.session.commit()
+
+
+def test_publishing_seats_the_finalist_and_mails_the_other_kindly(app_ctx, preliminary):
+    _scored(preliminary)
+    prelim = _get(Preliminary, preliminary["preliminary"])
+    organizer = _get(User, preliminary["judges"][0].id)
+    published = judging.publish(prelim, organizer)
+    db.session.commit()
+    finalist, other = (_get(Registration, r) for r in preliminary["regs"])
+    assert [r.id for r in published.finalists] == [finalist.id]
+    assert finalist.status == Status.CONFIRMED and finalist.participant_number == "2027-A-001"
+    assert other.status == Status.REJECTED and other.participant_number is None
+    mails = {
+        m.recipient: m
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.topic.like("contest_preliminary_%"))
+        )
+        if m.topic != "contest_preliminary_received"
+    }
+    assert "2027-A-001" in mails[finalist.email].body_text
+    kind = mails[other.email]
+    # in the registrant's language first (English), then Japanese
+    assert kind.subject.startswith("The preliminary round")
+    assert kind.body_text.index("Thank you very much") < kind.body_text.index("予選")
+    assert [e.outcome for e in service.entries(prelim)] == ["finalist", "not_selected"]
+
+    with pytest.raises(service.AlreadyPublished):  # a second publish publishes nothing
+        judging.publish(prelim, organizer)
+    db.session.rollback()
+    with pytest.raises(service.AlreadyPublished):  # a judge's late change is refused
+        _score(preliminary["judges"][0].id, preliminary["regs"][1], (10, 10),
+               preliminary["criteria"], submit=False)  # fmt: skip
+    db.session.rollback()
+
+    entry = service.entry_of(other)
+    judging.give_certificate(entry)
+    db.session.commit()
+    from app.contest.certificates import preliminary_pdf
+
+    assert preliminary_pdf(other).startswith(b"%PDF")
+
+
+def test_changing_the_choice_needs_a_reason_and_is_logged(app_ctx, preliminary):
+    _scored(preliminary)
+    prelim = _get(Preliminary, preliminary["preliminary"])
+    organizer = _get(User, preliminary["judges"][0].id)
+    second = service.entry_of(_get(Registration, preliminary["regs"][1]))
+    with pytest.raises(judging.ReasonRequired):
+        judging.choose(second, True, "  ", organizer)
+    judging.choose(second, True, "Tie at the cut decided by the panel", organizer)
+    db.session.commit()
+    ranking = judging.ranking(prelim)
+    assert [r.finalist for r in ranking.rows] == [True, True]
+    [log] = judging.choices(prelim)
+    assert log.reason == "Tie at the cut decided by the panel" and log.chosen_by_id == organizer.id
+
+
+def test_finalists_never_exceed_the_capacity(app_ctx, preliminary):
+    _scored(preliminary)
+    prelim = _get(Preliminary, preliminary["preliminary"])
+    organizer = _get(User, preliminary["judges"][0].id)
+    second = service.entry_of(_get(Registration, preliminary["regs"][1]))
+    judging.choose(second, True, "both", organizer)
+    _get(Division, preliminary["ids"]["A"]).capacity = 1
+    db.session.commit()
+    with pytest.raises(judging.OverCapacity):
+        judging.publish(prelim, organizer)
+    db.session.rollback()
+    prelim = _get(Preliminary, preliminary["preliminary"])
+    assert prelim.published_at is None
+    assert all(_get(Registration, r).status == Status.PENDING for r in preliminary["regs"])
+
+
+# --- through the pages -------------------------------------------------------------------------
+
+
+def test_registrant_hands_in_through_the_page_and_sees_the_state(client, auth, app, preliminary):
+    auth.login(user=preliminary["people"][0])  # reads Japanese
+    page = client.get("/contest/2027/me")
+    assert "/contest/2027/me/preliminary" in page.get_data(as_text=True)
+    response = client.post(
+        "/contest/2027/me/preliminary",
+        data={"audio": (io.BytesIO(WAV), "speech.wav")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get("/contest/2027/me/preliminary").get_data(as_text=True)
+    assert "1回目の提出" in page and "提出済み：第1版" in page
+    bad = client.post(
+        "/contest/2027/me/preliminary",
+        data={"audio": (io.BytesIO(b"hello"), "speech.wav")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 200 and "音声ファイルではありません" in bad.get_data(as_text=True)
+    with app.app_context():
+        entry = db.session.scalars(select(PreliminaryEntry)).one()
+        prelim = db.session.get_one(Preliminary, preliminary["preliminary"])
+        prelim.deadline_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        entry_id = entry.id
+    late = client.post(
+        "/contest/2027/me/preliminary",
+        data={"audio": (io.BytesIO(WAV), "speech.wav")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    text = late.get_data(as_text=True)
+    assert "締切を過ぎたため、新しい提出はできません" in text and "1回目の提出" in text
+    with client.get(f"/contest/preliminary/entries/{entry_id}/versions/1/audio") as audio:
+        assert audio.status_code == 200 and audio.data.startswith(b"RIFF")
+    auth.logout()
+    auth.login(user=preliminary["people"][1])  # another registrant may not hear it
+    assert (
+        client.get(f"/contest/preliminary/entries/{entry_id}/versions/1/audio").status_code == 404
+    )
+
+
+def test_a_conflicted_judge_gets_404_for_the_entry(client, auth, app, preliminary):
+    with app.app_context():
+        _hand_in(preliminary["regs"][1])
+        db.session.commit()
+        entry_id = db.session.scalars(select(PreliminaryEntry.id)).one()
+    division_id = preliminary["ids"]["A"]
+    auth.login(user=preliminary["judges"][1])
+    page = client.get(f"/contest/judge/divisions/{division_id}/preliminary")
+    assert page.status_code == 200 and "P-01" not in page.get_data(as_text=True)
+    url = f"/contest/judge/divisions/{division_id}/preliminary/{entry_id}"
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(f"/contest/preliminary/entries/{entry_id}/versions/1/audio").status_code == 404
+    )
+    auth.logout()
+    auth.login(user=preliminary["judges"][0])
+    sheet = client.get(url).get_data(as_text=True)
+    assert "P-01" in sheet and "井上" not in sheet  # blind: the number, not the name
+
+
+def test_organizer_turns_the_preliminary_on_for_a_division(client, auth, app, make_edition):
+    ids = make_edition(capacities=(5,))
+    auth.login("organizer")
+    url = f"/contest/console/divisions/{ids['A']}/preliminary/settings"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        data={
+            "deadline_at": "2030-01-10T23:59",
+            "wants_recording": "y",
+            "max_minutes": "4",
+            "finalists": "6",
+            "criteria": "内容 | Content | 1 | 10",
+            "tiebreak_position": "0",
+        },
+    )
+    assert response.status_code == 200 and "At most 5" in response.get_data(as_text=True)
+    response = client.post(
+        url,
+        data={
+            "deadline_at": "2030-01-10T23:59",
+            "wants_recording": "y",
+            "max_minutes": "4",
+            "finalists": "3",
+            "blind": "y",
+            "criteria": "内容 | Content | 1 | 10",
+            "tiebreak_position": "0",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        prelim = db.session.scalars(select(Preliminary)).one()
+        assert prelim.finalists == 3 and prelim.max_minutes == 4 and prelim.blind
+        # 23:59 in Tokyo is 14:59 UTC
+        assert prelim.deadline_at.hour == 14 and prelim.deadline_at.minute == 59
+        assert [c.name_en for c in prelim.criteria] == ["Content"]
