@@ -229,7 +229,7 @@ def test_registrant_hands_in_through_the_page_and_sees_the_state(client, auth, a
     )
     assert response.status_code == 302
     page = client.get("/contest/2027/me/preliminary").get_data(as_text=True)
-    assert "1回目の提出" in page and "提出済み：第1版" in page
+    assert "1回目の提出" in page and "提出済み（1回目）" in page
     bad = client.post(
         "/contest/2027/me/preliminary",
         data={"audio": (io.BytesIO(b"hello"), "speech.wav")},
@@ -315,3 +315,85 @@ def test_organizer_turns_the_preliminary_on_for_a_division(client, auth, app, ma
         # 23:59 in Tokyo is 14:59 UTC
         assert prelim.deadline_at.hour == 14 and prelim.deadline_at.minute == 59
         assert [c.name_en for c in prelim.criteria] == ["Content"]
+
+
+# --- at the same moment (PostgreSQL: real row locks) -------------------------------------------
+
+
+def _at_once(app, *actions):
+    """Run the actions in threads started together; each returns its result or its error."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = threading.Barrier(len(actions))
+
+    def run(action):
+        with app.app_context():
+            try:
+                start.wait()
+                result = action()
+                db.session.commit()
+                return result
+            except Exception as error:  # the test looks at it
+                db.session.rollback()
+                return error
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=len(actions)) as pool:
+        return list(pool.map(run, actions))
+
+
+@pytest.mark.postgres_only
+def test_two_organizers_publishing_at_once_publish_once(app, preliminary):
+    with app.app_context():
+        _scored(preliminary)
+        db.session.remove()
+    organizer_id = preliminary["judges"][0].id
+
+    def publish():
+        prelim = db.session.get_one(Preliminary, preliminary["preliminary"])
+        return len(judging.publish(prelim, db.session.get_one(User, organizer_id)).finalists)
+
+    results = _at_once(app, publish, publish)
+    assert sorted(map(type, results), key=str) == sorted([int, service.AlreadyPublished], key=str)
+    with app.app_context():
+        finalist = db.session.get_one(Registration, preliminary["regs"][0])
+        assert finalist.participant_number == "2027-A-001"  # one seat, one number
+        mails = db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.topic.in_(
+                    ["contest_preliminary_finalist", "contest_preliminary_not_selected"]
+                )
+            )
+        ).all()
+        assert len(mails) == 2  # one each, not two
+
+
+@pytest.mark.postgres_only
+def test_a_judges_change_racing_publication_is_saved_before_or_refused(app, preliminary):
+    with app.app_context():
+        _scored(preliminary)
+        db.session.remove()
+    late_judge = preliminary["judges"][1].id  # has not scored the first entry yet
+    criteria = preliminary["criteria"]
+
+    def publish():
+        prelim = db.session.get_one(Preliminary, preliminary["preliminary"])
+        return judging.publish(prelim, db.session.get_one(User, preliminary["judges"][0].id))
+
+    def late_sheet():
+        entry = service.entry_of(db.session.get_one(Registration, preliminary["regs"][0]))
+        judge = db.session.get_one(User, late_judge)
+        values = dict(zip(criteria, (1, 1), strict=True))
+        return judging.save_sheet(judge, entry, values, "", submit=True).submitted_at
+
+    published, saved = _at_once(app, publish, late_sheet)
+    assert isinstance(published, judging.Published)
+    with app.app_context():
+        prelim = db.session.get_one(Preliminary, preliminary["preliminary"])
+        first = judging.ranking(prelim).rows[0]
+        if isinstance(saved, service.AlreadyPublished):  # publication won the lock
+            assert first.sheets_submitted == 1
+        else:  # the sheet won: the published ranking counted it
+            assert first.sheets_submitted == 2
