@@ -52,6 +52,10 @@ class SheetLocked(PreliminaryError):
     """The sheet was submitted: its scores are locked."""
 
 
+class NotYet(PreliminaryError):
+    """Entries are scored once the deadline has passed, when no version can change any more."""
+
+
 class InvalidScores(PreliminaryError):
     def __init__(self, problems: dict[int, str]) -> None:
         super().__init__(problems)
@@ -78,15 +82,23 @@ class NoFinalists(PreliminaryError):
 # --- the judge's side ---------------------------------------------------------------------------
 
 
+def scoring_open(preliminary: Preliminary, now: datetime | None = None) -> bool:
+    """Judges score once the deadline has passed: what they hear is what is ranked."""
+    return (now or utcnow()) >= preliminary.deadline_at
+
+
 def judged_entries(preliminary: Preliminary, judge: User) -> list[PreliminaryEntry]:
-    """The entries a judge scores: handed in, of an active registration, not conflicted."""
+    """The entries a judge scores once the deadline has passed: handed in, of an active
+    registration (or decided), not conflicted."""
+    if not scoring_open(preliminary):
+        return []
     conflicted = conflicted_ids(judge, preliminary.division)
     return [
         e
         for e in entries(preliminary)
         if e.registration_id not in conflicted
         and e.versions
-        and e.registration.status in ACTIVE_STATUSES
+        and (e.registration.status in ACTIVE_STATUSES or e.outcome is not None)
     ]
 
 
@@ -152,6 +164,8 @@ def save_sheet(
     preliminary = lock_preliminary(entry.preliminary_id)
     if preliminary.published_at is not None:
         raise AlreadyPublished()
+    if not scoring_open(preliminary, now):
+        raise NotYet()
     check_scores(preliminary, values, submit=submit)
     sheet = sheet_of(judge, entry)
     if sheet is None:

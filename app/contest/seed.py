@@ -498,7 +498,9 @@ PRELIMINARY_SPEECHES = [
 
 
 def seed_preliminary(edition: Edition, judge: User) -> Iterator[str]:
-    """2027: an open division with a recorded preliminary; entries with audio, some scored."""
+    """2027: an open division with a recorded preliminary whose deadline has just passed:
+    four entries with audio (one without its translation), one registrant who handed in
+    nothing, two entries scored by judge@example.com; the finalists are not published yet."""
     from app.contest import preliminary as preliminary_service
     from app.contest import preliminary_judging
 
@@ -524,7 +526,7 @@ def seed_preliminary(edition: Edition, judge: User) -> Iterator[str]:
     preliminary = preliminary_service.configure(
         division,
         preliminary_service.Settings(
-            deadline_at=utcnow() + timedelta(days=20),
+            deadline_at=utcnow() + timedelta(days=1),
             wants_recording=True,
             max_minutes=5,
             wants_manuscript=True,
@@ -557,18 +559,18 @@ def seed_preliminary(edition: Edition, judge: User) -> Iterator[str]:
             registration,
             audio=_speech_audio(ky_text),
             manuscript_ky=ky_text,
-            manuscript_ja=ja_text if index != 3 else "",  # one entry still lacks its translation
-            now=utcnow(),
+            manuscript_ja=ja_text if index != 3 else "",  # one entry lacks its translation
+            now=utcnow() - timedelta(days=3, hours=len(PRELIMINARY_PEOPLE) - index),
         )
         handed += 1
-        if index < 2:
-            entry = preliminary_service.entry_of(registration)
-            assert entry is not None
-            values: dict[int, int | None] = {
-                c.id: rng.randint(6, c.max_score) for c in preliminary.criteria
-            }
-            preliminary_judging.save_sheet(judge, entry, values, "", submit=True)
-            scored += 1
+    preliminary.deadline_at = utcnow() - timedelta(days=1)  # closed: the judges are scoring
+    db.session.flush()
+    for entry in preliminary_service.entries(preliminary)[:2]:
+        values: dict[int, int | None] = {
+            c.id: rng.randint(6, c.max_score) for c in preliminary.criteria
+        }
+        preliminary_judging.save_sheet(judge, entry, values, "", submit=True)
+        scored += 1
     db.session.flush()
     yield (
         f"contest 2027: division D with a recorded preliminary: {handed} entries handed in, "

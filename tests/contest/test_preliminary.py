@@ -39,6 +39,12 @@ def _hand_in(reg_id: int, audio: bytes | None = WAV, now=None) -> service.Handed
     )
 
 
+def _close(preliminary) -> None:
+    """The deadline has passed: entries are final, judges score."""
+    _get(Preliminary, preliminary["preliminary"]).deadline_at = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+
+
 def _score(judge_id: int, reg_id: int, values: tuple[int, int], criteria, submit=True):
     entry = service.entry_of(_get(Registration, reg_id))
     return judging.save_sheet(
@@ -96,12 +102,20 @@ def test_a_file_that_is_not_audio_or_too_large_is_refused(app_ctx, preliminary, 
     assert service.entry_of(_get(Registration, reg)) is None
 
 
-def test_judges_never_see_conflicted_entries_and_submitted_sheets_lock(app_ctx, preliminary):
+def test_judges_score_after_the_deadline_never_a_conflicted_entry_and_sheets_lock(
+    app_ctx, preliminary
+):
     for reg in preliminary["regs"]:
         _hand_in(reg)
     db.session.commit()
     prelim = _get(Preliminary, preliminary["preliminary"])
     judge0, judge1 = (_get(User, j.id) for j in preliminary["judges"])
+    assert judging.judged_entries(prelim, judge0) == []  # still open: versions may change
+    with pytest.raises(judging.NotYet):
+        _score(judge0.id, preliminary["regs"][0], (8, 9), preliminary["criteria"])
+    db.session.rollback()
+    _close(preliminary)
+    prelim = _get(Preliminary, preliminary["preliminary"])
     assert [e.registration_id for e in judging.judged_entries(prelim, judge0)] == preliminary[
         "regs"
     ]
@@ -120,6 +134,7 @@ def test_judges_never_see_conflicted_entries_and_submitted_sheets_lock(app_ctx, 
 def test_ranking_uses_the_finals_aggregation_and_tiebreak(app_ctx, preliminary):
     for reg in preliminary["regs"]:
         _hand_in(reg)
+    _close(preliminary)
     criteria = preliminary["criteria"]
     first, second = preliminary["regs"]
     judge0, judge1 = (j.id for j in preliminary["judges"])
@@ -138,6 +153,7 @@ def test_ranking_uses_the_finals_aggregation_and_tiebreak(app_ctx, preliminary):
 def _scored(preliminary) -> None:
     for reg in preliminary["regs"]:
         _hand_in(reg)
+    _close(preliminary)
     judge0 = preliminary["judges"][0].id
     _score(judge0, preliminary["regs"][0], (9, 9), preliminary["criteria"])
     _score(judge0, preliminary["regs"][1], (5, 5), preliminary["criteria"])
@@ -262,6 +278,7 @@ def test_registrant_hands_in_through_the_page_and_sees_the_state(client, auth, a
 def test_a_conflicted_judge_gets_404_for_the_entry(client, auth, app, preliminary):
     with app.app_context():
         _hand_in(preliminary["regs"][1])
+        _close(preliminary)
         db.session.commit()
         entry_id = db.session.scalars(select(PreliminaryEntry.id)).one()
     division_id = preliminary["ids"]["A"]
@@ -401,3 +418,24 @@ def test_a_judges_change_racing_publication_is_saved_before_or_refused(app, prel
             assert first.sheets_submitted == 1
         else:  # the sheet won: the published ranking counted it
             assert first.sheets_submitted == 2
+
+
+def test_after_the_deadline_nobody_joins_and_approval_does_not_bypass_it(app_ctx, preliminary):
+    from app.auth.services import create_user
+    from app.contest import registration as registration_service
+    from app.contest.models import Edition
+    from tests.factories.contest import details
+
+    first = _get(Registration, preliminary["regs"][0])
+    with pytest.raises(registration_service.DecidedByPreliminary):
+        registration_service.approve(first)  # the preliminary gives the seats
+    db.session.rollback()
+    _close(preliminary)
+    late = create_user(email="late@example.org", password="kyrgyz-2027-late", display_name="Late")
+    with pytest.raises(registration_service.RegistrationClosed):
+        registration_service.register(
+            _get(Edition, preliminary["ids"]["edition"]),
+            _get(Division, preliminary["ids"]["A"]),
+            late,
+            details(),
+        )

@@ -223,6 +223,9 @@ def approve(registration_id: int) -> ResponseReturnValue:
     registration = _registration_or_404(registration_id)
     try:
         registration_service.approve(registration)
+    except registration_service.DecidedByPreliminary:
+        db.session.rollback()
+        flash(_("This division's seats are given by its preliminary round."), "warning")
     except WrongState:
         db.session.rollback()
         flash(_("This registration is not waiting for approval."), "warning")

@@ -37,8 +37,6 @@ from app.core.decorators import roles_required
 from app.core.media import read_upload, send_audio
 from app.extensions import db
 
-MAX_RECORDING_MINUTES_CAP = 30
-
 
 def _preliminary_or_404(division: Division) -> Preliminary:
     preliminary = service.preliminary_of(division)
@@ -217,6 +215,7 @@ def judge_preliminary(division_id: int) -> ResponseReturnValue:
         preliminary=preliminary,
         entries=judging.judged_entries(preliminary, current_user),
         sheets=judging.judge_sheets(current_user, preliminary),
+        scoring_open=judging.scoring_open(preliminary),
         language=language(),
     )
 
