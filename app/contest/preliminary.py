@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.contest.errors import ContestError
@@ -189,10 +189,12 @@ def turn_off(preliminary: Preliminary) -> None:
 
 
 def entry_count(preliminary: Preliminary) -> int:
-    return len(
-        db.session.scalars(
-            select(PreliminaryEntry.id).where(PreliminaryEntry.preliminary_id == preliminary.id)
-        ).all()
+    """How many registrants have handed something in."""
+    return (
+        db.session.scalar(
+            select(func.count()).where(PreliminaryEntry.preliminary_id == preliminary.id)
+        )
+        or 0
     )
 
 

@@ -439,3 +439,40 @@ def test_after_the_deadline_nobody_joins_and_approval_does_not_bypass_it(app_ctx
             late,
             details(),
         )
+
+
+def test_the_organizer_gives_a_certificate_and_the_entrant_downloads_it(
+    client, auth, app, preliminary
+):
+    with app.app_context():
+        _scored(preliminary)
+        organizer_id = preliminary["judges"][0].id
+        judging.publish(_get(Preliminary, preliminary["preliminary"]), _get(User, organizer_id))
+        db.session.commit()
+        entry_id = service.entry_of(_get(Registration, preliminary["regs"][1])).id
+    other = preliminary["people"][1]
+    auth.login(user=other)
+    assert client.get("/contest/2027/me/preliminary/certificate.pdf").status_code == 404
+    auth.logout()
+    auth.login("organizer")
+    response = client.post(f"/contest/console/preliminary/entries/{entry_id}/certificate")
+    assert response.status_code == 302
+    auth.logout()
+    auth.login(user=other)
+    page = client.get("/contest/2027/me/preliminary").get_data(as_text=True)
+    assert "Your certificate is ready" in page
+    pdf = client.get("/contest/2027/me/preliminary/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_a_preliminary_nobody_entered_can_be_removed(client, auth, app, preliminary):
+    division_id = preliminary["ids"]["A"]
+    auth.login("organizer")
+    url = f"/contest/console/divisions/{division_id}/preliminary/remove"
+    asked = client.post(url)
+    assert asked.status_code == 200  # the confirmation first
+    with app.app_context():
+        assert db.session.scalar(select(Preliminary.id)) is not None
+    assert client.post(url, data={"confirmed": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Preliminary.id)) is None

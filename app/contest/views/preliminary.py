@@ -376,9 +376,47 @@ def preliminary_settings(division_id: int) -> ResponseReturnValue:
         "contest/preliminary_settings.html",
         division=division,
         preliminary=preliminary,
+        removable=preliminary is not None and not service.entry_count(preliminary),
+        action_form=ActionForm(),
         form=form,
         language=language(),
     )
+
+
+@bp.post("/console/divisions/<int:division_id>/preliminary/remove")
+@roles_required(*ORGANIZERS)
+def preliminary_remove(division_id: int) -> ResponseReturnValue:
+    """Turn the preliminary off again, while nobody has handed anything in (after a confirmation)."""
+    division = division_or_404(division_id)
+    preliminary = _preliminary_or_404(division)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    back = url_for("contest.preliminary_settings", division_id=division_id)
+    if not confirmed():
+        return ask(
+            Confirmation(
+                title=_(
+                    "Remove the preliminary round of %(division)s?",
+                    division=division.name(language()),
+                ),
+                action=request.path,
+                button=_("Remove"),
+                cancel_url=back,
+                cancel_label=_("Keep it"),
+                lines=(
+                    _("Registrations waiting for it stay pending: approve them in the console."),
+                ),
+            )
+        )
+    try:
+        service.turn_off(preliminary)
+    except service.HasEntries:
+        db.session.rollback()
+        flash(_("Entries have been handed in: the preliminary round stays."), "warning")
+        return redirect(back)
+    db.session.commit()
+    flash(_("The preliminary round has been removed."), "success")
+    return redirect(url_for("contest.console", year=division.edition.year))
 
 
 @bp.get("/console/divisions/<int:division_id>/preliminary")
