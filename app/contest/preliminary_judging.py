@@ -406,16 +406,25 @@ def publish(preliminary: Preliminary, organizer: User, *, now: datetime | None =
             if registration.status not in SEAT_STATUSES or registration.status == Status.OFFERED:
                 give_seat(division, registration, now)
             finalists.append(registration)
+    other_ids = {r.id for r in others}
+    entered: set[int] = set()
     for entry in entries(preliminary):
+        if entry.versions:
+            entered.add(entry.registration_id)
         if entry.registration_id in chosen_ids:
             entry.outcome = "finalist"
-        elif entry.registration.id in {r.id for r in others}:
+        elif entry.registration_id in other_ids:
             entry.outcome = "not_selected"
     db.session.flush()
     for registration in finalists:
         send(registration, "contest_preliminary_finalist", preliminary=preliminary)
-    for registration in others:
-        send(registration, "contest_preliminary_not_selected", preliminary=preliminary)
+    for registration in others:  # thanked for their entry, or told none arrived
+        send(
+            registration,
+            "contest_preliminary_not_selected",
+            preliminary=preliminary,
+            entered=registration.id in entered,
+        )
     return Published(finalists=finalists, not_selected=others)
 
 

@@ -476,3 +476,22 @@ def test_a_preliminary_nobody_entered_can_be_removed(client, auth, app, prelimin
     assert client.post(url, data={"confirmed": "1"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Preliminary.id)) is None
+
+
+def test_a_registrant_who_handed_in_nothing_is_told_so_kindly(app_ctx, preliminary):
+    _hand_in(preliminary["regs"][0])
+    _close(preliminary)
+    _score(preliminary["judges"][0].id, preliminary["regs"][0], (7, 7), preliminary["criteria"])
+    db.session.commit()
+    prelim = _get(Preliminary, preliminary["preliminary"])
+    published = judging.publish(prelim, _get(User, preliminary["judges"][0].id))
+    db.session.commit()
+    [other] = published.not_selected
+    mail = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == other.email,
+            OutboxMessage.topic == "contest_preliminary_not_selected",
+        )
+    ).one()
+    assert "We did not receive your entry" in mail.body_text
+    assert "Thank you very much for your entry" not in mail.body_text
