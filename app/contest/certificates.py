@@ -16,7 +16,7 @@ block come from the certificate engine (`app/core/certificates.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from fpdf import FPDF
@@ -46,6 +46,13 @@ PARTICIPATION_TEXT_JA = (
     "その努力と熱意をたたえ、ここに証します。",
 )
 PARTICIPATION_TEXT_KY = "Сынакка катышкандыгы үчүн берилди."
+PRELIMINARY_JA = "予選参加証"
+PRELIMINARY_KY = "ТАНДООГО КАТЫШУУ КҮБӨЛҮГҮ"
+PRELIMINARY_TEXT_JA = (
+    "あなたは本大会の予選に応募し、キルギス語によるスピーチを届けてくださいました。",
+    "その努力と熱意をたたえ、ここに証します。",
+)
+PRELIMINARY_TEXT_KY = "Сынактын тандоо туруна катышкандыгы үчүн берилди."
 AWARD_JA = "賞状"
 AWARD_KY = "ДИПЛОМ"
 AWARD_TEXT_JA = ("あなたは本大会において頭書の成績を収められました。", "よってこれを賞します。")
@@ -75,6 +82,7 @@ class Certificate:
     venue: str
     prize: str | None = None  # a PrizeKind
     prize_name: str = ""  # special prizes only
+    preliminary: bool = False  # taking part in the preliminary round (no prize)
 
 
 # --- who gets what ----------------------------------------------------------------------------
@@ -184,6 +192,12 @@ def registration_pdf(registration: Registration) -> bytes:
     return render(registration_certificates(registration))
 
 
+def preliminary_pdf(registration: Registration) -> bytes:
+    """The certificate of taking part in the preliminary round, for an entrant not chosen."""
+    page = certificate(registration, registration.division, registration.edition)
+    return render([replace(page, preliminary=True, participant_number="")])
+
+
 def merged_pdf(edition: Edition, division: Division | None = None) -> bytes | None:
     """The print PDF of an edition or one division; None when nobody has taken part."""
     pages = edition_certificates(edition, division)
@@ -207,7 +221,9 @@ def _draw(pdf: FPDF, page: Certificate) -> None:
     emblem(pdf, PAGE_W / 2, 29)
     line(pdf, 41, page.edition_ja, size=13, color=MUTED)
     line(pdf, 47.5, page.edition_ky, size=11, color=MUTED)
-    if page.prize is None:
+    if page.preliminary:
+        title_ja, title_ky, spacing = PRELIMINARY_JA, PRELIMINARY_KY, 6.0
+    elif page.prize is None:
         title_ja, title_ky, spacing = PARTICIPATION_JA, PARTICIPATION_KY, 9.0
     else:
         title_ja, title_ky, spacing = AWARD_JA, AWARD_KY, 16.0
@@ -226,7 +242,9 @@ def _draw(pdf: FPDF, page: Certificate) -> None:
         y += 8
     line(pdf, y, f"{page.division_ja}  ·  {page.division_ky}", size=11.5, color=MUTED)
     _names(pdf, y + 7, page)
-    if page.prize is None:
+    if page.preliminary:
+        body_ja, body_ky = PRELIMINARY_TEXT_JA, PRELIMINARY_TEXT_KY
+    elif page.prize is None:
         body_ja, body_ky = PARTICIPATION_TEXT_JA, PARTICIPATION_TEXT_KY
     elif page.prize in PLACE_KY_ACCUSATIVE:
         body_ja = AWARD_TEXT_JA

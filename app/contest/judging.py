@@ -155,13 +155,20 @@ def conflicted_ids(judge: User, division: Division) -> set[int]:
     )
 
 
+# Confirmed participants, and applicants awaiting a decision (a preliminary's entrants).
+CANDIDATE_STATUSES = (Status.CONFIRMED, Status.PENDING)
+
+
 def conflict_candidates(division: Division) -> list[Registration]:
-    """Everyone confirmed in the division, by furigana (no numbers: names can't be matched
-    to the numbers a blind judge sees)."""
+    """Everyone confirmed or awaiting a decision in the division, by furigana (no numbers:
+    names can't be matched to the numbers a blind judge sees)."""
     return list(
         db.session.scalars(
             select(Registration)
-            .where(Registration.division_id == division.id, Registration.status == Status.CONFIRMED)
+            .where(
+                Registration.division_id == division.id,
+                Registration.status.in_([s.value for s in CANDIDATE_STATUSES]),
+            )
             .order_by(Registration.furigana, Registration.id)
         )
     )

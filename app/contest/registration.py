@@ -24,6 +24,7 @@ from app.contest.models import (
     SEAT_STATUSES,
     Division,
     Edition,
+    Preliminary,
     Registration,
     Status,
 )
@@ -168,12 +169,23 @@ def check_can_register(
     """Raise if the window is closed, the person is already in, or not eligible."""
     if not edition.registration_open(now):
         raise RegistrationClosed()
+    preliminary = _preliminary(division)
+    if preliminary is not None and not preliminary.open(now):
+        raise RegistrationClosed()  # its entries are in: nobody joins the preliminary late
     existing = active_registration(edition, email)
     if existing is not None:
         raise AlreadyRegistered(existing)
     problems = eligibility.problems(division, applicant(email, details))
     if problems:
         raise NotEligible(problems)
+
+
+def _preliminary(division: Division) -> Preliminary | None:
+    return db.session.scalar(select(Preliminary).where(Preliminary.division_id == division.id))
+
+
+class DecidedByPreliminary(ContestError):
+    """The division's seats are given by its preliminary round, not by approval."""
 
 
 def register(
@@ -210,7 +222,12 @@ def register(
         raise AlreadyRegistered(active_registration(edition, user.email)) from error
     registration.division = division
     registration.edition = edition
-    if division.requires_moderation:
+    preliminary = db.session.scalar(
+        select(Preliminary).where(Preliminary.division_id == division.id)
+    )
+    if preliminary is not None:  # the preliminary decides who gets a seat
+        send(registration, "contest_preliminary_received", preliminary=preliminary)
+    elif division.requires_moderation:
         send(registration, "contest_received")
     else:
         place(division, registration, now)
@@ -304,6 +321,8 @@ def approve(registration: Registration, *, now: datetime | None = None) -> None:
     refresh(registration)
     if registration.status != Status.PENDING:
         raise WrongState(registration.status)
+    if _preliminary(division) is not None:
+        raise DecidedByPreliminary()
     place(division, registration, now)
     registration.search_key = search_key(registration)
     db.session.flush()

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
+from werkzeug.datastructures import FileStorage
 
 MAX_RECORDING_BYTES = 2 * 1024 * 1024
 
@@ -59,6 +60,22 @@ def store_audio(
     tmp.write_bytes(data)
     os.replace(tmp, directory / name)
     return name, kind
+
+
+def read_upload(upload: FileStorage | None, max_bytes: int) -> bytes | None:
+    """An uploaded file's bytes, read one past `max_bytes` (enough to refuse it); None if empty."""
+    if upload is None or not getattr(upload, "stream", None):
+        return None
+    data: bytes = upload.stream.read(max_bytes + 1)
+    return data or None
+
+
+def send_audio(path: Path, mimetype: str) -> Response:
+    """A stored recording for one reader: never cached by a proxy, never sniffed as something else."""
+    response = send_file(path, mimetype=mimetype, conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def audio_path(name: str, folder: str = "audio") -> Path:

@@ -61,6 +61,8 @@ NOT_PAGES = {
     "progress.submission_audio",
     "progress.feedback_audio",
     "contest.my_certificate",
+    "contest.my_preliminary_certificate",
+    "contest.preliminary_audio",
     "contest.edition_certificates",
     "contest.division_certificates",
     "contest.export_csv",
@@ -79,6 +81,8 @@ NOT_PAGES = {
 UNLINKED = {
     "auth.reset_password": "needs a token from an e-mail",
     "contest.checkin_ticket": "reached by scanning a ticket's QR code",
+    "contest.my_preliminary": "the demo student is left out of 2027 (to try registering); "
+    "tests/contest/test_preliminary.py goes through it",
     "events.checkin_ticket": "reached by scanning a ticket's QR code",
     "events.ticket": "a visitor's ticket, linked from the reservation e-mail",
     "lessons.join_link": "an invitation link a teacher sends",

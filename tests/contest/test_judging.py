@@ -427,6 +427,7 @@ def test_demo_seed_has_published_2026_results_and_a_2027_judge(app_ctx):
     ] == [
         "beginner-speech",
         "recitation",
+        "open-speech",  # its preliminary round
     ]
     assert len(judging_service.judge_sheets(judge, current.divisions[0])) == 2
 

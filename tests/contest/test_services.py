@@ -276,13 +276,13 @@ def test_seed_is_idempotent(app_ctx):
     lines = list(seed_contest(organizer, []))
     db.session.commit()
     assert list(seed_contest(organizer, [])) == []
-    assert len(lines) == 5  # two editions, 2027 registrations, judging of both
+    assert len(lines) == 6  # two editions, 2027 registrations, judging of both, the preliminary
     editions = db.session.scalars(select(Edition).order_by(Edition.year)).all()
     assert [e.year for e in editions] == [2026, 2027]
     statuses = db.session.scalars(
         select(Registration.status).where(Registration.edition_id == editions[1].id)
     ).all()
-    assert len(statuses) == 25
+    assert len(statuses) == 30  # 25, and 5 in the preliminary's division
     assert {"confirmed", "waitlisted", "offered", "withdrawn", "pending"} <= set(statuses)
     recitation = db.session.scalar(
         select(Division).where(Division.edition_id == editions[1].id, Division.slug == "recitation")

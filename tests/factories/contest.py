@@ -191,3 +191,63 @@ def contest(
         }
         db.session.remove()
     return result
+
+
+# A tiny WAV file: what the sniffer accepts as a recording
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(36)
+
+
+@pytest.fixture
+def preliminary(
+    app: Flask, make_edition: Callable[..., dict[str, int]], make_user: Callable[..., UserInfo]
+) -> dict[str, Any]:
+    """Division A (capacity 3) with a preliminary (recording, 1 finalist, deadline in 5 days,
+    two criteria), two registrants (one writes in English), two judges of the division (the
+    second has a conflict with the second registrant); returns ids and users."""
+    from app.contest import preliminary as preliminary_service
+
+    ids = make_edition(capacities=(3, 2))
+    judges = [make_user(roles="judge", display_name=f"Judge {i}") for i in range(2)]
+    people = [make_user(language="ja"), make_user(language="en")]
+    with app.app_context():
+        edition = db.session.get_one(Edition, ids["edition"])
+        division = db.session.get_one(Division, ids["A"])
+        prelim = preliminary_service.configure(
+            division,
+            preliminary_service.Settings(
+                deadline_at=utcnow() + timedelta(days=5),
+                wants_recording=True,
+                max_minutes=5,
+                wants_manuscript=False,
+                finalists=1,
+                blind=True,
+                tiebreak_position=1,
+                criteria=[
+                    ("内容", "Content", 50, 10, ""),
+                    ("発音", "Pronunciation", 50, 10, ""),
+                ],
+            ),
+        )
+        names = [("青木 一郎", "アオキ イチロウ"), ("井上 二葉", "イノウエ フタバ")]
+        regs = []
+        for info, (name, kana), lang in zip(people, names, ("ja", "en"), strict=True):
+            user = db.session.get_one(User, info.id)
+            regs.append(
+                registration_service.register(
+                    edition, division, user, details(full_name=name, furigana=kana), language=lang
+                )
+            )
+        for judge in judges:
+            judging_service.assign_judge(division, db.session.get_one(User, judge.id))
+        judging_service.declare_conflict(db.session.get_one(User, judges[1].id), regs[1])
+        db.session.commit()
+        result = {
+            "ids": ids,
+            "preliminary": prelim.id,
+            "judges": judges,
+            "people": people,
+            "regs": [r.id for r in regs],
+            "criteria": [c.id for c in prelim.criteria],
+        }
+        db.session.remove()
+    return result

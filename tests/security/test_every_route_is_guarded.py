@@ -67,6 +67,8 @@ OWN = {
     "contest.confirm_seat": "confirms the user's own seat",
     "contest.edit_my_registration": "edits the user's own registration",
     "contest.withdraw": "withdraws the user's own registration",
+    "contest.my_preliminary": "the user's own preliminary entry (404 without a registration)",
+    "contest.my_preliminary_certificate": "the user's own preliminary certificate",
     "events.my_shifts": "the user's own shifts, hours and certificates",
     "events.my_shifts_ics": "the user's own shifts as a calendar",
     "events.sign_up": "signs the user up for a shift",
@@ -104,6 +106,7 @@ STAFF_OF = {
     "contest.declare_conflict": {"judge"},
     "contest.withdraw_conflict": {"judge"},
     "contest.judge_sheet": {"judge"},
+    "contest.judge_preliminary_sheet": {"judge"},
     "quizzes.answer": {"student"},
     "quizzes.report_answer": {"student"},
     "quizzes.practise_mistakes": {"student"},
@@ -162,6 +165,7 @@ def _ids(app: Flask) -> dict[str, str]:
         "assignment_id": _one(app, "select min(assignment_id) from submissions"),
         "submission_id": _one(app, "select min(submission_id) from submission_versions"),
         "number": "1",
+        "entry_id": _one(app, "select min(id) from contest_preliminary_entries"),
         "rubric_id": _one(app, "select min(id) from rubrics"),
         "session_id": _one(app, f"select min(id) from quiz_sessions where user_id = {tanaka}"),
         "report_id": _one(app, "select coalesce(min(id), 1) from answer_reports"),
@@ -283,6 +287,7 @@ def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
     # The stranger is a student: a page for a role they lack answers 403; a page of a class,
     # an assignment or a quiz session of someone else answers 404 (not yours).
     not_theirs = {
+        "contest.preliminary_audio",
         "events.my_certificate",
         "progress.assignment",
         "progress.assignment_overview",

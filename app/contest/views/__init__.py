@@ -7,6 +7,7 @@ from app.contest.views import (  # noqa: F401  (they register their routes)
     editions,
     judges,
     judging,
+    preliminary,
     public,
     registrant,
 )

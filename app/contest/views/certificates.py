@@ -24,7 +24,7 @@ def _edition_or_404(year: int, *, published_only: bool = True) -> Edition:
     return edition
 
 
-def _pdf(data: bytes, *name: str) -> Response:
+def pdf_response(data: bytes, *name: str) -> Response:
     """A PDF download that no shared cache keeps (it carries a person's name)."""
     return Response(
         data,
@@ -55,7 +55,7 @@ def my_certificate(year: int) -> ResponseReturnValue:
     if registration is None or not certificates.available(registration, utcnow()):
         abort(404)
     number = registration.participant_number or str(registration.id)
-    return _pdf(certificates.registration_pdf(registration), "certificate", number)
+    return pdf_response(certificates.registration_pdf(registration), "certificate", number)
 
 
 @bp.get("/console/<int:year>/certificates.pdf")
@@ -67,7 +67,7 @@ def edition_certificates(year: int) -> ResponseReturnValue:
     if data is None:
         flash(_no_participants(), "info")
         return redirect(url_for("contest.console", year=year))
-    return _pdf(data, "certificates", str(year))
+    return pdf_response(data, "certificates", str(year))
 
 
 @bp.get("/console/divisions/<int:division_id>/certificates.pdf")
@@ -80,7 +80,7 @@ def division_certificates(division_id: int) -> ResponseReturnValue:
     if data is None:
         flash(_no_participants(), "info")
         return redirect(url_for("contest.results", division_id=division_id))
-    return _pdf(data, "certificates", str(edition.year), division.letter)
+    return pdf_response(data, "certificates", str(edition.year), division.letter)
 
 
 def _no_participants() -> str:

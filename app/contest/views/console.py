@@ -12,6 +12,7 @@ from app.contest import editions as editions_service
 from app.contest import exports
 from app.contest import judging as judging_service
 from app.contest import notifications as notifications_service
+from app.contest import preliminary as preliminary_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
 from app.contest.errors import WrongState
@@ -81,6 +82,9 @@ def console(year: int | None = None) -> ResponseReturnValue:
         capacity_form=CapacityForm(),
         reject_form=RejectForm(),
         reminders=notifications_service.reminder_counts(edition),
+        preliminaries=preliminary_service.preliminaries_by_division(
+            [d.id for d in edition.divisions]
+        ),
         event_over=editions_service.event_over(edition, utcnow()),
         language=language(),
     )
@@ -219,6 +223,9 @@ def approve(registration_id: int) -> ResponseReturnValue:
     registration = _registration_or_404(registration_id)
     try:
         registration_service.approve(registration)
+    except registration_service.DecidedByPreliminary:
+        db.session.rollback()
+        flash(_("This division's seats are given by its preliminary round."), "warning")
     except WrongState:
         db.session.rollback()
         flash(_("This registration is not waiting for approval."), "warning")

@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.contest import judging as judging_service
+from app.contest import preliminary as preliminary_service
 from app.contest.forms import ActionForm, ConflictForm, score_form
+from app.contest.judging import CANDIDATE_STATUSES
 from app.contest.models import Division, Registration, Status
 from app.contest.views.common import bp, division_or_404, language
 from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
@@ -41,9 +43,11 @@ def _judged_contestant(division: Division, registration_id: int) -> Registration
 @roles_required(Role.JUDGE)
 def judge_home() -> ResponseReturnValue:
     """The divisions the judge scores."""
+    divisions = judging_service.assigned_divisions(current_user)
     return render_template(
         "contest/judge_home.html",
-        divisions=judging_service.assigned_divisions(current_user),
+        divisions=divisions,
+        preliminaries=preliminary_service.preliminaries_by_division([d.id for d in divisions]),
         language=language(),
     )
 
@@ -168,7 +172,7 @@ def judge_conflicts(division_id: int) -> ResponseReturnValue:
 
 def _conflict_candidate(division: Division, registration_id: int) -> Registration:
     registration = db.get_or_404(Registration, registration_id)
-    if registration.division_id != division.id or registration.status != Status.CONFIRMED:
+    if registration.division_id != division.id or registration.status not in CANDIDATE_STATUSES:
         abort(404)
     return registration
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.signin import sign_in
 from app.contest import editions as editions_service
+from app.contest import preliminary as preliminary_service
 from app.contest import prizes as prizes_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
@@ -81,6 +82,9 @@ def _edition_page(edition: Edition | None) -> ResponseReturnValue:
         prizes=prizes_service.published_prizes(edition) if edition else {},
         prize_labels=prize_labels(),
         scoring=scoring_labels(),
+        preliminaries=preliminary_service.preliminaries_by_division(
+            [d.id for d in edition.divisions] if edition else []
+        ),
         mine=mine,
         now=utcnow(),
         language=lang,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from app.contest import preliminary as preliminary_service
 from app.contest import registration as registration_service
 from app.contest import seats as seats_service
 from app.contest.errors import WrongState
@@ -30,8 +31,13 @@ def my_registration(year: int) -> ResponseReturnValue:
     edition = edition_or_404(year)
     registration = registration_service.registration_of(current_user, edition)
     lang = language()
+    preliminary = (
+        preliminary_service.preliminary_of(registration.division) if registration else None
+    )
     return render_template(
         "contest/me.html",
+        preliminary=preliminary,
+        entry=preliminary_service.entry_of(registration) if preliminary and registration else None,
         edition=edition,
         registration=registration,
         position=seats_service.waitlist_position(registration) if registration else None,

@@ -5,7 +5,7 @@ teachers). Everything is loaded through app.progress.access: what a user may not
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.auth.models import Role
 from app.core import dates
 from app.core.errors import render_error
+from app.core.media import read_upload, send_audio
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.access import is_enrolled, teaches
@@ -129,8 +130,7 @@ def uploaded_audio(form: SubmissionForm, assignment: Assignment) -> bytes | None
     """The uploaded recording's bytes (read one past the limit: enough to refuse it)."""
     if assignment.kind != AssignmentKind.SPOKEN or not form.audio.data:
         return None
-    data: bytes = form.audio.data.stream.read(submissions.MAX_SUBMISSION_BYTES + 1)
-    return data or None
+    return read_upload(form.audio.data, submissions.MAX_SUBMISSION_BYTES)
 
 
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
@@ -249,8 +249,4 @@ def submission_audio(submission_id: int, number: int) -> ResponseReturnValue:
     found = assignments.version_audio(submission, number)
     if found is None or not found[0].is_file():
         abort(404)
-    path, mimetype = found
-    response = send_file(path, mimetype=mimetype, conditional=True)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_audio(*found)
