@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from app.auth.models import User
 from app.extensions import db
@@ -239,8 +239,9 @@ def my_assignments(student_id: int, now: datetime) -> list[MyAssignment]:
     return result
 
 
-def open_unsubmitted_count(student_id: int, now: datetime) -> int:
-    """Assignments due later (or reopened) that the student hasn't submitted: the nav badge."""
+def open_unsubmitted_count(student_id: int) -> int:
+    """Assignments the student hasn't submitted, overdue ones too (they still take a late first
+    submission): the nav badge, as many as the "to do" section of their assignments page."""
     return int(
         db.session.scalar(
             select(func.count())
@@ -255,10 +256,7 @@ def open_unsubmitted_count(student_id: int, now: datetime) -> int:
                     Submission.assignment_id == Assignment.id, Submission.student_id == student_id
                 ),
             )
-            .where(
-                or_(Assignment.due_at > now, Submission.reopened_until > now),
-                func.coalesce(Submission.version_count, 0) == 0,
-            )
+            .where(func.coalesce(Submission.version_count, 0) == 0)
         )
         or 0
     )

@@ -34,11 +34,9 @@ MAX_RECORDING_SECONDS = 300
 
 
 def open_assignments_badge() -> int:
-    """Open assignments the signed-in student hasn't submitted, counted once per request."""
+    """Assignments the signed-in student hasn't submitted, counted once per request."""
     if "progress_open_assignments" not in g:
-        g.progress_open_assignments = assignments.open_unsubmitted_count(
-            current_user.id, dates.now()
-        )
+        g.progress_open_assignments = assignments.open_unsubmitted_count(current_user.id)
     return int(g.progress_open_assignments)
 
 

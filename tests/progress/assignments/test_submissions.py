@@ -655,8 +655,8 @@ def test_my_assignments_sorts_work_into_to_do_waiting_and_graded(
     assert "まだ提出できます（期限後提出）" in sections["open"]
     assert "採点待ちの課題" in sections["past"] and "提出済み（1回目）" in sections["past"]
     assert "採点済みの課題" in sections["graded"] and "採点済み：9.5 / 10点" in sections["graded"]
-    # the navigation counts what is due later and not yet submitted
-    assert '>課題 <span class="badge">2</span>' in html
+    # the navigation counts what is still to hand in, the overdue work too
+    assert '>課題 <span class="badge">3</span>' in html
 
 
 def test_my_assignments_runs_a_fixed_number_of_queries(
