@@ -275,6 +275,22 @@ def test_registrant_hands_in_through_the_page_and_sees_the_state(client, auth, a
     )
 
 
+@pytest.mark.parametrize("settings", [{"MAX_CONTENT_LENGTH": 64 * 1024}])
+def test_a_speech_over_the_request_limit_gets_the_field_error(client, auth, app, preliminary):
+    auth.login(user=preliminary["people"][0])
+    response = client.post(
+        "/contest/2027/me/preliminary",
+        data={"audio": (io.BytesIO(bytes(100 * 1024)), "speech.wav")},
+        content_type="multipart/form-data",
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert 'id="audio-error"' in body and "MBを超えています" in body
+    assert "予選" in body  # the entry page itself, ready to try again
+    with app.app_context():
+        assert db.session.scalars(select(PreliminaryEntry)).first() is None
+
+
 def test_a_conflicted_judge_gets_404_for_the_entry(client, auth, app, preliminary):
     with app.app_context():
         _hand_in(preliminary["regs"][1])

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.models import Role
 from app.contest import certificates as certificates_service
@@ -34,6 +35,7 @@ from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
 from app.core.dates import TOKYO
 from app.core.decorators import roles_required
+from app.core.errors import render_error
 from app.core.media import read_upload, send_audio
 from app.extensions import db
 
@@ -77,14 +79,7 @@ def _own_registration(year: int) -> tuple[Registration, Preliminary]:
 def my_preliminary(year: int) -> ResponseReturnValue:
     """The registrant's entry: record or upload, the manuscript, every version and its state."""
     registration, preliminary = _own_registration(year)
-    entry = service.entry_of(registration)
-    latest = entry.latest if entry else None
-    form = EntryForm(
-        data={
-            "manuscript_ky": latest.manuscript_ky if latest else "",
-            "manuscript_ja": latest.manuscript_ja if latest else "",
-        }
-    )
+    form = _entry_form(service.entry_of(registration))
     now = dates.now()
     if form.validate_on_submit():
         audio = read_upload(form.audio.data, service.MAX_ENTRY_BYTES) if form.audio.data else None
@@ -138,21 +133,54 @@ def my_preliminary(year: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("contest.my_preliminary", year=year))
-    return render_template(
+    return _entry_page(registration, preliminary, form)
+
+
+def _entry_form(entry: PreliminaryEntry | None, *, unread: bool = False) -> EntryForm:
+    """The hand-in form, its manuscript as last handed in; `unread`: the request's body was
+    refused, so the form doesn't look at it."""
+    latest = entry.latest if entry else None
+    data = {
+        "manuscript_ky": latest.manuscript_ky if latest else "",
+        "manuscript_ja": latest.manuscript_ja if latest else "",
+    }
+    return EntryForm(formdata=None, data=data) if unread else EntryForm(data=data)
+
+
+def _entry_page(
+    registration: Registration, preliminary: Preliminary, form: EntryForm, status: int = 200
+) -> ResponseReturnValue:
+    entry = service.entry_of(registration)
+    page = render_template(
         "contest/preliminary_entry.html",
         edition=registration.edition,
         registration=registration,
         preliminary=preliminary,
         entry=entry,
         versions=list(reversed(entry.versions)) if entry else [],
-        complete=service.complete(preliminary, latest),
-        is_open=preliminary.open(now) and registration.active,
+        complete=service.complete(preliminary, entry.latest if entry else None),
+        is_open=preliminary.open(dates.now()) and registration.active,
         form=form,
         max_bytes=service.MAX_ENTRY_BYTES,
         max_mb=service.MAX_ENTRY_BYTES // (1024 * 1024),
         too_large=too_large_message(),
         language=language(),
     )
+    return page, status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def entry_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """Above the app's request limit a registrant's speech gets the field error, as one under the
+    entry's own limit does, not a bare 413 page (the body is refused unread: the manuscript shown
+    is the one last handed in)."""
+    year = (request.view_args or {}).get("year")
+    if request.endpoint != "contest.my_preliminary" or not current_user.is_authenticated:
+        return render_error(413)
+    registration, preliminary = _own_registration(int(year or 0))
+    form = _entry_form(service.entry_of(registration), unread=True)
+    form.audio.errors = [too_large_message()]
+    return _entry_page(registration, preliminary, form, 413)
 
 
 def _may_hear(entry: PreliminaryEntry) -> bool:
