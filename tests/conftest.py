@@ -70,12 +70,38 @@ def _schema(database_url: str) -> Iterator[None]:
     yield
 
 
+def _id_sequence(table: Any) -> str | None:
+    """SQL for the sequence behind a table's `id` column (NULL when it has none)."""
+    return f"pg_get_serial_sequence('\"{table.name}\"', 'id')" if "id" in table.c else None
+
+
+def _written_tables(tables: list[Any]) -> set[str]:
+    """The PostgreSQL tables a test left rows in or took an id from, in one query."""
+    probes = [f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables]
+    probes += [
+        f"SELECT '{t.name}' WHERE (SELECT last_value FROM pg_sequences "
+        f"WHERE format('%I.%I', schemaname, sequencename) = {_id_sequence(t)}) IS NOT NULL"
+        for t in tables
+        if _id_sequence(t)
+    ]
+    return set(db.session.scalars(text(" UNION ALL ".join(probes))))
+
+
 def empty_all_tables() -> None:
-    """Remove every row (and on PostgreSQL reset the id sequences)."""
+    """Remove every row and reset the id sequences. On PostgreSQL only the tables the test wrote
+    to are emptied, children first, with DELETE: a TRUNCATE of them all (or a CASCADE from
+    `users`) took over half a second, a quarter of the suite's time there."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        written = _written_tables(tables)
+        statements = [f'DELETE FROM "{t.name}"' for t in tables if t.name in written]
+        statements += [
+            f"SELECT setval({_id_sequence(t)}, 1, false)"
+            for t in tables
+            if t.name in written and _id_sequence(t)
+        ]
+        if statements:
+            db.session.execute(text("; ".join(statements)))
     else:
         for table in tables:
             db.session.execute(table.delete())
