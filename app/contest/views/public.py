@@ -28,11 +28,13 @@ from app.contest.views.common import (
 from app.core import dates
 from app.core.calendar import ics_response
 from app.core.dbtypes import utcnow
+from app.core.page_cache import cache_for_visitors
 from app.extensions import db, limiter
 from app.privacy import services as privacy
 
 
 @bp.get("/")
+@cache_for_visitors
 def index() -> ResponseReturnValue:
     """The current edition: divisions with seats left, rules, dates; past editions."""
     expire_holds_lazily()
@@ -55,6 +57,7 @@ def edition_ics(year: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:year>/")
+@cache_for_visitors
 def edition(year: int) -> ResponseReturnValue:
     """Any published edition, past ones included."""
     expire_holds_lazily()
