@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
@@ -56,6 +57,7 @@ REDIS_PAGE_PREFIX = "sabak:page-cache:page:"
 VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
 KEPT_HEADERS = ("Content-Type", "Vary")
 WRITES = "sabak_page_cache_writes"  # in Session.info and Connection.info
+COMMITTED = "sabak_page_cache_committed"  # in Session.info, from the commit to the end
 
 
 @dataclass(frozen=True)
@@ -226,11 +228,20 @@ def _unlink_connection(conn: Connection) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    """Raise the generation of every table this transaction wrote, once it is committed."""
+    """The transaction's writes are committed: note them for when its connection is returned."""
     if session.in_nested_transaction():  # a savepoint: its writes count when the whole commits
         return
-    written = session.info.pop(WRITES, None)
-    written = {name for name in written or () if name != GENERATIONS_TABLE}
+    session.info[COMMITTED] = session.info.pop(WRITES, set())
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    """Raise the generation of every table a committed transaction wrote. Only now, with the
+    session's connection back in the pool, may another be taken: a request holding one while
+    waiting for a second could wait forever on a full pool."""
+    if transaction.parent is not None:
+        return
+    session.info.pop(WRITES, None)  # rolled back: nothing changed
+    written = {name for name in session.info.pop(COMMITTED, ()) if name != GENERATIONS_TABLE}
     if not written or not has_app_context_with_cache():
         return
     try:
@@ -293,6 +304,17 @@ def serve_from_cache() -> Response | None:
     return None
 
 
+def drawing_for_cache() -> bool:
+    """Whether this request draws a page the cache will keep (if it turns out keepable)."""
+    return g.get("page_cache_key") is not None
+
+
+def keep_until(moment: datetime | None) -> None:
+    """Keep the page being drawn no later than `moment` (when something on it falls due)."""
+    if moment is not None and drawing_for_cache():
+        g.page_cache_until = min(moment.timestamp(), g.get("page_cache_until", moment.timestamp()))
+
+
 def keep_in_cache(response: Response) -> Response:
     """After the view: keep a visitor's plain page."""
     key = g.pop("page_cache_key", None)
@@ -326,7 +348,7 @@ def keep_in_cache(response: Response) -> Response:
             (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
         ],
         generations={name: current.get(name, 0) for name in reads},
-        expires=dates.now().timestamp() + seconds,
+        expires=min(dates.now().timestamp() + seconds, g.get("page_cache_until", float("inf"))),
     )
     try:
         store().put(key, entry, seconds)
@@ -360,3 +382,4 @@ def _listen_once() -> None:
         event.listen(Engine, "engine_connect", _unlink_connection)
         event.listen(Session, "after_begin", _link_connection)
         event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)

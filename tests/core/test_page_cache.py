@@ -17,7 +17,7 @@ from flask import Flask, flash, make_response, render_template_string
 from sqlalchemy import select
 
 from app import create_app
-from app.contest.models import Edition
+from app.contest.models import Edition, Registration, Status
 from app.core import dates, page_cache
 from app.core.security import CONTENT_SECURITY_POLICY
 from app.extensions import db
@@ -299,3 +299,24 @@ def test_with_redis_a_page_kept_by_one_instance_is_served_by_another_until_its_d
     rename_edition(one, "Renamed Through Redis")
     page = two.test_client().get("/contest/", headers=EN)
     assert cache_state(page) == "miss" and "Renamed Through Redis" in page.get_data(as_text=True)
+
+
+def test_a_contest_page_is_kept_no_later_than_the_next_seat_on_hold_passes_on(
+    app, client, make_edition, monkeypatch
+):
+    ids = make_edition()
+    assert (
+        client.post("/contest/2027/register", data=form_data(ids["A"], **NEW_ACCOUNT)).status_code
+        == 302
+    )
+    with app.app_context():  # the seat is offered, held for ten more seconds
+        registration = db.session.scalars(select(Registration)).one()
+        registration.status = Status.OFFERED
+        registration.hold_expires_at = dates.now() + timedelta(seconds=10)
+        db.session.commit()
+    visitor = app.test_client()
+    visitor.get("/contest/", headers=EN)
+    assert cache_state(visitor.get("/contest/", headers=EN)) == "hit"
+    later = dates.now() + timedelta(seconds=11)
+    monkeypatch.setattr("app.core.dates.now", lambda: later)
+    assert cache_state(visitor.get("/contest/", headers=EN)) == "miss"

@@ -25,7 +25,7 @@ from app.contest.views.common import (
     prize_labels,
     rules_html,
 )
-from app.core import dates
+from app.core import dates, page_cache
 from app.core.calendar import ics_response
 from app.core.dbtypes import utcnow
 from app.core.page_cache import cache_for_visitors
@@ -65,6 +65,8 @@ def edition(year: int) -> ResponseReturnValue:
 
 
 def _edition_page(edition: Edition | None) -> ResponseReturnValue:
+    if page_cache.drawing_for_cache():  # the seats shown change when a hold runs out
+        page_cache.keep_until(seats_service.next_hold_expiry())
     # 「これまでの大会」: published editions already held, except the one on this page
     held = select(Edition.year, Edition.title_ja, Edition.title_en).where(
         Edition.published.is_(True), Edition.event_date < dates.now().astimezone(dates.TOKYO).date()
