@@ -285,12 +285,15 @@ def serve_from_cache() -> Response | None:
         return None
     try:
         key = _key()
-        current = store().generations()
         entry = store().get(key)
+        now = dates.now().timestamp()
+        # a page that read no table (sign-in, sign-up) needs no look at the generations
+        unread = entry is not None and not entry.generations and now < entry.expires
+        current = {} if unread else store().generations()
     except Exception:
         log.exception("page cache unavailable")
         return None
-    if entry is not None and entry.fresh(current, dates.now().timestamp()):
+    if entry is not None and entry.fresh(current, now):
         body = entry.body
         if CSRF_PLACEHOLDER in body:
             body = body.replace(CSRF_PLACEHOLDER, generate_csrf())
@@ -339,7 +342,8 @@ def keep_in_cache(response: Response) -> Response:
     current = g.pop("page_cache_generations")
     if EVERYTHING in reads:  # read with text(): it may have read any table
         reads |= set(db.metadata.tables)
-    reads.add(EVERYTHING)  # and a text() write drops every page
+    if reads:
+        reads.add(EVERYTHING)  # and a text() write, to tables unknown, drops every such page
     reads.discard(GENERATIONS_TABLE)
     seconds = current_app.config["PAGE_CACHE_SECONDS"]
     entry = Entry(

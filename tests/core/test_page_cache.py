@@ -44,6 +44,13 @@ def test_a_visitors_second_request_is_served_from_the_cache(app, client, make_ed
     assert log.count == 1  # the generations, nothing of the page
 
 
+def test_a_kept_page_drawn_from_no_table_is_served_without_a_query(app, client):
+    client.get("/auth/login", headers=EN)
+    with count_queries(app) as log:
+        assert cache_state(client.get("/auth/login", headers=EN)) == "hit"
+    assert log.count == 0
+
+
 def test_a_signed_in_person_never_gets_the_visitors_page_nor_leaves_theirs(
     app, client, auth, make_edition
 ):
