@@ -77,7 +77,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of app.extensions to this app."""
-    from app.core import i18n, inputs, logs, security
+    from app.core import i18n, inputs, logs, page_cache, security
     from app.core.dbtypes import render_migration_item
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)
+    page_cache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -44,11 +44,16 @@ class Config:
     SIGNUP_LIMIT_PER_ADDRESS = "20 per hour"
     RATELIMIT_ENABLED = True  # off: no limit at all, these nor Flask-Limiter's (tests, benchmarks)
     # SABAK_REDIS_URL: storage for Flask-Limiter's other limits (contest registration, speech),
-    # shared by several workers; without it each worker counts those alone.
+    # shared by several workers; without it each worker counts those alone. The visitors' page
+    # cache keeps its pages and generations there too (else pages per process, generations in the DB).
     REDIS_URL: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # a Redis outage must not turn logins into 500s
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Visitors' pages kept whole (app/core/page_cache.py): at most this many seconds (0: no
+    # cache), less when their data changes; this many pages per process when there is no Redis.
+    PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_ENTRIES = 500
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-For)
 
     PASSWORD_RESET_MAX_AGE = 3600  # seconds

@@ -35,6 +35,7 @@ from app.auth.signin import sign_in
 from app.core.decorators import roles_required
 from app.core.errors import render_error
 from app.core.inputs import page_number
+from app.core.page_cache import cache_for_visitors
 from app.core.urls import safe_next
 from app.extensions import client_address, db, login_manager
 
@@ -71,6 +72,7 @@ def configure_login(state) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@cache_for_visitors
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("core.index")))
@@ -132,6 +134,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@cache_for_visitors
 def signup() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -215,6 +218,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@cache_for_visitors
 def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -222,6 +222,13 @@ def expire(division: Division, registrations: Iterable[Registration], now: datet
     return count
 
 
+def next_hold_expiry() -> datetime | None:
+    """When the next seat on hold passes on (a page showing seats is stale after it)."""
+    return db.session.scalar(
+        select(func.min(Registration.hold_expires_at)).where(Registration.status == Status.OFFERED)
+    )
+
+
 def expire_holds(now: datetime | None = None) -> int:
     """Holds past their time pass the seat on to the next person; returns how many expired."""
     now = now or utcnow()

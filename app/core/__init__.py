@@ -1,6 +1,6 @@
 """Cross-cutting web pieces: home and health pages, roles, htmx, errors, mail outbox, seeding."""
 
-from app.core import models  # noqa: F401  (the outbox table belongs to the metadata)
+from app.core import models  # noqa: F401  (the outbox and page cache tables)
 from app.core.views import bp
 
 __all__ = ["bp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import BigInteger, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.dbtypes import UTCDateTime, utcnow
@@ -42,3 +42,13 @@ class OutboxMessage(Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} to={self.recipient}>"
+
+
+class PageCacheGeneration(Model):
+    """How many committed transactions have written a table: a page drawn from it is stale once
+    its number has moved (used when there is no Redis)."""
+
+    __tablename__ = "page_cache_generations"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -36,6 +36,7 @@ from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.mail import deliver_inline_after_request
 from app.core.nav import NavItem, add_nav_item, home_panels, nav_items
+from app.core.page_cache import cache_for_visitors
 from app.core.urls import safe_next
 from app.extensions import db, limiter
 from app.kyrgyz.answers import check
@@ -102,6 +103,7 @@ def deliver_queued_mail(response: Response) -> Response:
 
 
 @bp.get("/")
+@cache_for_visitors
 def index() -> str:
     """The landing page for visitors and the home page for signed-in users."""
     panels = home_panels(current_app) if current_user.is_authenticated else []
@@ -152,6 +154,7 @@ TYPING_PRACTICE = [
 
 
 @bp.route("/typing", methods=["GET", "POST"])
+@cache_for_visitors
 def typing() -> ResponseReturnValue:
     """How to type Kyrgyz on each system, and practice with the on-screen keys."""
     form = TypingPracticeForm()

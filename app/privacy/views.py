@@ -30,6 +30,7 @@ from app.core import dates
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx
 from app.core.markdown import render_notes
+from app.core.page_cache import cache_for_visitors
 from app.core.urls import safe_next
 from app.extensions import db, limiter
 from app.privacy import erasure, export, services
@@ -112,12 +113,14 @@ def consent() -> ResponseReturnValue:
 
 
 @bp.get("/")
+@cache_for_visitors
 def policy() -> ResponseReturnValue:
     """The version in force, and the list of every version."""
     return _policy_page(services.current_policy())
 
 
 @bp.get("/<int:version>")
+@cache_for_visitors
 def policy_version(version: int) -> ResponseReturnValue:
     """An older (or announced) version, as it was agreed to."""
     found = services.policy_version(version)

@@ -25,14 +25,16 @@ from app.contest.views.common import (
     prize_labels,
     rules_html,
 )
-from app.core import dates
+from app.core import dates, page_cache
 from app.core.calendar import ics_response
 from app.core.dbtypes import utcnow
+from app.core.page_cache import cache_for_visitors
 from app.extensions import db, limiter
 from app.privacy import services as privacy
 
 
 @bp.get("/")
+@cache_for_visitors
 def index() -> ResponseReturnValue:
     """The current edition: divisions with seats left, rules, dates; past editions."""
     expire_holds_lazily()
@@ -55,6 +57,7 @@ def edition_ics(year: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:year>/")
+@cache_for_visitors
 def edition(year: int) -> ResponseReturnValue:
     """Any published edition, past ones included."""
     expire_holds_lazily()
@@ -62,6 +65,8 @@ def edition(year: int) -> ResponseReturnValue:
 
 
 def _edition_page(edition: Edition | None) -> ResponseReturnValue:
+    if page_cache.drawing_for_cache():  # the seats shown change when a hold runs out
+        page_cache.keep_until(seats_service.next_hold_expiry())
     # 「これまでの大会」: published editions already held, except the one on this page
     held = select(Edition.year, Edition.title_ja, Edition.title_en).where(
         Edition.published.is_(True), Edition.event_date < dates.now().astimezone(dates.TOKYO).date()

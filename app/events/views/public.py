@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed
+from app.core.page_cache import cache_for_visitors
 from app.core.qr import qr_svg
 from app.events import attendance as attendance_service
 from app.events import calendar
@@ -22,6 +23,7 @@ from app.extensions import db
 
 
 @bp.get("/")
+@cache_for_visitors
 def index() -> ResponseReturnValue:
     """Upcoming events, soonest first, then past ones."""
     upcoming, past = events_service.published_events(dates.now())
@@ -62,6 +64,7 @@ def _event_page(event_id: int, form: ReserveForm | None = None) -> str:
 
 
 @bp.get("/<int:event_id>")
+@cache_for_visitors
 def event(event_id: int) -> ResponseReturnValue:
     """An event's page: sessions and venues, seats, volunteer shifts."""
     return _event_page(event_id)

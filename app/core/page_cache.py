@@ -1,0 +1,391 @@
+"""Whole pages for visitors, kept until the data they were drawn from changes or a minute passes.
+
+A view opts in with `@cache_for_visitors`. A GET from someone who is certainly not signed in (no
+user in the session, no remember cookie, no flashed message waiting) is answered from the cache
+when an entry exists for its path, query, host and interface language, and none of the tables the
+page read has been written since. Otherwise the view runs, and a plain 200 HTML page that set no
+cookie and flashed nothing is kept. The CSRF token in a kept page is a placeholder, replaced by
+the visitor's own token when the page is served; the CSP has no nonce (no inline script), so
+nothing else in a page is particular to one request.
+
+What a page read is noted from the SQL it ran; what a transaction wrote, from its INSERT, UPDATE
+and DELETE statements (a DELETE also counts for the tables whose rows the database deletes or
+changes along with it). After the commit each written table's generation is raised where every
+worker and host sees it: in Redis when `REDIS_URL` is set, else in the database
+(`page_cache_generations`). The pages themselves are kept in Redis too when it is set, else in
+each process (a bounded LRU). `PAGE_CACHE_SECONDS` bounds an entry's life on the app's clock, so
+"closes in 3 days" or "today" never lasts more than that; 0 turns the cache off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from flask import Flask, Response, current_app, g, has_request_context, request, session
+from flask.globals import request_ctx
+from flask_babel import get_locale
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import Table, event, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql import ClauseElement, TextClause
+from sqlalchemy.sql.dml import Delete, UpdateBase
+from sqlalchemy.sql.util import find_tables
+
+from app.core import dates
+from app.core.models import PageCacheGeneration
+from app.extensions import db
+
+log = logging.getLogger("sabak.page_cache")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EVERYTHING = "*"  # a text() statement: which tables it touched is unknown
+CSRF_PLACEHOLDER = "__sabak_csrf_token__"
+GENERATIONS_TABLE = PageCacheGeneration.__tablename__
+REDIS_GENERATIONS = "sabak:page-cache:generations"
+REDIS_PAGE_PREFIX = "sabak:page-cache:page:"
+# What a visitor's session may hold: the CSRF token and what Flask-Login leaves after sign-out.
+VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
+KEPT_HEADERS = ("Content-Type", "Vary")
+WRITES = "sabak_page_cache_writes"  # in Session.info and Connection.info
+COMMITTED = "sabak_page_cache_committed"  # in Session.info, from the commit to the end
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A kept page: its body (CSRF token as a placeholder), headers, and what it was drawn from."""
+
+    body: str
+    headers: list[tuple[str, str]]
+    generations: dict[str, int]  # table name → generation when the page was drawn
+    expires: float  # the app's clock, seconds since the epoch
+
+    def fresh(self, current: dict[str, int], now: float) -> bool:
+        return now < self.expires and all(
+            current.get(name, 0) == generation for name, generation in self.generations.items()
+        )
+
+
+def cache_for_visitors(view: F) -> F:
+    """Let visitors' GETs of this view be answered from the page cache."""
+    view.cache_for_visitors = True  # type: ignore[attr-defined]
+    return view
+
+
+# --- where generations and pages live -------------------------------------------------------
+
+
+class Store(Protocol):
+    def generations(self) -> dict[str, int]: ...
+    def bump(self, names: set[str]) -> None: ...
+    def get(self, key: str) -> Entry | None: ...
+    def put(self, key: str, entry: Entry, seconds: int) -> None: ...
+
+
+class LocalStore:
+    """Pages in this process (bounded LRU); generations in the database, shared by every worker."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, Entry] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def generations(self) -> dict[str, int]:
+        table = PageCacheGeneration.__table__
+        # Core on a connection of its own: cheaper than the ORM session on every visitor's hit
+        with db.engine.connect() as connection:
+            rows = connection.execute(select(table.c.name, table.c.generation))
+            return {name: generation for name, generation in rows}
+
+    def bump(self, names: set[str]) -> None:
+        table = PageCacheGeneration.__table__
+        with db.engine.begin() as connection:
+            insert = _upsert_dialect(connection)
+            statement = insert(table).values([{"name": n, "generation": 1} for n in sorted(names)])
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[table.c.name], set_={"generation": table.c.generation + 1}
+                )
+            )
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry, seconds: int) -> None:
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def _upsert_dialect(connection: Connection) -> Callable[..., Any]:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+class RedisStore:
+    """Pages and generations in Redis, shared by every worker and host."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(
+            url, socket_timeout=1, socket_connect_timeout=1, decode_responses=True
+        )
+
+    def generations(self) -> dict[str, int]:
+        raw = self.redis.hgetall(REDIS_GENERATIONS)
+        return {str(name): int(value) for name, value in raw.items()}
+
+    def bump(self, names: set[str]) -> None:
+        pipeline = self.redis.pipeline(transaction=False)
+        for name in sorted(names):
+            pipeline.hincrby(REDIS_GENERATIONS, name, 1)
+        pipeline.execute()
+
+    def get(self, key: str) -> Entry | None:
+        raw = self.redis.get(REDIS_PAGE_PREFIX + key)
+        return Entry(**json.loads(raw)) if raw else None
+
+    def put(self, key: str, entry: Entry, seconds: int) -> None:
+        self.redis.set(REDIS_PAGE_PREFIX + key, json.dumps(asdict(entry)), ex=seconds)
+
+
+def store() -> Store:
+    """The app's store: Redis, or this process and the database."""
+    chosen: Store = current_app.extensions["sabak_page_cache"]
+    return chosen
+
+
+# --- noting what a page read and what a transaction wrote -----------------------------------
+
+
+def _tables(statement: ClauseElement) -> set[str]:
+    if isinstance(statement, TextClause):
+        return {EVERYTHING}
+    return {t.name for t in find_tables(statement, include_crud=True) if isinstance(t, Table)}
+
+
+def _note_statement(conn: Connection, statement: Any, *_args: Any) -> None:
+    """Engine hook: a page being drawn notes what it reads; a session notes what it writes."""
+    if not isinstance(statement, ClauseElement):
+        return
+    reads = g.get("page_cache_reads") if has_request_context() else None
+    if reads is not None:
+        reads |= _tables(statement)
+    writes = conn.info.get(WRITES)
+    if writes is None:
+        return
+    if isinstance(statement, UpdateBase):
+        table = statement.table
+        if not isinstance(table, Table):
+            writes.add(EVERYTHING)
+            return
+        writes.add(table.name)
+        if isinstance(statement, Delete):
+            writes |= _dependents(table.name)
+    elif isinstance(statement, TextClause) and not statement.text.lstrip().lower().startswith(
+        "select"
+    ):
+        writes.add(EVERYTHING)
+
+
+def _dependents(name: str) -> set[str]:
+    """Tables whose rows may go or change when rows of `name` are deleted (foreign keys)."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        for table in db.metadata.tables.values():
+            if table.name not in found and any(
+                fk.column.table.name == current for fk in table.foreign_keys
+            ):
+                found.add(table.name)
+                todo.append(table.name)
+    return found
+
+
+def _link_connection(session: Session, _transaction: SessionTransaction, conn: Connection) -> None:
+    """Writes on this connection count for this session until it commits."""
+    conn.info[WRITES] = session.info.setdefault(WRITES, set())
+
+
+def _unlink_connection(conn: Connection) -> None:
+    conn.info.pop(WRITES, None)
+
+
+def _after_commit(session: Session) -> None:
+    """The transaction's writes are committed: note them for when its connection is returned."""
+    if session.in_nested_transaction():  # a savepoint: its writes count when the whole commits
+        return
+    session.info[COMMITTED] = session.info.pop(WRITES, set())
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    """Raise the generation of every table a committed transaction wrote. Only now, with the
+    session's connection back in the pool, may another be taken: a request holding one while
+    waiting for a second could wait forever on a full pool."""
+    if transaction.parent is not None:
+        return
+    session.info.pop(WRITES, None)  # rolled back: nothing changed
+    written = {name for name in session.info.pop(COMMITTED, ()) if name != GENERATIONS_TABLE}
+    if not written or not has_app_context_with_cache():
+        return
+    try:
+        store().bump(written)
+    except Exception:  # a cache outage must not fail a request whose work is committed
+        log.exception("page cache: could not note a change to %s", sorted(written))
+
+
+def has_app_context_with_cache() -> bool:
+    from flask import has_app_context
+
+    return has_app_context() and "sabak_page_cache" in current_app.extensions
+
+
+# --- serving and keeping pages --------------------------------------------------------------
+
+
+def _is_visitor() -> bool:
+    if current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies:
+        return False
+    return set(session.keys()) <= VISITOR_SESSION_KEYS
+
+
+def _key() -> str:
+    locale = get_locale()
+    query = request.query_string.decode("latin-1")
+    return "|".join([request.host_url, request.path, query, str(locale)])
+
+
+def serve_from_cache() -> Response | None:
+    """Before the view: a visitor's page from the cache when it is still what the view would draw."""
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    view = current_app.view_functions.get(request.endpoint or "")
+    if (
+        not seconds
+        or request.method != "GET"
+        or not getattr(view, "cache_for_visitors", False)
+        or request.headers.get("HX-Request")
+        or not _is_visitor()
+    ):
+        return None
+    try:
+        key = _key()
+        entry = store().get(key)
+        now = dates.now().timestamp()
+        # a page that read no table (sign-in, sign-up) needs no look at the generations
+        unread = entry is not None and not entry.generations and now < entry.expires
+        current = {} if unread else store().generations()
+    except Exception:
+        log.exception("page cache unavailable")
+        return None
+    if entry is not None and entry.fresh(current, now):
+        body = entry.body
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, generate_csrf())
+        response = Response(body, headers=entry.headers)
+        response.headers["X-Page-Cache"] = "hit"
+        return response
+    # drawn afresh: generations read before the data, so a change after this is never missed
+    g.page_cache_key = key
+    g.page_cache_generations = current
+    g.page_cache_reads = set()
+    return None
+
+
+def drawing_for_cache() -> bool:
+    """Whether this request draws a page the cache will keep (if it turns out keepable)."""
+    return g.get("page_cache_key") is not None
+
+
+def keep_until(moment: datetime | None) -> None:
+    """Keep the page being drawn no later than `moment` (when something on it falls due)."""
+    if moment is not None and drawing_for_cache():
+        g.page_cache_until = min(moment.timestamp(), g.get("page_cache_until", moment.timestamp()))
+
+
+def keep_in_cache(response: Response) -> Response:
+    """After the view: keep a visitor's plain page."""
+    key = g.pop("page_cache_key", None)
+    reads = g.pop("page_cache_reads", None)
+    if key is None or reads is None:
+        return response
+    keepable = (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.is_streamed
+        and not response.direct_passthrough
+        and "Set-Cookie" not in response.headers
+        and not request_ctx.flashes  # a message shown once must not be shown to the next visitor
+        and _is_visitor()
+    )
+    if not keepable:
+        return response
+    body = response.get_data(as_text=True)
+    token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    if token:
+        body = body.replace(token, CSRF_PLACEHOLDER)
+    current = g.pop("page_cache_generations")
+    if EVERYTHING in reads:  # read with text(): it may have read any table
+        reads |= set(db.metadata.tables)
+    if reads:
+        reads.add(EVERYTHING)  # and a text() write, to tables unknown, drops every such page
+    reads.discard(GENERATIONS_TABLE)
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    entry = Entry(
+        body=body,
+        headers=[
+            (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+        ],
+        generations={name: current.get(name, 0) for name in reads},
+        expires=min(dates.now().timestamp() + seconds, g.get("page_cache_until", float("inf"))),
+    )
+    try:
+        store().put(key, entry, seconds)
+    except Exception:
+        log.exception("page cache unavailable")
+    response.headers["X-Page-Cache"] = "miss"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Choose the store, watch the engine and the sessions, and hook into every request."""
+    if app.config["REDIS_URL"]:
+        app.extensions["sabak_page_cache"] = RedisStore(app.config["REDIS_URL"])
+    else:
+        app.extensions["sabak_page_cache"] = LocalStore(app.config["PAGE_CACHE_ENTRIES"])
+    _listen_once()
+    app.before_request(serve_from_cache)
+    app.after_request(keep_in_cache)
+
+
+_listening = threading.Lock()
+
+
+def _listen_once() -> None:
+    from sqlalchemy.engine import Engine
+
+    with _listening:
+        if event.contains(Engine, "before_execute", _note_statement):
+            return
+        event.listen(Engine, "before_execute", _note_statement)
+        event.listen(Engine, "engine_connect", _unlink_connection)
+        event.listen(Session, "after_begin", _link_connection)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
