@@ -56,6 +56,28 @@ REDIS_PAGE_PREFIX = "sabak:page-cache:page:"
 # What a visitor's session may hold: the CSRF token and what Flask-Login leaves after sign-out.
 VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
 KEPT_HEADERS = ("Content-Type", "Vary")
+# Written all day by signed-in people (every quiz answer, review, sign-in, submission, mail) and
+# read by no visitor's page: their writes raise no generation, which would cost every such
+# request a statement, and a page that reads one of them is not kept, so none can go stale.
+PRIVATE_TABLES = frozenset(
+    {
+        "quiz_sessions",
+        "quiz_questions",
+        "quiz_answers",
+        "review_cards",
+        "review_logs",
+        "lesson_progress",
+        "answer_reports",
+        "submissions",
+        "submission_versions",
+        "grades",
+        "user_sessions",
+        "auth_attempts",
+        "outbox_messages",
+        "calendar_feeds",
+        "stored_files",
+    }
+)
 WRITES = "sabak_page_cache_writes"  # in Session.info and Connection.info
 COMMITTED = "sabak_page_cache_committed"  # in Session.info, from the commit to the end
 
@@ -243,7 +265,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     if transaction.parent is not None:
         return
     session.info.pop(WRITES, None)  # rolled back: nothing changed
-    written = {name for name in session.info.pop(COMMITTED, ()) if name != GENERATIONS_TABLE}
+    written = set(session.info.pop(COMMITTED, ())) - PRIVATE_TABLES - {GENERATIONS_TABLE}
     if not written or not has_app_context_with_cache():
         return
     try:
@@ -344,6 +366,8 @@ def keep_in_cache(response: Response) -> Response:
     current = g.pop("page_cache_generations")
     if EVERYTHING in reads:  # read with text(): it may have read any table
         reads |= set(db.metadata.tables)
+    if reads & PRIVATE_TABLES:  # their writes raise no generation: the page could go stale
+        return response
     if reads:
         reads.add(EVERYTHING)  # and a text() write, to tables unknown, drops every such page
     reads.discard(GENERATIONS_TABLE)

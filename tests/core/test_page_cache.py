@@ -327,3 +327,47 @@ def test_a_contest_page_is_kept_no_later_than_the_next_seat_on_hold_passes_on(
     later = dates.now() + timedelta(seconds=11)
     monkeypatch.setattr("app.core.dates.now", lambda: later)
     assert cache_state(visitor.get("/contest/", headers=EN)) == "miss"
+
+
+def test_a_page_reading_a_private_table_is_never_kept(app, client):
+    """Writes to the tables signed-in people write all day raise no generation, so a page that
+    reads one of them could go stale: it is drawn afresh every time."""
+    from app.quizzes.models import Answer
+
+    @page_cache.cache_for_visitors
+    def answers() -> str:
+        count = len(db.session.scalars(select(Answer.id)).all())
+        return render_template_string(
+            "{% extends 'base.html' %}{% block content %}{{ n }}{% endblock %}", n=count
+        )
+
+    app.add_url_rule("/test-answers", "test_answers", answers)
+    assert cache_state(client.get("/test-answers")) is None
+    assert cache_state(client.get("/test-answers")) is None
+
+
+def test_a_quiz_answer_raises_no_generation(app, client, auth):
+    """The hot path of every student stays one statement shorter: no private table is noted."""
+    from app.core.models import PageCacheGeneration
+
+    user = auth.login()
+    with app.app_context():
+        from app.auth.models import User
+        from app.quizzes.models import ReviewCard
+
+        db.session.get(User, user.id).last_login_at = dates.now()  # a watched table
+        db.session.commit()
+        before = dict(
+            db.session.execute(
+                select(PageCacheGeneration.name, PageCacheGeneration.generation)
+            ).all()
+        )
+        db.session.execute(ReviewCard.__table__.delete())  # a private table
+        db.session.commit()
+        after = dict(
+            db.session.execute(
+                select(PageCacheGeneration.name, PageCacheGeneration.generation)
+            ).all()
+        )
+    assert before.get("users", 0) >= 1
+    assert after == before
