@@ -74,6 +74,10 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = 60
     MAIL_KEEP_DAYS = 365  # sent and failed mail is deleted after this (`flask mail prune`)
 
+    # Uploaded recordings: "folder" (instance/media/, one machine) or "database" (the stored_files
+    # table, which every app host shares; set it on every host of a multi-host deployment).
+    MEDIA_STORAGE = "folder"
+
     SPEECH_TIMEOUT = 5  # seconds espeak-ng may take for one word or phrase
     SITE_URL: str | None = None  # e.g. https://sabak.example; links in e-mails
     LOG_JSON = True

@@ -10,10 +10,8 @@ Services flush; the view commits once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -29,7 +27,7 @@ from app.contest.models import (
     PreliminaryVersion,
     Registration,
 )
-from app.core.media import NotAudio, audio_path, store_audio
+from app.core.media import NotAudio, delete_audio, store_audio
 from app.extensions import db
 
 AUDIO_FOLDER = "preliminary"
@@ -306,23 +304,15 @@ def _text(given: str | None, before: str) -> str:
     return before if given is None else given.strip()
 
 
-def version_audio(entry: PreliminaryEntry, number: int) -> tuple[Path, str] | None:
-    """The file and type of a version's recording."""
+def version_audio(entry: PreliminaryEntry, number: int) -> tuple[str, str] | None:
+    """The stored name and type of a version's recording."""
     version = next((v for v in entry.versions if v.number == number), None)
     if version is None or not version.audio_file:
         return None
-    try:
-        path = audio_path(version.audio_file, AUDIO_FOLDER)
-    except NotAudio:
-        return None
-    if not path.is_file():
-        return None
-    return path, version.audio_mimetype or "application/octet-stream"
+    return version.audio_file, version.audio_mimetype or "application/octet-stream"
 
 
 def discard_audio(names: Sequence[str | None]) -> None:
     """Delete files stored for a hand-in that was not committed."""
     for name in names:
-        if name:
-            with suppress(NotAudio, OSError):
-                audio_path(name, AUDIO_FOLDER).unlink(missing_ok=True)
+        delete_audio(name, AUDIO_FOLDER)

@@ -1,4 +1,4 @@
-"""Commands that belong to no single feature: demo data and the mail outbox."""
+"""Commands that belong to no single feature: demo data, the mail outbox, uploaded media."""
 
 from __future__ import annotations
 
@@ -44,6 +44,52 @@ def prune_mail() -> None:
     click.echo(f"deleted {removed} old messages")
 
 
+media_cli = AppGroup("media", help="Uploaded recordings.")
+
+
+@media_cli.command("move-to-database")
+@click.option(
+    "--delete", is_flag=True, help="Delete each local file once its copy is read back and equal."
+)
+def move_media_to_database(delete: bool) -> None:
+    """Copy this host's uploaded recordings (instance/media/) into the database store.
+
+    Safe to re-run and to run on every host: a file already in the database with the same bytes is
+    skipped, one with other bytes is reported and left alone. Each copy is committed and read back
+    before it counts; local files stay unless --delete is given.
+    """
+    from app.core.storage import DatabaseStorage, folder_storage
+
+    source, target = folder_storage(), DatabaseStorage()
+    copied = present = conflicts = deleted = 0
+    for key in source.list_keys():
+        blob = source.get(key)
+        if blob is None:
+            continue
+        existing = target.get(key)
+        if existing is None:
+            target.put(key, blob.data, blob.content_type)
+            db.session.commit()
+            existing = target.get(key)
+            if existing is None or existing.data != blob.data:
+                raise click.ClickException(f"{key} did not read back equal; stopped")
+            copied += 1
+        elif existing.data == blob.data:
+            present += 1
+        else:
+            conflicts += 1
+            click.echo(f"{key}: the database holds other bytes under this name; left alone")
+            continue
+        if delete:
+            source.delete(key)
+            deleted += 1
+    click.echo(
+        f"copied {copied}, already there {present}, conflicts {conflicts}, deleted locally {deleted}"
+    )
+    if current_app.config.get("MEDIA_STORAGE") != "database":
+        click.echo("SABAK_MEDIA_STORAGE is not 'database': the app still reads the folder.")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--force", is_flag=True, help="Seed even though the app is not in debug mode.")
@@ -66,5 +112,6 @@ def init_app(app: Flask) -> None:
     from app.auth.cli import users_cli
 
     app.cli.add_command(mail_cli)
+    app.cli.add_command(media_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(users_cli)

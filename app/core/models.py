@@ -1,11 +1,12 @@
-"""The mail outbox: mail is queued in the same transaction as the change that causes it."""
+"""The mail outbox (mail is queued in the same transaction as the change that causes it) and
+uploaded files kept in the database."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Index, String, Text
+from sqlalchemy import BigInteger, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.dbtypes import UTCDateTime, utcnow
@@ -52,3 +53,19 @@ class PageCacheGeneration(Model):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StoredFile(Model):
+    """An uploaded file kept in the database (`SABAK_MEDIA_STORAGE=database`), so every app host
+    reads the same recordings; see `app/core/storage.py`."""
+
+    __tablename__ = "stored_files"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<StoredFile {self.key} {self.size} bytes>"

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -28,7 +27,7 @@ from app.auth.models import Role, User
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
 from app.core.markdown import render_notes
-from app.core.media import NotAudio, audio_path
+from app.core.media import NotAudio, audio_key, send_audio
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.extensions import db
 from app.lessons import services
@@ -231,15 +230,19 @@ def item_audio(item_id: int) -> ResponseReturnValue:
     if not item.audio_file:
         return redirect(url_for("core.speech", text=item.ky))
     try:
-        path = audio_path(item.audio_file)
+        audio_key(item.audio_file)
     except NotAudio:
         abort(404)
-    if not path.is_file():
+    # The URL carries the recording's version, so a new recording is a new URL.
+    response = send_audio(
+        item.audio_file,
+        "audio",
+        item.audio_mimetype,
+        cache_control="private, max-age=31536000, immutable",
+    )
+    if response is None:
         current_app.logger.error("recording %s of item %s is missing", item.audio_file, item.id)
         return redirect(url_for("core.speech", text=item.ky))
-    response = send_file(path, mimetype=item.audio_mimetype, conditional=True)
-    # The URL carries the recording's version, so a new recording is a new URL.
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     response.headers["X-Audio-Source"] = "recording"
     return response
 

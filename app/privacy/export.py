@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import User
 from app.contest.models import Registration
 from app.core.dbtypes import utcnow
-from app.core.media import NotAudio, audio_path
+from app.core.media import read_audio
 from app.core.models import OutboxMessage
 from app.events.models import Attendance, ShiftSignup, VolunteerCertificate
 from app.extensions import Model, db
@@ -49,15 +49,10 @@ def row(obj: Model, **extra: Any) -> dict[str, Any]:
 
 def _audio(zip_file: zipfile.ZipFile, name: str | None, folder: str, arcname: str) -> str | None:
     """Copy a recording into the archive; its path in the archive, or None if it is gone."""
-    if not name:
+    data = read_audio(name, folder)
+    if data is None:
         return None
-    try:
-        path = audio_path(name, folder)
-    except NotAudio:
-        return None
-    if not path.is_file():
-        return None
-    zip_file.write(path, arcname)
+    zip_file.writestr(arcname, data)
     return arcname
 
 

@@ -58,6 +58,7 @@ def student_with_work(
     with app.app_context():
         graded_audio, _kind = store_audio(wav_bytes(), folder="submissions")
         ungraded_audio, _kind = store_audio(wav_bytes(0.3), folder="submissions")
+        db.session.commit()  # the database store keeps what is committed
     graded = make_submission(
         spoken,
         student.id,

@@ -205,9 +205,10 @@ def preliminary_audio(entry_id: int, number: int) -> ResponseReturnValue:
     if not _may_hear(entry):
         abort(404)
     found = service.version_audio(entry, number)
-    if found is None:
+    response = send_audio(found[0], service.AUDIO_FOLDER, found[1]) if found else None
+    if response is None:
         abort(404)
-    return send_audio(*found)
+    return response
 
 
 @bp.get("/<int:year>/me/preliminary/certificate.pdf")

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from app.core.media import NotAudio, audio_path
+from app.core.media import read_audio
 from app.extensions import db
 from app.kyrgyz.latin import slugify
 from app.lessons.course_files.folder import (
@@ -206,11 +206,8 @@ def export_course(course: Course, out_dir: str | os.PathLike[str]) -> ExportRepo
 
 def _export_audio(item: Item, root: Path, stems: set[str]) -> str | None:
     """Copy the item's recording to audio/<slug of ky>.<ext>; its path in the course folder."""
-    try:
-        source = audio_path(item.audio_file or "")
-    except NotAudio:
-        return None
-    if not source.is_file():
+    data = read_audio(item.audio_file)
+    if data is None or not item.audio_file:
         return None
     base = slugify(item.ky) or "item"
     stem, n = base, 1
@@ -218,8 +215,8 @@ def _export_audio(item: Item, root: Path, stems: set[str]) -> str | None:
         n += 1
         stem = f"{base}-{n}"
     stems.add(stem)
-    name = f"{AUDIO_DIR}/{stem}{source.suffix.lower()}"
-    _write(root / name, source.read_bytes())
+    name = f"{AUDIO_DIR}/{stem}{PurePosixPath(item.audio_file).suffix.lower()}"
+    _write(root / name, data)
     return name
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from app.core.media import NotAudio, audio_path, store_audio
+from app.core.media import audio_exists, read_audio, store_audio
 from app.extensions import db
 from app.kyrgyz.normalize import normalize
 from app.lessons.course_files.folder import (
@@ -121,16 +121,12 @@ def _stored_sha256(item: Item) -> str | None:
     """The hash of the item's stored recording, or None if it has none (or the file is gone)."""
     if not item.audio_file:
         return None
-    try:
-        path = audio_path(item.audio_file)
-    except NotAudio:
-        return None
-    if not path.is_file():
-        return None
     digest, dash, _ = item.audio_file.partition("-")
     if item.audio_source == AudioSource.COURSE and dash:
-        return digest  # course recordings are stored as <sha256>-<random>.<ext>
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+        # course recordings are stored as <sha256>-<random>.<ext>
+        return digest if audio_exists(item.audio_file) else None
+    data = read_audio(item.audio_file)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 _NO_AUDIO: dict[str, Any] = {
@@ -155,9 +151,7 @@ def _audio_change(item: Item | None, audio: AudioFile | None) -> dict[str, Any]:
     if item is not None and _stored_sha256(item) == audio.sha256:
         return {}
     data = audio.path.read_bytes()
-    name, kind = store_audio(data)
-    final = f"{hashlib.sha256(data).hexdigest()}-{name}"
-    os.replace(audio_path(name), audio_path(final))
+    final, kind = store_audio(data, prefix=f"{hashlib.sha256(data).hexdigest()}-")
     return {
         "audio_file": final,
         "audio_mimetype": kind.mimetype,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from app.core.media import MAX_RECORDING_BYTES, NotAudio, audio_path, store_audio
+from app.core.media import MAX_RECORDING_BYTES, NotAudio, delete_audio, store_audio
 from app.extensions import db
 from app.lessons.authoring.services import EditingError
 from app.lessons.models import AudioSource, Item
@@ -74,9 +74,4 @@ def remove_recording(item: Item) -> RecordingChange:
 
 def discard_audio(name: str | None) -> None:
     """Delete a stored recording nobody refers to any more (call after the commit)."""
-    if not name:
-        return
-    try:
-        audio_path(name).unlink(missing_ok=True)
-    except (NotAudio, OSError):
-        log.warning("could not delete the replaced recording %s", name, exc_info=True)
+    delete_audio(name)

@@ -1,14 +1,13 @@
-"""The recorded answers on disk: a version's file, and deleting the ones nothing refers to."""
+"""The recorded answers in the store: a version's file, and deleting the ones nothing refers to."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from pathlib import Path
 
 from sqlalchemy import select
 
-from app.core.media import NotAudio, audio_path
+from app.core.media import delete_audio
 from app.extensions import db
 from app.progress.models import Submission, SubmissionVersion
 
@@ -17,8 +16,8 @@ log = logging.getLogger(__name__)
 AUDIO_FOLDER = "submissions"
 
 
-def version_audio(submission: Submission, number: int) -> tuple[Path, str] | None:
-    """The file and type of a version's recording (number 0: the draft's)."""
+def version_audio(submission: Submission, number: int) -> tuple[str, str] | None:
+    """The stored name and type of a version's recording (number 0: the draft's)."""
     if number == 0:
         name, mimetype = submission.draft_audio_file, submission.draft_audio_mimetype
     else:
@@ -33,11 +32,7 @@ def version_audio(submission: Submission, number: int) -> tuple[Path, str] | Non
         name, mimetype = version.audio_file, version.audio_mimetype
     if not name:
         return None
-    try:
-        path = audio_path(name, AUDIO_FOLDER)
-    except NotAudio:
-        return None
-    return path, mimetype or "application/octet-stream"
+    return name, mimetype or "application/octet-stream"
 
 
 def discard_unused_audio(names: Iterable[str | None]) -> None:
@@ -62,9 +57,4 @@ def discard_unused_audio(names: Iterable[str | None]) -> None:
 def discard_audio(names: Iterable[str | None]) -> None:
     """Delete recordings nothing refers to any more (call after the commit)."""
     for name in names:
-        if not name:
-            continue
-        try:
-            audio_path(name, AUDIO_FOLDER).unlink(missing_ok=True)
-        except (NotAudio, OSError):
-            log.warning("could not delete the recording %s", name, exc_info=True)
+        delete_audio(name, AUDIO_FOLDER)

@@ -245,6 +245,7 @@ def submission_audio(submission_id: int, number: int) -> ResponseReturnValue:
     if number == 0 and submission.student_id != current_user.id:
         abort(404)
     found = assignments.version_audio(submission, number)
-    if found is None or not found[0].is_file():
+    response = send_audio(found[0], assignments.AUDIO_FOLDER, found[1]) if found else None
+    if response is None:
         abort(404)
-    return send_audio(*found)
+    return response

@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from app.auth.models import Role
 from app.core.decorators import roles_required
 from app.core.markdown import render_notes
-from app.core.media import NotAudio, audio_path, store_audio
+from app.core.media import NotAudio, delete_audio, send_audio, store_audio
 from app.core.nav import NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.access import teaches
@@ -351,12 +351,7 @@ def saved_redirect(submission: Submission, grade: Grade, number: int | None) -> 
 
 def discard_feedback_audio(name: str | None) -> None:
     """Delete a spoken comment nobody refers to (after the commit, or after a refused save)."""
-    if not name:
-        return
-    try:
-        audio_path(name, FEEDBACK_AUDIO_FOLDER).unlink(missing_ok=True)
-    except (NotAudio, OSError):
-        log.warning("could not delete the spoken comment %s", name, exc_info=True)
+    delete_audio(name, FEEDBACK_AUDIO_FOLDER)
 
 
 # --- the spoken comment ---------------------------------------------------------------------------
@@ -372,13 +367,13 @@ def feedback_audio(submission_id: int) -> ResponseReturnValue:
         abort(404)
     if not grade.released and not teaches(current_user, submission.assignment.class_id):
         abort(404)  # the student hears it once the grade is released
-    try:
-        path = audio_path(grade.feedback_audio_file, FEEDBACK_AUDIO_FOLDER)
-    except NotAudio:
-        abort(404)
-    if not path.is_file():
+    response = send_audio(
+        grade.feedback_audio_file,
+        FEEDBACK_AUDIO_FOLDER,
+        grade.feedback_audio_mimetype,
+        cache_control="private, no-cache",
+    )
+    if response is None:
         log.error("spoken comment %s of grade %s is missing", grade.feedback_audio_file, grade.id)
         abort(404)
-    response = send_file(path, mimetype=grade.feedback_audio_mimetype, conditional=True)
-    response.headers["Cache-Control"] = "private, no-cache"
     return response

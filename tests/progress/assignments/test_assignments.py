@@ -455,6 +455,7 @@ def world(app, progress_class, make_user, make_rubric, make_assignment, make_sub
     assignment_id = make_assignment(cls.id, kind="spoken", rubric_id=rubric)
     with app.app_context():
         name, kind = store_audio(wav_bytes(), folder="submissions")
+        db.session.commit()  # the database store keeps what is committed
     submission_id = make_submission(
         assignment_id, cls.students[0].id, text="", audio_file=name, audio_mimetype=kind.mimetype
     )

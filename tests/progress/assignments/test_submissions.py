@@ -559,6 +559,7 @@ def test_a_student_never_sees_a_classmates_work(
     owner, classmate = cls.students
     with app.app_context():
         name, kind = store_audio(wav_bytes(), folder="submissions")
+        db.session.commit()  # the database store keeps what is committed
     submission_id = make_submission(
         assignment_id,
         owner.id,
@@ -590,6 +591,7 @@ def test_teachers_hear_submitted_versions_but_not_drafts(
     cls, assignment_id = spoken
     with app.app_context():
         name, kind = store_audio(wav_bytes(), folder="submissions")
+        db.session.commit()  # the database store keeps what is committed
     submission_id = make_submission(
         assignment_id, cls.students[0].id, audio_file=name, audio_mimetype=kind.mimetype
     )
