@@ -18,7 +18,9 @@ from markupsafe import Markup
 
 from app.auth.models import Role
 from app.core import dates
+from app.core.inputs import page_number
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
+from app.core.pagination import paginate_list
 from app.lessons.access import class_or_404, is_teacher
 from app.progress import charts, dashboard
 from app.progress.dashboard.class_stats import (
@@ -32,6 +34,9 @@ from app.progress.views import bp
 from app.quizzes import scheduling
 from app.quizzes.stats import MIN_ANSWERS
 from app.quizzes.views import due_today
+
+# Students on one page of the class overview, as in the gradebook.
+PAGE_SIZE = 50
 
 
 def _locale() -> str:
@@ -168,17 +173,20 @@ def dashboard_page() -> ResponseReturnValue:
 @bp.get("/classes/<int:class_id>")
 @login_required
 def class_dashboard(class_id: int) -> ResponseReturnValue:
-    """Each student at a glance (the longest inactive first) and the class's hardest words."""
+    """Each student at a glance (the longest inactive first), PAGE_SIZE a page in the order over the
+    whole class, and the class's hardest words."""
     course_class = class_or_404(class_id, current_user)
     board = build_class_dashboard(course_class, dates.now())
     sort = "name" if request.args.get("sort") == "name" else "inactive"
+    page = paginate_list(sort_students(board.students, sort), page_number(), PAGE_SIZE)
     # each date formatted once: a class of 1,000 has only a few dozen different days
-    days = {row.last_day for row in board.students if row.last_day} | set(board.days)
+    days = {row.last_day for row in page.items if row.last_day} | set(board.days)
     return render_template(
         "progress/class_dashboard.html",
         dashboard=board,
         course_class=course_class,
-        students=sort_students(board.students, sort),
+        page=page,
+        students=page.items,
         sort=sort,
         activity_days=ACTIVITY_DAYS,
         inactive_after=INACTIVE_AFTER_DAYS,

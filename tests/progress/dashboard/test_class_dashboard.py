@@ -183,3 +183,30 @@ def test_query_count_does_not_grow_with_the_class(
     counts = [queries_for(app, client, dashboard_url(info)) for info in classes]
     assert counts[0] == counts[1], counts
     assert counts[0] <= 17, counts
+
+
+def test_a_large_class_is_shown_a_page_at_a_time_in_the_whole_class_order(
+    monkeypatch, client, auth, busy_class
+):
+    monkeypatch.setattr("app.progress.dashboard.views.PAGE_SIZE", 2)
+    info = busy_class
+    auth.login(user=info.teacher)
+
+    def names(query: str) -> list[str]:
+        text = visible_text(client.get(dashboard_url(info) + query).get_data(as_text=True))
+        return sorted(
+            (s.display_name for s in info.students if s.display_name in text), key=text.index
+        )
+
+    first = client.get(dashboard_url(info)).get_data(as_text=True)
+    text = visible_text(first)
+    # the longest inactive first, over the whole class: never active, 10 days, then today
+    assert names("") == ["学生3 花子", "学生2 花子"]
+    assert "Students (3)" in text and "students 1–2" in text and "Page 1 of 2" in text
+    assert "2 students have not studied for 7 days or more." in text  # the whole class's
+    assert names("?page=2") == ["学生1 花子"]
+    assert names("?sort=name&page=2") == ["学生3 花子"]
+    assert "sort=name&amp;page=2" in client.get(dashboard_url(info) + "?sort=name").get_data(
+        as_text=True
+    )
+    assert names("?page=99999999999999999999") == ["学生3 花子", "学生2 花子"]
