@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +38,13 @@ class NotAJudge(ContestError):
 
 class SheetLocked(ContestError):
     """The sheet was submitted: only an organizer's unlock reopens it."""
+
+
+class ScoredCriterion(Protocol):
+    """What checking a score needs of a criterion (the final's or the preliminary's)."""
+
+    id: int
+    max_score: int
 
 
 class InvalidScores(ContestError):
@@ -228,16 +237,25 @@ def judge_sheets(judge: User, division: Division) -> dict[int, ScoreSheet]:
     return {sheet.registration_id: sheet for sheet in sheets}
 
 
-def check_scores(division: Division, values: dict[int, int | None], *, submit: bool) -> None:
-    """Raise InvalidScores for a value out of range, or (to submit) a criterion without one."""
+def score_problems(
+    criteria: Iterable[ScoredCriterion], values: dict[int, int | None], *, submit: bool
+) -> dict[int, str]:
+    """Criterion id → "range" for a value out of range, or (to submit) "missing" without one;
+    the final's and the preliminary's sheets alike."""
     problems: dict[int, str] = {}
-    for criterion in division.criteria:
+    for criterion in criteria:
         value = values.get(criterion.id)
         if value is None:
             if submit:
                 problems[criterion.id] = "missing"
         elif not 0 <= value <= criterion.max_score:
             problems[criterion.id] = "range"
+    return problems
+
+
+def check_scores(division: Division, values: dict[int, int | None], *, submit: bool) -> None:
+    """Raise InvalidScores for a value out of range, or (to submit) a criterion without one."""
+    problems = score_problems(division.criteria, values, submit=submit)
     if problems:
         raise InvalidScores(problems)
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.contest import results
-from app.contest.judging import conflicted_ids, judges_of
+from app.contest.judging import conflicted_ids, judges_of, score_problems
 from app.contest.models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -125,14 +125,7 @@ def judge_sheets(judge: User, preliminary: Preliminary) -> dict[int, Preliminary
 
 def check_scores(preliminary: Preliminary, values: dict[int, int | None], *, submit: bool) -> None:
     """Raise InvalidScores for a value out of range, or (to submit) a criterion without one."""
-    problems: dict[int, str] = {}
-    for criterion in preliminary.criteria:
-        value = values.get(criterion.id)
-        if value is None:
-            if submit:
-                problems[criterion.id] = "missing"
-        elif not 0 <= value <= criterion.max_score:
-            problems[criterion.id] = "range"
+    problems = score_problems(preliminary.criteria, values, submit=submit)
     if problems:
         raise InvalidScores(problems)
 
