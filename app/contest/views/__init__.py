@@ -8,6 +8,8 @@ from app.contest.views import (  # noqa: F401  (they register their routes)
     judges,
     judging,
     preliminary,
+    preliminary_console,
+    preliminary_judges,
     public,
     registrant,
 )
