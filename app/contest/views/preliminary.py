@@ -15,10 +15,8 @@ from app.contest import certificates as certificates_service
 from app.contest import judging as judging_service
 from app.contest import preliminary as service
 from app.contest import registration as registration_service
-from app.contest.forms import (
-    EntryForm,
-)
 from app.contest.models import Division, Preliminary, PreliminaryEntry, Registration
+from app.contest.preliminary_forms import EntryForm
 from app.contest.views.certificates import pdf_response
 from app.contest.views.common import bp, edition_or_404, language
 from app.core import dates

@@ -13,14 +13,8 @@ from flask_login import current_user
 
 from app.contest import preliminary as service
 from app.contest import preliminary_judging as judging
-from app.contest.forms import (
-    PRELIMINARY_RUBRIC,
-    ActionForm,
-    ChoiceForm,
-    PreliminaryForm,
-    parse_criteria,
-    scoring_labels,
-)
+from app.contest.forms import ActionForm, parse_criteria, scoring_labels
+from app.contest.preliminary_forms import PRELIMINARY_RUBRIC, ChoiceForm, PreliminaryForm
 from app.contest.views.common import ORGANIZERS, bp, division_or_404, language
 from app.contest.views.preliminary import _entry_or_404, _preliminary_or_404
 from app.core import dates

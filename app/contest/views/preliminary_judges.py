@@ -12,9 +12,7 @@ from app.auth.models import Role
 from app.contest import judging as judging_service
 from app.contest import preliminary as service
 from app.contest import preliminary_judging as judging
-from app.contest.forms import (
-    score_form,
-)
+from app.contest.forms import score_form
 from app.contest.models import Division, Preliminary, PreliminaryEntry
 from app.contest.views.common import bp, division_or_404, language
 from app.contest.views.preliminary import _preliminary_or_404
