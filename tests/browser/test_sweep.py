@@ -76,6 +76,9 @@ NOT_PAGES = {
     "events.my_shifts_ics",
     "calendar.feed",
     "events.my_certificate",
+    "quizzes.lesson_deck",
+    "quizzes.course_deck",
+    "quizzes.my_words_deck",
 }
 # Pages no demo link leads to, with why.
 UNLINKED = {

@@ -96,6 +96,9 @@ OWN = {
     "quizzes.start_review": "starts the user's own review",
     "quizzes.practise_weak": "starts a quiz of the user's own weak words",
     "quizzes.my_reports": "the user's own answer reports",
+    "quizzes.lesson_deck": "a published lesson's words as an Anki deck",
+    "quizzes.course_deck": "a published course's words as an Anki deck",
+    "quizzes.my_words_deck": "the user's own words as an Anki deck",
     "contest.console": "an invitation page for the staff (redirects others)",
 }
 # The POSTs each demo role may send (with the demo data's ids); every other role is refused.
