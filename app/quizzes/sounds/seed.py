@@ -1,4 +1,5 @@
-"""Demo listening history: the demo students hear ө / о well (mastered) and still confuse ы / и."""
+"""Demo listening history: the demo students hear ө / о well (mastered), still confuse ы / и,
+and have a mixed round half-way (to continue)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from app.extensions import db
 from app.quizzes.models import SoundRound
 from app.quizzes.sounds.services import NothingToPractise, start_round, submit_answer
 
-# (contrast, days ago, which answers are wrong by position)
-ROUNDS: tuple[tuple[str, int, frozenset[int]], ...] = (
-    ("oe-o", 3, frozenset()),
-    ("y-i", 1, frozenset({0, 3})),
+# (contrast or None for a mix, days ago, answers given, which answers are wrong by position)
+ROUNDS: tuple[tuple[str | None, int, int, frozenset[int]], ...] = (
+    ("oe-o", 3, 10, frozenset()),
+    ("y-i", 1, 10, frozenset({0, 3})),
+    (None, 0, 3, frozenset()),
 )
 DEMO_STUDENTS = ("student@example.com", "tanaka.yui@example.com")
 
@@ -26,7 +28,7 @@ def seed_sounds(data: DemoData) -> Iterator[str]:
         user = data.users.get(email) or next((u for u in data.classmates if u.email == email), None)
         if user is None or db.session.scalar(select(exists().where(SoundRound.user_id == user.id))):
             continue
-        for number, (contrast, days_ago, wrong) in enumerate(ROUNDS):
+        for number, (contrast, days_ago, answers, wrong) in enumerate(ROUNDS):
             moment = data.now - timedelta(days=days_ago)
             try:
                 sound_round = start_round(
@@ -34,7 +36,7 @@ def seed_sounds(data: DemoData) -> Iterator[str]:
                 )
             except NothingToPractise:
                 continue
-            for question in sound_round.questions:
+            for question in sound_round.questions[:answers]:
                 chosen = 1 - question.said if question.position in wrong else question.said
                 submit_answer(
                     question, chosen, now=moment + timedelta(seconds=20 * (question.position + 1))

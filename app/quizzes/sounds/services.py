@@ -27,6 +27,7 @@ from app.lessons.models import CourseClass, Enrollment, Item, Lesson
 from app.quizzes.models import SoundQuestion, SoundRound
 
 ROUND_LENGTH = 10
+RECENT_ROUNDS = 5
 # A contrast is mastered with at least MASTERED_RIGHT right among its last WINDOW answers, and
 # still confused when at least CONFUSED_MIN_ANSWERS of those answers are in and fewer than
 # MASTERED_RIGHT / WINDOW (80 %) of them are right.
@@ -120,9 +121,7 @@ def available_pairs(user: User, contrast: str | None = None) -> list[Pair]:
             # the course's word brings its recording; the meanings stay the pair's, which tell
             # the two apart (a course's gloss may be a whole phrase)
             words.append(
-                PairWord(
-                    word.ky, word.ja, word.en, course_item.id, bool(course_item.audio_file)
-                )
+                PairWord(word.ky, word.ja, word.en, course_item.id, bool(course_item.audio_file))
                 if course_item
                 else PairWord(word.ky, word.ja, word.en)
             )
@@ -210,6 +209,18 @@ def unfinished_round(user: User, contrast: str | None) -> SoundRound | None:
         .order_by(SoundRound.created_at.desc(), SoundRound.id.desc())
         .limit(1)
     ).first()
+
+
+def recent_rounds(user: User, limit: int = RECENT_ROUNDS) -> list[SoundRound]:
+    """The student's latest finished rounds, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(SoundRound)
+            .where(SoundRound.user_id == user.id, SoundRound.finished_at.is_not(None))
+            .order_by(SoundRound.finished_at.desc(), SoundRound.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def _schedule(

@@ -5,6 +5,7 @@ opaque token (its URL never names the word)."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,8 @@ def sounds_index() -> ResponseReturnValue:
         counts=counts,
         progress=sounds.contrast_progress(current_user),
         unfinished=sounds.unfinished_round(current_user, None),
+        recent=sounds.recent_rounds(current_user),
+        by_key=BY_KEY,
         form=SoundStartForm(),
         window=sounds.WINDOW,
         mastered_right=sounds.MASTERED_RIGHT,
@@ -247,7 +250,10 @@ def sounds_audio(token: str) -> ResponseReturnValue:
     except (SpeechUnavailable, SpeechError):
         current_app.logger.exception("speech synthesis failed for question %s", question.id)
         abort(503)
-    response = send_file(result.path, mimetype=result.mimetype, etag=False, max_age=86400)
+    # from the bytes, not the cached file: its name is a hash of the word, and would be sent
+    response = send_file(
+        BytesIO(result.path.read_bytes()), mimetype=result.mimetype, etag=False, max_age=86400
+    )
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers[AUDIO_SOURCE_HEADER] = "synthetic"
     return response
