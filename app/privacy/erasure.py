@@ -24,7 +24,15 @@ from app.extensions import db
 from app.lessons.models import Enrollment, LessonProgress
 from app.privacy.models import Consent, EditionPurge
 from app.progress.models import Grade, GradeState, Submission
-from app.quizzes.models import Answer, AnswerReport, QuizSession, ReviewCard, ReviewLog
+from app.quizzes.models import (
+    Answer,
+    AnswerReport,
+    QuizSession,
+    ReviewCard,
+    ReviewLog,
+    SoundQuestion,
+    SoundRound,
+)
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.ORGANIZER, Role.JUDGE, Role.ADMIN})
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: can never receive mail
@@ -248,6 +256,8 @@ def _erase_quizzes(user: User) -> None:
     db.session.execute(delete(AnswerReport).where(AnswerReport.user_id == user.id))
     db.session.execute(delete(Answer).where(Answer.user_id == user.id))
     db.session.execute(delete(QuizSession).where(QuizSession.user_id == user.id))
+    db.session.execute(delete(SoundQuestion).where(SoundQuestion.user_id == user.id))
+    db.session.execute(delete(SoundRound).where(SoundRound.user_id == user.id))
 
 
 def remove_recordings(erasure: AccountErasure) -> None:

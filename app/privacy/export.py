@@ -23,7 +23,15 @@ from app.privacy import services
 from app.progress.assignments import AUDIO_FOLDER
 from app.progress.grading import FEEDBACK_AUDIO_FOLDER
 from app.progress.models import GradeState, Submission
-from app.quizzes.models import Answer, AnswerReport, QuizSession, ReviewCard, ReviewLog
+from app.quizzes.models import (
+    Answer,
+    AnswerReport,
+    QuizSession,
+    ReviewCard,
+    ReviewLog,
+    SoundQuestion,
+    SoundRound,
+)
 
 DATA_FILE = "sabak-my-data.json"
 # Secrets of the account are not the person's data and would only help whoever steals the file.
@@ -134,6 +142,8 @@ def collect(zip_file: zipfile.ZipFile, user: User) -> dict[str, Any]:
         "review_cards": _rows(ReviewCard, ReviewCard.user_id == user.id),
         "review_log": _rows(ReviewLog, ReviewLog.card_id.in_(cards)),
         "answer_reports": _rows(AnswerReport, AnswerReport.user_id == user.id),
+        "listening_rounds": _rows(SoundRound, SoundRound.user_id == user.id),
+        "listening_answers": _rows(SoundQuestion, SoundQuestion.user_id == user.id),
         "submissions": _submissions(zip_file, user),
         "contest_registrations": [
             row(r, contest=r.edition.title_en, year=r.edition.year, division=r.division.name_en)

@@ -210,3 +210,76 @@ class AnswerReport(Model):
     @property
     def is_open(self) -> bool:
         return self.status == ReportStatus.OPEN
+
+
+class SoundRound(Model):
+    """A round of "hear one, choose which was said" on minimal pairs, of one contrast or all."""
+
+    __tablename__ = "sound_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # the contrast the student chose to practise ("oe-o", "long-a", ...), or None for a mix
+    contrast: Mapped[str | None] = mapped_column(String(12))
+    question_count: Mapped[int]
+    # Questions are answered in order, so answered_count is also the current position.
+    answered_count: Mapped[int] = mapped_column(default=0)
+    correct_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    questions: Mapped[list[SoundQuestion]] = relationship(
+        back_populates="round",
+        order_by="SoundQuestion.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def finished(self) -> bool:
+        return self.answered_count >= self.question_count
+
+
+class SoundQuestion(Model):
+    """One minimal pair of a round: the two words, which one is heard, and the answer once given.
+
+    The audio is served by `token`, a random name, so neither its URL nor its file name tells
+    which word is said. The answer is kept on the row (answered once: set only while
+    `answered_at` is empty) with the contrast, so per-contrast accuracy is one query.
+    """
+
+    __tablename__ = "sound_questions"
+    __table_args__ = (
+        UniqueConstraint("round_id", "position"),
+        CheckConstraint("said IN (0, 1)", name="said_known"),
+        CheckConstraint("chosen IS NULL OR chosen IN (0, 1)", name="chosen_known"),
+        CheckConstraint("(answered_at IS NULL) = (chosen IS NULL)", name="answered_together"),
+        # the dashboard's "last answers of each contrast"
+        Index(
+            "ix_sound_questions_user_id_contrast_answered_at", "user_id", "contrast", "answered_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("sound_rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    contrast: Mapped[str] = mapped_column(String(12))
+    # the two words as shown, in the order shown: [{"ky", "ja", "en"}, {...}]
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    said: Mapped[int]  # 0 or 1: the option heard
+    # the course word whose teacher's recording is played; None: synthetic speech
+    audio_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
+    chosen: Mapped[int | None]
+    correct: Mapped[bool | None]
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    round: Mapped[SoundRound] = relationship(back_populates="questions")
+    audio_item: Mapped[Item | None] = relationship()
+
+    @property
+    def said_word(self) -> str:
+        return str(self.options[self.said]["ky"])

@@ -21,6 +21,7 @@ from app.quizzes import services
 from app.quizzes.models import Answer, AnswerReport, ExerciseKind, Question, QuizSession
 from app.quizzes.reports import services as reports
 from app.quizzes.sessions import services as sessions
+from app.quizzes.sounds.seed import seed_sounds
 
 # (days ago, what): a lesson quiz on the next lesson, or the day's review.
 HISTORY: tuple[tuple[int, str], ...] = (
@@ -39,6 +40,7 @@ HISTORY: tuple[tuple[int, str], ...] = (
 def register_seeders(state: BlueprintSetupState) -> None:
     """`flask seed-demo` gives the demo class's students their quiz history."""
     add_seeder(state.app, DemoSeeder("quizzes", seed_demo, order=30))
+    add_seeder(state.app, DemoSeeder("quizzes-sounds", seed_sounds, order=31))
 
 
 def seed_demo(data: DemoData) -> Iterator[str]:

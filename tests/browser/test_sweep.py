@@ -58,6 +58,7 @@ NOT_PAGES = {
     "core.healthz",
     "core.speech",
     "lessons.item_audio",
+    "quizzes.sounds_audio",
     "progress.submission_audio",
     "progress.feedback_audio",
     "contest.my_certificate",

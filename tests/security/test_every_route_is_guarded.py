@@ -99,6 +99,9 @@ OWN = {
     "quizzes.lesson_deck": "a published lesson's words as an Anki deck",
     "quizzes.course_deck": "a published course's words as an Anki deck",
     "quizzes.my_words_deck": "the user's own words as an Anki deck",
+    "quizzes.sounds_index": "the user's own listening progress",
+    "quizzes.sounds_contrast": "a contrast's pairs and the user's own progress on it",
+    "quizzes.sounds_start": "starts a listening round for the user",
     "contest.console": "an invitation page for the staff (redirects others)",
 }
 # The POSTs each demo role may send (with the demo data's ids); every other role is refused.
@@ -113,6 +116,7 @@ STAFF_OF = {
     "quizzes.answer": {"student"},
     "quizzes.report_answer": {"student"},
     "quizzes.practise_mistakes": {"student"},
+    "quizzes.sounds_answer": {"student"},
     "progress.assignment": {"student", "teacher", "admin"},  # teachers go to the overview
 }
 BLUEPRINT_STAFF = {
@@ -171,6 +175,8 @@ def _ids(app: Flask) -> dict[str, str]:
         "entry_id": _one(app, "select min(id) from contest_preliminary_entries"),
         "rubric_id": _one(app, "select min(id) from rubrics"),
         "session_id": _one(app, f"select min(id) from quiz_sessions where user_id = {tanaka}"),
+        "round_id": _one(app, f"select min(id) from sound_rounds where user_id = {tanaka}"),
+        "key": "oe-o",
         "report_id": _one(app, "select coalesce(min(id), 1) from answer_reports"),
         "token": "not-a-token",
         "event_id": _one(app, "select min(id) from events where published"),
@@ -307,6 +313,10 @@ def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
         "quizzes.question",
         "quizzes.results",
         "quizzes.session",
+        "quizzes.sounds_audio",
+        "quizzes.sounds_question",
+        "quizzes.sounds_results",
+        "quizzes.sounds_round",
     }
     assert not_theirs <= {rule.endpoint for rule in rules(app, "GET")}
     before = checksum(app)

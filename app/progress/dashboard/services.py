@@ -1,5 +1,6 @@
 """The student's dashboard: streak, words, accuracy by week, activity calendar, lessons,
-upcoming assignments and released grades, in a fixed number of queries (the days and the
+upcoming assignments, released grades and the sounds (contrasts mastered and still confused,
+from app.quizzes.sounds), in a fixed number of queries (the days and the
 streak are in app.progress.dashboard.activity).
 """
 
@@ -25,7 +26,7 @@ from app.progress.dashboard.activity import (
 )
 from app.progress.learning import learned_card, mastered_card
 from app.progress.models import Assignment, Grade, GradeState, Submission
-from app.quizzes import scheduling
+from app.quizzes import scheduling, sounds
 from app.quizzes.models import ReviewCard
 
 UPCOMING_LIMIT = 8
@@ -217,6 +218,17 @@ class Dashboard:
     courses: list[CourseProgress]
     upcoming: list[UpcomingAssignment]
     grades: list[ReleasedGrade]
+    contrasts: list[sounds.ContrastProgress]
+
+    @property
+    def contrasts_mastered(self) -> int:
+        return sum(1 for c in self.contrasts if c.mastered)
+
+    @property
+    def contrasts_confused(self) -> list[sounds.ContrastProgress]:
+        """The contrasts the student still confuses, the worst first."""
+        confused = [c for c in self.contrasts if c.confused]
+        return sorted(confused, key=lambda c: c.right / c.recent)
 
     @property
     def answered(self) -> int:
@@ -254,7 +266,7 @@ class Dashboard:
 
 
 def build_dashboard(user: User, now: datetime, *, due_today: int) -> Dashboard:
-    """Everything the dashboard shows (five queries; the due count comes from the caller, who
+    """Everything the dashboard shows (six queries; the due count comes from the caller, who
     shares it with the navigation badge)."""
     today = scheduling.local_day(now, user.timezone)
     days = activity_by_day(user, now)
@@ -268,4 +280,5 @@ def build_dashboard(user: User, now: datetime, *, due_today: int) -> Dashboard:
         courses=course_progress(user),
         upcoming=upcoming_assignments(user, now),
         grades=released_grades(user),
+        contrasts=list(sounds.contrast_progress(user).values()),
     )

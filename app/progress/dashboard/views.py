@@ -31,7 +31,7 @@ from app.progress.dashboard.class_stats import (
 )
 from app.progress.learning import MASTERED_STABILITY_DAYS
 from app.progress.views import bp
-from app.quizzes import scheduling
+from app.quizzes import scheduling, sounds
 from app.quizzes.stats import MIN_ANSWERS
 from app.quizzes.views import due_today
 
@@ -164,6 +164,9 @@ def dashboard_page() -> ResponseReturnValue:
         accuracy_weeks=dashboard.ACCURACY_WEEKS,
         calendar_weeks=dashboard.HEATMAP_WEEKS,
         language=_locale()[:2],
+        contrast_right=sounds.MASTERED_RIGHT,
+        contrast_window=sounds.WINDOW,
+        contrast_min=sounds.CONFUSED_MIN_ANSWERS,
     )
 
 

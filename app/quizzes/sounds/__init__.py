@@ -1,0 +1,43 @@
+"""Minimal-pair listening: hear one word of a pair, choose which was said (services re-exported)."""
+
+from app.quizzes.sounds.services import (
+    CONFUSED_MIN_ANSWERS,
+    MASTERED_RIGHT,
+    ROUND_LENGTH,
+    WINDOW,
+    AnswerOutcome,
+    ContrastProgress,
+    NothingToPractise,
+    Pair,
+    PairWord,
+    available_pairs,
+    contrast_progress,
+    course_words,
+    question_at,
+    question_by_token,
+    recent_rounds,
+    start_round,
+    submit_answer,
+    unfinished_round,
+)
+
+__all__ = [
+    "CONFUSED_MIN_ANSWERS",
+    "MASTERED_RIGHT",
+    "ROUND_LENGTH",
+    "WINDOW",
+    "AnswerOutcome",
+    "ContrastProgress",
+    "NothingToPractise",
+    "Pair",
+    "PairWord",
+    "available_pairs",
+    "contrast_progress",
+    "course_words",
+    "question_at",
+    "question_by_token",
+    "recent_rounds",
+    "start_round",
+    "submit_answer",
+    "unfinished_round",
+]
