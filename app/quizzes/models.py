@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -117,6 +127,8 @@ class Answer(Model):
     converted: Mapped[str | None] = mapped_column(String(500))
     duration_ms: Mapped[int | None]
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # An answer given offline carries the id its device gave it: sent twice, recorded once.
+    client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid(), index=True, unique=True)
 
     question: Mapped[Question] = relationship(back_populates="answer")
     report: Mapped[AnswerReport | None] = relationship(back_populates="answer", uselist=False)

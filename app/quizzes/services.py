@@ -47,7 +47,7 @@ def new_seed() -> int:
 # --- starting sessions -----------------------------------------------------------------------
 
 
-def _word(item: Item) -> Word:
+def as_word(item: Item) -> Word:
     return Word(
         id=item.id,
         ky=item.ky,
@@ -78,7 +78,7 @@ def course_words(course_ids: Iterable[int]) -> list[Word]:
     ids = sorted(set(course_ids))
     if not ids:
         return []
-    return [_word(item) for item in db.session.scalars(_visible_items(Item.course_id.in_(ids)))]
+    return [as_word(item) for item in db.session.scalars(_visible_items(Item.course_id.in_(ids)))]
 
 
 def _start(
@@ -206,7 +206,7 @@ def _start_on_cards(
     seed: int | None,
 ) -> QuizSession:
     """A session asking each card's word once (no match exercise), distractors from its course."""
-    words = [_word(card.item) for card in cards]
+    words = [as_word(card.item) for card in cards]
     pool = course_words(card.item.course_id for card in cards)
     return _start(
         user,
@@ -241,7 +241,7 @@ def start_mistakes_session(
     """Practise the mistakes of `session` again: each such word twice, in two exercises."""
     ids = mistake_item_ids(session)
     items = db.session.scalars(select(Item).where(Item.id.in_(ids))).all() if ids else []
-    by_id = {item.id: _word(item) for item in items if not item.retired}
+    by_id = {item.id: as_word(item) for item in items if not item.retired}
     words = [by_id[i] for i in ids if i in by_id]
     pool = course_words(item.course_id for item in items)
     return _start(

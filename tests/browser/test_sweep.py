@@ -55,6 +55,9 @@ ALSO = {
 # Not pages: files, media and probes.
 NOT_PAGES = {
     "static",
+    "core.service_worker",
+    "core.manifest",
+    "quizzes.offline_pack",
     "core.healthz",
     "core.speech",
     "lessons.item_audio",
@@ -83,6 +86,8 @@ NOT_PAGES = {
 }
 # Pages no demo link leads to, with why.
 UNLINKED = {
+    "core.offline_page": "the service worker shows it when a page needs the network; "
+    "tests/browser/test_offline_review.py goes through it",
     "auth.reset_password": "needs a token from an e-mail",
     "contest.checkin_ticket": "reached by scanning a ticket's QR code",
     "contest.my_preliminary": "the demo student is left out of 2027 (to try registering); "

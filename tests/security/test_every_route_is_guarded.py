@@ -36,6 +36,9 @@ PUBLIC = {
     "core.set_language": "the language switch works before signing in",
     "core.typing": "the Kyrgyz keyboard practice page needs no account",
     "core.speech": "spoken Kyrgyz for the public lesson pages",
+    "core.service_worker": "the installed app's service worker (it holds no data)",
+    "core.manifest": "the installed app's name and icons",
+    "core.offline_page": "what the service worker shows offline (the same for everyone)",
     "auth.login": "signing in",
     "auth.logout": "signs out whoever is signed in: nothing for a visitor",
     "auth.signup": "creating an account",
@@ -94,6 +97,8 @@ OWN = {
     "quizzes.practise_course": "starts a quiz for the user",
     "quizzes.review": "the user's own review cards",
     "quizzes.start_review": "starts the user's own review",
+    "quizzes.offline_pack": "the user's own due cards, for reviewing offline",
+    "quizzes.offline_sync": "records the user's own offline answers (their signed questions)",
     "quizzes.practise_weak": "starts a quiz of the user's own weak words",
     "quizzes.my_reports": "the user's own answer reports",
     "quizzes.lesson_deck": "a published lesson's words as an Anki deck",
@@ -103,6 +108,11 @@ OWN = {
     "quizzes.sounds_contrast": "a contrast's pairs and the user's own progress on it",
     "quizzes.sounds_start": "starts a listening round for the user",
     "contest.console": "an invitation page for the staff (redirects others)",
+}
+# Read by scripts, not people: a visitor gets 401 (a script can't use the sign-in page).
+SCRIPT_ENDPOINTS = {
+    "quizzes.offline_pack": "the offline review's due cards, fetched by static/js",
+    "quizzes.offline_sync": "the answers given offline, sent by static/js",
 }
 # The POSTs each demo role may send (with the demo data's ids); every other role is refused.
 STAFF_OF = {
@@ -327,7 +337,10 @@ def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
         url = url_for_rule(rule, ids)
         response = anonymous.get(url)
         response.close()
-        if response.status_code != 302 or "/auth/login" not in response.location:
+        if rule.endpoint in SCRIPT_ENDPOINTS:
+            if response.status_code != 401:
+                answered.append(("anonymous", url, response.status_code))
+        elif response.status_code != 302 or "/auth/login" not in response.location:
             answered.append(("anonymous", url, response.status_code))
         if rule.endpoint in OWN:
             continue
@@ -358,6 +371,8 @@ def test_no_post_acts_for_a_role_that_may_not_use_it(sweep: Sweep) -> None:
             response = client.post(url, data={"csrf_token": token})
             response.close()
             to_login = response.status_code == 302 and "/auth/login" in response.location
+            if rule.endpoint in SCRIPT_ENDPOINTS:
+                to_login = response.status_code == 401
             if response.status_code == 200 or (role is None and not to_login):
                 failures.append((role, url, response.status_code))
             refused += 1

@@ -25,10 +25,13 @@ MAX_RETRIES = 2
 
 MATCH_MESSAGE = N_("%(right)s of %(total)s pairs are right.")
 ACCEPTED_KIND = "accepted_on_report"  # the verdict kind of an answer a teacher accepted
+# an answer in Latin letters, given offline, from a student whose class answers in Cyrillic
+CYRILLIC_KIND = "cyrillic_required"
 # verdict kinds that aren't the checker's: pairings, and answers accepted on a report
 CHOICE_MESSAGES: dict[str, str] = {
     "match": MATCH_MESSAGE,
     ACCEPTED_KIND: N_("Your teacher accepted this answer."),
+    CYRILLIC_KIND: N_("Your class answers in Cyrillic letters, not Latin."),
 }
 
 
