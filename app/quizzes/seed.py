@@ -20,6 +20,7 @@ from app.lessons.models import ClassTeacher, Course, CourseClass, Lesson
 from app.quizzes import services
 from app.quizzes.models import Answer, AnswerReport, ExerciseKind, Question, QuizSession
 from app.quizzes.reports import services as reports
+from app.quizzes.sentences import seed as sentences_seed
 from app.quizzes.sessions import services as sessions
 
 # (days ago, what): a lesson quiz on the next lesson, or the day's review.
@@ -39,6 +40,7 @@ HISTORY: tuple[tuple[int, str], ...] = (
 def register_seeders(state: BlueprintSetupState) -> None:
     """`flask seed-demo` gives the demo class's students their quiz history."""
     add_seeder(state.app, DemoSeeder("quizzes", seed_demo, order=30))
+    add_seeder(state.app, DemoSeeder("sentences", sentences_seed.seed_demo, order=31))
 
 
 def seed_demo(data: DemoData) -> Iterator[str]:

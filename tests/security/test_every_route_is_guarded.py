@@ -96,6 +96,8 @@ OWN = {
     "quizzes.start_review": "starts the user's own review",
     "quizzes.practise_weak": "starts a quiz of the user's own weak words",
     "quizzes.my_reports": "the user's own answer reports",
+    "quizzes.sentences_index": "the user's own sentences built",
+    "quizzes.next_sentence": "picks a sentence of the user's own lessons (404 for a lesson not theirs)",
     "contest.console": "an invitation page for the staff (redirects others)",
 }
 # The POSTs each demo role may send (with the demo data's ids); every other role is refused.
@@ -110,6 +112,8 @@ STAFF_OF = {
     "quizzes.answer": {"student"},
     "quizzes.report_answer": {"student"},
     "quizzes.practise_mistakes": {"student"},
+    # a sentence of a course the user sees (students, its teachers and editors; else 404)
+    "quizzes.sentence": {"student", "teacher", "admin"},
     "progress.assignment": {"student", "teacher", "admin"},  # teachers go to the overview
 }
 BLUEPRINT_STAFF = {
@@ -170,6 +174,8 @@ def _ids(app: Flask) -> dict[str, str]:
         "session_id": _one(app, f"select min(id) from quiz_sessions where user_id = {tanaka}"),
         "report_id": _one(app, "select coalesce(min(id), 1) from answer_reports"),
         "token": "not-a-token",
+        "kind": "build-ky",
+        "attempt_id": _one(app, f"select min(id) from sentence_attempts where user_id = {tanaka}"),
         "event_id": _one(app, "select min(id) from events where published"),
         "event_session_id": _one(app, "select min(id) from event_sessions"),
         "shift_id": _one(app, "select min(id) from volunteer_shifts"),
@@ -304,6 +310,8 @@ def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
         "quizzes.question",
         "quizzes.results",
         "quizzes.session",
+        "quizzes.sentence",
+        "quizzes.sentence_attempt",
     }
     assert not_theirs <= {rule.endpoint for rule in rules(app, "GET")}
     before = checksum(app)

@@ -27,6 +27,7 @@ from app.progress.learning import learned_card, mastered_card
 from app.progress.models import Assignment, Grade, GradeState, Submission
 from app.quizzes import scheduling
 from app.quizzes.models import ReviewCard
+from app.quizzes.sentences import SentenceCounts, sentence_counts
 
 UPCOMING_LIMIT = 8
 GRADES_LIMIT = 5
@@ -211,6 +212,7 @@ class Dashboard:
     today: date
     streak: Streak
     words: WordCounts
+    sentences: SentenceCounts
     due_today: int
     weeks: list[WeekAccuracy]
     cells: list[HeatCell]
@@ -254,7 +256,7 @@ class Dashboard:
 
 
 def build_dashboard(user: User, now: datetime, *, due_today: int) -> Dashboard:
-    """Everything the dashboard shows (five queries; the due count comes from the caller, who
+    """Everything the dashboard shows (six queries; the due count comes from the caller, who
     shares it with the navigation badge)."""
     today = scheduling.local_day(now, user.timezone)
     days = activity_by_day(user, now)
@@ -262,6 +264,7 @@ def build_dashboard(user: User, now: datetime, *, due_today: int) -> Dashboard:
         today=today,
         streak=streak(days, today),
         words=word_counts(user),
+        sentences=sentence_counts(user),
         due_today=due_today,
         weeks=weekly_accuracy(days, today),
         cells=heatmap(days, today),
