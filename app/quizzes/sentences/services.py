@@ -313,8 +313,10 @@ def buildable(lesson: Lesson, kind: SentenceKind = SentenceKind.BUILD_KY) -> lis
 
 def built_item_ids(user: User, kind: SentenceKind | None = None) -> set[int]:
     """The examples the student has built right (in one kind of exercise, or any)."""
-    query = select(distinct(SentenceAttempt.item_id)).where(
-        SentenceAttempt.user_id == user.id, SentenceAttempt.status == "correct"
+    query = (
+        select(SentenceAttempt.item_id)
+        .distinct()
+        .where(SentenceAttempt.user_id == user.id, SentenceAttempt.status == "correct")
     )
     if kind is not None:
         query = query.where(SentenceAttempt.kind == kind.value)
