@@ -92,7 +92,12 @@ def test_drag_words_into_place(page: Any, course: Any) -> None:
     page.wait_for_load_state("load")
     line = page.locator("[data-line]").bounding_box()
     # the verb first, dragged into the empty sentence
-    drag(page, tile(page, "студентмин"), line["x"] + line["width"] / 2, line["y"] + line["height"] / 2)
+    drag(
+        page,
+        tile(page, "студентмин"),
+        line["x"] + line["width"] / 2,
+        line["y"] + line["height"] / 2,
+    )
     expect(line_words(page)).to_have_text(["студентмин"])
     # then Мен, dropped to the left of it
     verb = tile(page, "студентмин").bounding_box()

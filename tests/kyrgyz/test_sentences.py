@@ -56,7 +56,12 @@ def test_extra_and_missing_words() -> None:
 
 def test_tiles_keep_capitals_and_inner_hyphens_not_punctuation() -> None:
     assert tiles("«Манас» — кыргыз элинин эпосу.") == ["Манас", "кыргыз", "элинин", "эпосу"]
-    assert tiles("Жайында Ысык-Көлдө туристтер көп.") == ["Жайында", "Ысык-Көлдө", "туристтер", "көп"]
+    assert tiles("Жайында Ысык-Көлдө туристтер көп.") == [
+        "Жайында",
+        "Ысык-Көлдө",
+        "туристтер",
+        "көп",
+    ]
 
 
 @given(st.text(max_size=80))
@@ -67,5 +72,9 @@ def test_never_raises(text: str) -> None:
 
 def test_hostile_input() -> None:
     assert not check_sentence("\x00" * 1000, SENTENCE).is_correct
-    assert check_sentence("Мен мектепке барам\x00", SENTENCE).status in ("correct", "almost", "wrong")
+    assert check_sentence("Мен мектепке барам\x00", SENTENCE).status in (
+        "correct",
+        "almost",
+        "wrong",
+    )
     assert check_sentence("барам " * 10_000, SENTENCE).status == "wrong"

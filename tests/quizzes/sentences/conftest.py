@@ -22,7 +22,11 @@ WORDS: list[Word] = [
 # ky → (example_ky, example_ja, example_en)
 EXAMPLES = {
     "мектеп": ("Мен мектепке барам.", "私は学校へ行きます。", "I go to school."),
-    "бар-": ("Биз эртең базарга барабыз.", "明日私たちはバザールへ行きます。", "Tomorrow we go to the bazaar."),
+    "бар-": (
+        "Биз эртең базарга барабыз.",
+        "明日私たちはバザールへ行きます。",
+        "Tomorrow we go to the bazaar.",
+    ),
     "студент": ("Мен студентмин.", "私は学生です。", "I am a student."),
     "китеп": ("Бул китеп абдан жакшы.", "この本はとても良いです。", "This book is very good."),
     "суу": ("Суу", "水", "Water"),  # one word: nothing to put in order

@@ -20,7 +20,12 @@ from tests.quizzes.conftest import NOW
 
 def test_japanese_splits_into_phrases_and_keeps_the_ending_apart() -> None:
     assert japanese.split("私は学校へ行きます。") == (["私は", "学校へ", "行きます"], "。")
-    assert japanese.split("この花はとてもきれいです？")[0] == ["この", "花は", "とても", "きれいです"]
+    assert japanese.split("この花はとてもきれいです？")[0] == [
+        "この",
+        "花は",
+        "とても",
+        "きれいです",
+    ]
     assert japanese.split("") == ([], "")
 
 
@@ -91,11 +96,21 @@ def test_attempts_are_judged_recorded_once_and_counted(
         user = db.session.get_one(User, student.id)
         school = item(app, sentence_course, "мектеп")
         wrong = services.record_attempt(
-            user, school, SentenceKind.BUILD_KY, "tok-wrong-1", ["барам", "Мен", "мектепке"], now=NOW
+            user,
+            school,
+            SentenceKind.BUILD_KY,
+            "tok-wrong-1",
+            ["барам", "Мен", "мектепке"],
+            now=NOW,
         )
         assert wrong.verdict.kind == "verb_final" and not wrong.repeated
         right = services.record_attempt(
-            user, school, SentenceKind.BUILD_KY, "tok-right-1", ["Мен", "мектепке", "барам"], now=NOW
+            user,
+            school,
+            SentenceKind.BUILD_KY,
+            "tok-right-1",
+            ["Мен", "мектепке", "барам"],
+            now=NOW,
         )
         assert right.verdict.is_correct
         twice = services.record_attempt(
@@ -103,11 +118,21 @@ def test_attempts_are_judged_recorded_once_and_counted(
         )
         assert twice.repeated and twice.attempt.id == right.attempt.id and twice.verdict.is_correct
         ja = services.record_attempt(
-            user, school, SentenceKind.BUILD_JA, "tok-ja-0001", ["学校へ", "私は", "行きます"], now=NOW
+            user,
+            school,
+            SentenceKind.BUILD_JA,
+            "tok-ja-0001",
+            ["学校へ", "私は", "行きます"],
+            now=NOW,
         )
         assert ja.verdict.is_correct  # Japanese lets 学校へ and 私は change places
         order = services.record_attempt(
-            user, school, SentenceKind.BUILD_JA, "tok-ja-0002", ["行きます", "私は", "学校へ"], now=NOW
+            user,
+            school,
+            SentenceKind.BUILD_JA,
+            "tok-ja-0002",
+            ["行きます", "私は", "学校へ"],
+            now=NOW,
         )
         assert order.verdict.kind == "ja_order"
         typed = services.record_attempt(
@@ -115,7 +140,9 @@ def test_attempts_are_judged_recorded_once_and_counted(
         )
         assert typed.verdict.is_correct
         with pytest.raises(services.SentenceError):
-            services.record_attempt(user, school, SentenceKind.TYPE_KY, "tok-empty-1", "  ", now=NOW)
+            services.record_attempt(
+                user, school, SentenceKind.TYPE_KY, "tok-empty-1", "  ", now=NOW
+            )
         db.session.commit()
         counts = services.sentence_counts(user)
         # one sentence built (three ways), five attempts (the repeat is not one)
@@ -125,7 +152,9 @@ def test_attempts_are_judged_recorded_once_and_counted(
         db.session.remove()
 
 
-def test_next_prefers_sentences_not_built_yet(app: Flask, sentence_course: Any, make_user: Any, enrol: Any) -> None:
+def test_next_prefers_sentences_not_built_yet(
+    app: Flask, sentence_course: Any, make_user: Any, enrol: Any
+) -> None:
     student = make_user(roles=("student",))
     enrol(sentence_course, student)
     with app.app_context():
@@ -135,7 +164,12 @@ def test_next_prefers_sentences_not_built_yet(app: Flask, sentence_course: Any, 
         for key in ("мектеп", "бар-", "студент"):
             own = services.sentence_tiles(item(app, sentence_course, key), SentenceKind.BUILD_KY)[0]
             services.record_attempt(
-                user, item(app, sentence_course, key), SentenceKind.BUILD_KY, f"tok-{key}-xx1", own, now=NOW
+                user,
+                item(app, sentence_course, key),
+                SentenceKind.BUILD_KY,
+                f"tok-{key}-xx1",
+                own,
+                now=NOW,
             )
         rng = random.Random(1)
         picks = {services.next_item(user, SentenceKind.BUILD_KY, rng=rng).id for _ in range(10)}
@@ -156,9 +190,16 @@ def test_counts_take_one_query_whatever_the_attempts(
         for n in range(30):
             db.session.add(
                 SentenceAttempt(
-                    user_id=user.id, item_id=school.id, kind="build-ky", token=f"tok-many-{n:04d}",
-                    given="", status="correct" if n % 2 else "wrong", verdict="exact",
-                    expected="", params={}, answered_at=NOW,
+                    user_id=user.id,
+                    item_id=school.id,
+                    kind="build-ky",
+                    token=f"tok-many-{n:04d}",
+                    given="",
+                    status="correct" if n % 2 else "wrong",
+                    verdict="exact",
+                    expected="",
+                    params={},
+                    answered_at=NOW,
                 )
             )
         db.session.commit()
