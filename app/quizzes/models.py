@@ -295,3 +295,39 @@ class SoundQuestion(Model):
     @property
     def said_word(self) -> str:
         return str(self.options[self.said]["ky"])
+class SentenceKind(StrEnum):
+    """What a sentence exercise asks: the language built, and how."""
+
+    BUILD_KY = "build-ky"  # the Japanese shown → put the Kyrgyz words in order
+    BUILD_JA = "build-ja"  # the Kyrgyz shown (and heard) → put the Japanese phrases in order
+    TYPE_KY = "type-ky"  # the Japanese shown → type the whole Kyrgyz sentence
+
+
+class SentenceAttempt(Model):
+    """One checked attempt at building an example sentence (tiles in order, or typed).
+
+    `token` names the exercise as it was shown: posting it twice (a double click, a second tab)
+    finds the first attempt instead of recording another."""
+
+    __tablename__ = "sentence_attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "token"),
+        CheckConstraint("kind IN ('build-ky', 'build-ja', 'type-ky')", name="kind_known"),
+        # the dashboard's count of sentences built, and "not built yet" when choosing the next
+        Index("ix_sentence_attempts_user_id_status", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    token: Mapped[str] = mapped_column(String(32))
+    given: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10))  # correct / almost / wrong
+    verdict: Mapped[str] = mapped_column(String(30))  # the verdict kind: exact, word_order, ...
+    expected: Mapped[str] = mapped_column(String(500))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    converted: Mapped[str | None] = mapped_column(String(500))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[Item] = relationship()

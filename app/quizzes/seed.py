@@ -20,6 +20,7 @@ from app.lessons.models import ClassTeacher, Course, CourseClass, Lesson
 from app.quizzes import services
 from app.quizzes.models import Answer, AnswerReport, ExerciseKind, Question, QuizSession
 from app.quizzes.reports import services as reports
+from app.quizzes.sentences import seed as sentences_seed
 from app.quizzes.sessions import services as sessions
 from app.quizzes.sounds.seed import seed_sounds
 
@@ -41,6 +42,7 @@ def register_seeders(state: BlueprintSetupState) -> None:
     """`flask seed-demo` gives the demo class's students their quiz history."""
     add_seeder(state.app, DemoSeeder("quizzes", seed_demo, order=30))
     add_seeder(state.app, DemoSeeder("quizzes-sounds", seed_sounds, order=31))
+    add_seeder(state.app, DemoSeeder("sentences", sentences_seed.seed_demo, order=32))
 
 
 def seed_demo(data: DemoData) -> Iterator[str]:

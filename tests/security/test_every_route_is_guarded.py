@@ -107,6 +107,8 @@ OWN = {
     "quizzes.sounds_index": "the user's own listening progress",
     "quizzes.sounds_contrast": "a contrast's pairs and the user's own progress on it",
     "quizzes.sounds_start": "starts a listening round for the user",
+    "quizzes.sentences_index": "the user's own sentences built",
+    "quizzes.next_sentence": "picks a sentence of the user's own lessons (404 for a lesson not theirs)",
     "contest.console": "an invitation page for the staff (redirects others)",
 }
 # Read by scripts, not people: a visitor gets 401 (a script can't use the sign-in page).
@@ -127,6 +129,8 @@ STAFF_OF = {
     "quizzes.report_answer": {"student"},
     "quizzes.practise_mistakes": {"student"},
     "quizzes.sounds_answer": {"student"},
+    # a sentence of a course the user sees (students, its teachers and editors; else 404)
+    "quizzes.sentence": {"student", "teacher", "admin"},
     "progress.assignment": {"student", "teacher", "admin"},  # teachers go to the overview
 }
 BLUEPRINT_STAFF = {
@@ -189,6 +193,8 @@ def _ids(app: Flask) -> dict[str, str]:
         "key": "oe-o",
         "report_id": _one(app, "select coalesce(min(id), 1) from answer_reports"),
         "token": "not-a-token",
+        "kind": "build-ky",
+        "attempt_id": _one(app, f"select min(id) from sentence_attempts where user_id = {tanaka}"),
         "event_id": _one(app, "select min(id) from events where published"),
         "event_session_id": _one(app, "select min(id) from event_sessions"),
         "shift_id": _one(app, "select min(id) from volunteer_shifts"),
@@ -327,6 +333,8 @@ def test_no_page_answers_a_visitor_or_a_stranger(sweep: Sweep) -> None:
         "quizzes.sounds_question",
         "quizzes.sounds_results",
         "quizzes.sounds_round",
+        "quizzes.sentence",
+        "quizzes.sentence_attempt",
     }
     assert not_theirs <= {rule.endpoint for rule in rules(app, "GET")}
     before = checksum(app)

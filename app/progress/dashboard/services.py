@@ -28,6 +28,7 @@ from app.progress.learning import learned_card, mastered_card
 from app.progress.models import Assignment, Grade, GradeState, Submission
 from app.quizzes import scheduling, sounds
 from app.quizzes.models import ReviewCard
+from app.quizzes.sentences import SentenceCounts, sentence_counts
 
 UPCOMING_LIMIT = 8
 GRADES_LIMIT = 5
@@ -212,6 +213,7 @@ class Dashboard:
     today: date
     streak: Streak
     words: WordCounts
+    sentences: SentenceCounts
     due_today: int
     weeks: list[WeekAccuracy]
     cells: list[HeatCell]
@@ -274,6 +276,7 @@ def build_dashboard(user: User, now: datetime, *, due_today: int) -> Dashboard:
         today=today,
         streak=streak(days, today),
         words=word_counts(user),
+        sentences=sentence_counts(user),
         due_today=due_today,
         weeks=weekly_accuracy(days, today),
         cells=heatmap(days, today),
