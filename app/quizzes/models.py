@@ -295,6 +295,8 @@ class SoundQuestion(Model):
     @property
     def said_word(self) -> str:
         return str(self.options[self.said]["ky"])
+
+
 class SentenceKind(StrEnum):
     """What a sentence exercise asks: the language built, and how."""
 
