@@ -132,6 +132,7 @@ def main() -> None:
     pages = [
         ("hello GET", "hello", "/"),
         ("bare signed-in request (/healthz)", "student", "/healthz"),
+        ("bare signed-in page (/typing)", "student", "/typing"),
         *bench_pages.PAGES,
         (bench_pages.ANSWER, "answerer", ""),
     ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask import render_template_string
+from flask_babel import force_locale
 from sqlalchemy import text
 
 from app.core import dates
@@ -41,3 +43,12 @@ def test_a_day_is_written_in_each_readers_language(app, language, written):
     other = "en" if language == "ja" else "ja"
     with app.test_request_context("/", headers={"Accept-Language": other}):
         assert dates.format_date(date(2026, 11, 3)) != written
+
+
+def test_templates_translate_in_the_language_in_force_even_inside_force_locale(app):
+    menu = "{{ _('Menu') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(menu) == "Menu"
+        with force_locale("ja"):  # e.g. a mail in its recipient's language
+            assert render_template_string(menu) == "メニュー"
+        assert render_template_string(menu) == "Menu"
