@@ -15,6 +15,9 @@ worker and host sees it: in Redis when `REDIS_URL` is set, else in the database
 (`page_cache_generations`). The pages themselves are kept in Redis too when it is set, else in
 each process (a bounded LRU). `PAGE_CACHE_SECONDS` bounds an entry's life on the app's clock, so
 "closes in 3 days" or "today" never lasts more than that; 0 turns the cache off.
+
+`shared_fragment` keeps a part of a signed-in page the same way (e.g. a lesson's tables of words,
+the same for every student): by key, until one of the tables it was drawn from is written.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import Table, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
@@ -386,6 +390,45 @@ def keep_in_cache(response: Response) -> Response:
         log.exception("page cache unavailable")
     response.headers["X-Page-Cache"] = "miss"
     return response
+
+
+# --- parts of pages that are the same for everyone who sees them -----------------------------
+
+FRAGMENT_PREFIX = "fragment|"
+FRAGMENT_SECONDS = 3600  # no clock in them: kept until their tables change (an hour bounds Redis)
+
+
+def shared_fragment(key: str, tables: frozenset[str], render: Callable[[], str]) -> Markup:
+    """HTML drawn only from `tables` and `key` (e.g. a lesson's word tables in one language), the
+    same for every person who may see it: kept in the store of the pages, and drawn again by
+    `render` once any of `tables` has been written since. Never for what is one person's own
+    (their answers, marks, counts) nor for anything with a CSRF token in it."""
+    if tables & PRIVATE_TABLES:  # their writes raise no generation: it would go stale
+        raise ValueError(f"a shared fragment can't be drawn from {sorted(tables & PRIVATE_TABLES)}")
+    if not current_app.config["PAGE_CACHE_SECONDS"]:
+        return Markup(render())
+    try:
+        entry = store().get(FRAGMENT_PREFIX + key)
+        # read before the data is: a change after this is seen by the next request
+        current = store().generations()
+    except Exception:
+        log.exception("page cache unavailable")
+        return Markup(render())
+    now = dates.now().timestamp()
+    if entry is not None and entry.fresh(current, now):
+        return Markup(entry.body)
+    body = render()
+    entry = Entry(
+        body=str(body),
+        headers=[],
+        generations={name: current.get(name, 0) for name in tables | {EVERYTHING}},
+        expires=now + FRAGMENT_SECONDS,
+    )
+    try:
+        store().put(FRAGMENT_PREFIX + key, entry, FRAGMENT_SECONDS)
+    except Exception:
+        log.exception("page cache unavailable")
+    return Markup(body)
 
 
 def init_app(app: Flask) -> None:

@@ -29,6 +29,7 @@ from app.core.decorators import roles_required
 from app.core.markdown import render_notes
 from app.core.media import NotAudio, audio_key, send_audio
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
+from app.core.page_cache import shared_fragment
 from app.extensions import db
 from app.lessons import services
 from app.lessons.access import (
@@ -42,6 +43,8 @@ from app.lessons.forms import ClassForm, JoinForm
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
 
 bp = Blueprint("lessons", __name__)
+# What a lesson's tables of words are drawn from: a write to any of these draws them again.
+ITEM_TABLES_DRAWN_FROM = frozenset({"lessons", "items"})
 
 
 def language() -> str:
@@ -159,6 +162,27 @@ def _rendered_notes(text: str, locale: str) -> Markup:
     return render_notes(text, _)
 
 
+def _item_tables(lesson: Lesson, lang: str, *, can_edit: bool) -> Markup:
+    """The lesson's tables of words and phrases: the same for every student (and for every
+    editor, with the edit links), kept until the lesson's items or the lesson change."""
+
+    def render() -> str:
+        items = services.visible_items(lesson)  # loaded only when drawn
+        return render_template(
+            "lessons/_item_tables.html",
+            words=[i for i in items if i.kind == "word"],
+            phrases=[i for i in items if i.kind == "phrase"],
+            can_edit=can_edit,
+            language=lang,
+        )
+
+    return shared_fragment(
+        f"lesson-items|{lesson.id}|{lang}|{'editor' if can_edit else 'student'}",
+        ITEM_TABLES_DRAWN_FROM,
+        render,
+    )
+
+
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
@@ -166,9 +190,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course = course_or_404(course_slug, current_user)
     can_edit = can_edit_course(current_user, course)
     lesson = db.one_or_404(
-        select(Lesson)
-        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
-        .options(selectinload(Lesson.items))
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
     )
     if not can_edit and not lesson.visible_to_students:
         abort(404)
@@ -181,14 +203,12 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     index = next((i for i, row in enumerate(outline) if row.id == lesson.id), None)
     previous = outline[index - 1] if index else None
     following = outline[index + 1] if index is not None and index + 1 < len(outline) else None
-    items = services.visible_items(lesson)
     lang = language()
     return render_template(
         "lessons/lesson.html",
         course=course,
         lesson=lesson,
-        words=[i for i in items if i.kind == "word"],
-        phrases=[i for i in items if i.kind == "phrase"],
+        item_tables=_item_tables(lesson, lang, can_edit=can_edit),
         notes=_rendered_notes(lesson.notes(lang), lang),
         done=lesson.id in services.done_lesson_ids(current_user, [lesson.id]),
         previous=previous,

@@ -105,13 +105,21 @@ def accuracy_chart(weeks: Sequence[dashboard.WeekAccuracy]) -> Markup:
     )
 
 
-def activity_title(day: date, count: int) -> str:
-    return ngettext(
-        "%(date)s: %(num)d activity",
-        "%(date)s: %(num)d activities",
-        count,
-        date=dates.format_date(day),
-    )
+DAY_MARK = "\x00"  # stands for the day in a title translated once per count
+
+
+def activity_title(day: date, count: int, by_count: dict[int, str] | None = None) -> str:
+    """ "3 Mar: 2 activities"; with `by_count`, each count is translated once, not once a day."""
+    if by_count is None:
+        by_count = {}
+    if count not in by_count:
+        by_count[count] = ngettext(
+            "%(date)s: %(num)d activity",
+            "%(date)s: %(num)d activities",
+            count,
+            date=DAY_MARK,
+        )
+    return by_count[count].replace(DAY_MARK, dates.format_date(day))
 
 
 def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
@@ -127,8 +135,12 @@ def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
     names = get_day_names("abbreviated", locale=_locale())
     weekdays = [(row, names[row]) for row in (0, 2, 4)]
     columns = (cells[-1].column + 1) if cells else dashboard.HEATMAP_WEEKS
+    by_count: dict[int, str] = {}
     return charts.heatmap(
-        [charts.Cell(c.column, c.row, c.level, activity_title(c.day, c.count)) for c in cells],
+        [
+            charts.Cell(c.column, c.row, c.level, activity_title(c.day, c.count, by_count))
+            for c in cells
+        ],
         columns=columns,
         label=_("Activity calendar, the last %(num)d weeks", num=columns),
         month_labels=months,

@@ -1,0 +1,54 @@
+"""What every request costs, kept low (issue #18): the signed-in person and their roles in one
+statement, SQLite commits that don't wait for the disk, days written once per language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+from sqlalchemy import text
+
+from app.core import dates
+from app.extensions import db
+from tests.helpers import count_queries
+
+
+def test_a_signed_in_request_loads_the_person_and_their_roles_in_one_statement(app, client, auth):
+    auth.login(roles=("teacher", "admin"))
+    with count_queries(app) as log:
+        assert client.get("/healthz").status_code == 200
+    assert log.count == 2  # the person with their roles, and the health check's SELECT 1
+    # both roles are there: each role's own page opens
+    assert client.get("/lessons/classes/").status_code == 200
+    assert client.get("/auth/admin/users").status_code == 200
+
+
+def test_a_sqlite_file_database_keeps_a_write_ahead_log_and_syncs_at_checkpoints(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("ja", "2026年11月3日(火)"), ("en", "Tue 3 Nov 2026")]
+)
+def test_a_day_is_written_in_each_readers_language(app, language, written):
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        assert dates.format_date(date(2026, 11, 3)) == written
+    other = "en" if language == "ja" else "ja"
+    with app.test_request_context("/", headers={"Accept-Language": other}):
+        assert dates.format_date(date(2026, 11, 3)) != written
+
+
+def test_templates_translate_in_the_language_in_force_even_inside_force_locale(app):
+    menu = "{{ _('Menu') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(menu) == "Menu"
+        with force_locale("ja"):  # e.g. a mail in its recipient's language
+            assert render_template_string(menu) == "メニュー"
+        assert render_template_string(menu) == "Menu"
