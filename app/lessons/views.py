@@ -44,7 +44,8 @@ from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
 
 bp = Blueprint("lessons", __name__)
 # What a lesson's tables of words are drawn from: a write to any of these draws them again.
-ITEM_TABLES_DRAWN_FROM = frozenset({"lessons", "items"})
+# the tables, and the links under them (practise, build sentences, Anki deck), name the course
+ITEM_TABLES_DRAWN_FROM = frozenset({"courses", "lessons", "items"})
 
 
 def language() -> str:
@@ -170,6 +171,8 @@ def _item_tables(lesson: Lesson, lang: str, *, can_edit: bool) -> Markup:
         items = services.visible_items(lesson)  # loaded only when drawn
         return render_template(
             "lessons/_item_tables.html",
+            course=lesson.course,
+            lesson=lesson,
             words=[i for i in items if i.kind == "word"],
             phrases=[i for i in items if i.kind == "phrase"],
             can_edit=can_edit,
