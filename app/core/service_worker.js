@@ -4,8 +4,8 @@
  *
  * - Pages come from the network whenever there is one. Without it, the daily review shows its
  *   last copy (kept at each visit) and works on with the cards kept on the device; any other
- *   page is the offline page, in the language the student last read Sabak in. Never the
- *   browser's error page.
+ *   page, or a form sent, is the offline page, in the language the student last read Sabak
+ *   in. Never the browser's error page.
  * - Stylesheets and scripts: from the network, else the copies kept at install (this version).
  * - Word audio: from the device once kept (its URLs carry the recording's version).
  * - Background Sync: answers given offline are sent when the network is back, even if the
@@ -80,7 +80,7 @@ function offlinePage() {
 }
 
 function navigate(event, url) {
-  var review = url.pathname === SETTINGS.reviewPage;
+  var review = event.request.method === "GET" && url.pathname === SETTINGS.reviewPage;
   return fetch(event.request).then(function (response) {
     if (review && response.ok && response.type === "basic") {
       var copy = response.clone();
@@ -126,15 +126,15 @@ function isAudio(url) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") {
-    return;
-  }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) {
     return;
   }
   if (request.mode === "navigate") {
+    // a form sent (POST) with no network gets the offline page too, not the browser's error
     event.respondWith(navigate(event, url));
+  } else if (request.method !== "GET") {
+    return;
   } else if (isAudio(url)) {
     event.respondWith(audio(request));
   } else if (url.pathname.indexOf("/static/") === 0) {

@@ -72,4 +72,19 @@
     });
   }
   document.addEventListener("DOMContentLoaded", copyButtons);
+
+  /* An htmx request that could not be sent (no network): say so, rather than nothing happening
+     on the tap; the next request that goes through takes the message away. */
+  function networkError(show) {
+    var note = document.querySelector("[data-network-error]");
+    if (note) {
+      note.hidden = !show;
+    }
+  }
+  document.addEventListener("htmx:sendError", function () { networkError(true); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail && event.detail.successful) {
+      networkError(false);
+    }
+  });
 })();

@@ -20,7 +20,7 @@ from app.core.dbtypes import utcnow
 from app.extensions import db
 from app.quizzes.models import Answer, ReviewCard, ReviewLog
 from app.quizzes.sessions import services as sessions
-from tests.browser.conftest import WAIT
+from tests.browser.conftest import WAIT, ConsoleErrors
 
 WORDS = [
     ("кол", "手", "hand", "noun"),
@@ -163,3 +163,62 @@ def test_the_review_goes_on_offline_and_every_answer_is_recorded_once(page, app,
     assert len(offline_answers(app)) == total
     page.get_by_role("link", name="See how they were judged").first.click()
     expect(page.locator("main")).to_contain_text("Daily review")
+
+
+@pytest.fixture
+def offline_page(browser, live_server):
+    """A page whose console may report the requests the missing network refused (and only
+    those): htmx and Chromium log a request that could not be sent as an error."""
+    context = browser.new_context(locale="en-US", base_url=live_server)
+    context.set_default_timeout(WAIT)
+    page = context.new_page()
+    errors = ConsoleErrors(page)
+    yield page
+    context.close()
+    network = ("htmx:sendError", "htmx:afterRequest", "ERR_INTERNET_DISCONNECTED")
+    assert [e for e in errors.take() if not any(n in e for n in network)] == []
+
+
+def test_offline_an_answer_or_a_form_sent_says_it_needs_the_network(offline_page, app, student):
+    """The signal goes in the middle of the online review: the answer tapped says that nothing
+    was sent (not a silent button), and a form posted without htmx gets the offline page, not
+    the browser's error page; with the network back the same answer goes through."""
+    page = offline_page
+    sign_in(page, student)
+    page.goto("/quizzes/review")
+    ready_for_offline(page)
+    page.locator("[data-review-online] button[type=submit]").first.click()
+    question = page.locator("#quiz form")
+    expect(question).to_be_visible()
+    notice = page.locator("[data-network-error]")
+    expect(notice).to_be_hidden()
+
+    def fill_in() -> None:
+        radio = question.locator("input[type=radio]")
+        if radio.count():
+            radio.first.check()
+        else:
+            question.locator("input[type=text]").fill("кол")
+
+    page.context.set_offline(True)
+    fill_in()
+    question.locator("button[type=submit]").click()
+    expect(notice).to_be_visible()
+    expect(notice).to_have_text("No network: nothing was sent. Try again when you are connected.")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+    # the same form sent as a plain post (as without htmx): the offline page, in English
+    page.evaluate("document.querySelector('#quiz form').submit()")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_text("This page needs the network.")).to_be_visible()
+
+    page.context.set_offline(False)
+    page.go_back()
+    expect(question).to_be_visible()
+    fill_in()
+    question.locator("button[type=submit]").click()
+    expect(page.locator("#quiz [role=status], #quiz .verdict").first).to_be_visible()
+    expect(notice).to_be_hidden()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
