@@ -150,6 +150,7 @@ KNOWN_PAIRS: tuple[KnownPair, ...] = (
     _pair("long-e", ("ээр", "鞍", "saddle"), ("эр", "男", "man")),
     _pair("long-o", ("оор", "重い", "heavy"), ("ор", "穴", "pit")),
     _pair("long-o", ("боор", "肝臓", "liver"), ("бор", "チョーク", "chalk")),
+    _pair("long-u", ("кууш", "狭い", "narrow"), ("куш", "鳥", "bird")),
 )
 
 
