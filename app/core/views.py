@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.core import immersion
 from app.core.dates import (
     format_date,
     format_datetime,
@@ -66,6 +67,7 @@ bp.add_app_template_global(on_japan_time, "on_japan_time")
 bp.add_app_template_global(reader_zone_name, "reader_zone_name")
 bp.add_app_template_global(localized, "localized")
 bp.add_app_template_global(content_language, "content_language")
+bp.add_app_template_global(immersion.title_attributes, "ja_title")
 
 
 @bp.app_context_processor
@@ -75,10 +77,16 @@ def layout_context() -> dict[str, object]:
     return {
         "current_locale": locale.language if locale else "ja",
         "language_names": LANGUAGE_NAMES,
+        "immersion_url": immersion_url,
         "nav_items": nav_items(current_app),
         "account_items": nav_items(current_app, "account"),
         "kyrgyz_input": kyrgyz_input_attributes,
     }
+
+
+def immersion_url() -> str:
+    """Where the Kyrgyz → Japanese map of this version of the catalogues is served."""
+    return url_for("core.immersion_map", version=immersion.current().version)
 
 
 def kyrgyz_input_attributes(latin: bool = True) -> dict[str, str]:
@@ -144,6 +152,21 @@ def set_language() -> Response:
             current_user.language = language
             db.session.commit()
     return response
+
+
+@bp.get("/immersion/<version>.json")
+def immersion_map(version: str) -> ResponseReturnValue:
+    """Kyrgyz interface text → its Japanese, for static/js/immersion.js; kept a year by
+    browsers, since its URL changes with the catalogues."""
+    current = immersion.current()
+    if version != current.version:
+        return redirect(url_for("core.immersion_map", version=current.version))
+    response = jsonify(current.japanese)
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+    response.set_etag(current.version)
+    return response.make_conditional(request)
 
 
 # Typing practice on the "Typing Kyrgyz" page: words that need ң ө ү (Kyrgyz, Japanese, English).

@@ -8,7 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from babel.dates import format_skeleton, get_day_names
-from flask import render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import format_percent, get_locale, ngettext
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from app.auth.models import Role
 from app.core import dates
+from app.core.i18n import interface_language
 from app.core.inputs import page_number
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.core.pagination import paginate_list
@@ -164,7 +165,38 @@ def dashboard_page() -> ResponseReturnValue:
         accuracy_weeks=dashboard.ACCURACY_WEEKS,
         calendar_weeks=dashboard.HEATMAP_WEEKS,
         language=_locale()[:2],
+        suggest_kyrgyz=suggest_kyrgyz(data),
     )
+
+
+KYRGYZ_NOTE_COOKIE = "sabak_kyrgyz_note"
+
+
+def suggest_kyrgyz(data: dashboard.Dashboard) -> bool:
+    """The note suggesting the Kyrgyz interface: for a student halfway through a course who
+    reads the interface in another language and has not put the note away."""
+    return (
+        current_user.has_role(Role.STUDENT)
+        and interface_language() != "ky"
+        and request.cookies.get(KYRGYZ_NOTE_COOKIE) != "dismissed"
+        and dashboard.ready_for_kyrgyz(data.courses)
+    )
+
+
+@bp.post("/kyrgyz-note", endpoint="dismiss_kyrgyz_note")
+@login_required
+def dismiss_kyrgyz_note() -> ResponseReturnValue:
+    """Put the note suggesting the Kyrgyz interface away on this device."""
+    response = redirect(url_for("progress.dashboard"))
+    response.set_cookie(
+        KYRGYZ_NOTE_COOKIE,
+        "dismissed",
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+    return response
 
 
 # --- the class dashboard ---------------------------------------------------------------------
