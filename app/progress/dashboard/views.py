@@ -36,6 +36,9 @@ from app.quizzes import scheduling
 from app.quizzes.stats import MIN_ANSWERS
 from app.quizzes.views import due_today
 
+# The heatmap's weekday labels fit this many characters (月, Mon); longer ones use CLDR's
+# short names (дш., шр., жм. for Kyrgyz).
+WEEKDAY_LABEL_CHARS = 4
 # Students on one page of the class overview, as in the gradebook.
 PAGE_SIZE = 50
 
@@ -126,6 +129,8 @@ def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
         m for n, m in enumerate(months) if n + 1 >= len(months) or months[n + 1][0] - m[0] > 1
     ]
     names = get_day_names("abbreviated", locale=_locale())
+    if max(len(name) for name in names.values()) > WEEKDAY_LABEL_CHARS:  # ky: шейш., шарш.
+        names = get_day_names("short", locale=_locale())
     weekdays = [(row, names[row]) for row in (0, 2, 4)]
     columns = (cells[-1].column + 1) if cells else dashboard.HEATMAP_WEEKS
     return charts.heatmap(
