@@ -99,7 +99,7 @@ class Edition(Model):
     )
 
     def title(self, language: str) -> str:
-        return localized(language, self.title_ja, self.title_en)
+        return localized(language, self.title_ja, self.title_en, self.title_ky)
 
     def venue(self, language: str) -> str:
         return localized(language, self.venue_ja, self.venue_en)
@@ -162,7 +162,7 @@ class Division(Model):
     )
 
     def name(self, language: str) -> str:
-        return localized(language, self.name_ja, self.name_en)
+        return localized(language, self.name_ja, self.name_en, self.name_ky)
 
     def description(self, language: str) -> str:
         return localized(language, self.description_ja, self.description_en)

@@ -9,6 +9,8 @@ Tokyo materials and the learners' own language), and the Kyrgyz title where one 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -39,6 +41,22 @@ def localized(language: str | None, ja: str, en: str, ky: str | None = None) -> 
     if language == "ky" and ky:
         return ky
     return en if content_language(language) == "en" else ja
+
+
+@dataclass(frozen=True)
+class Beside:
+    """A second title under a reader's own: its text and its language."""
+
+    text: str
+    lang: str
+
+
+def beside(language: str | None, ja: str, ky: str) -> Beside | None:
+    """The title shown under a reader's: the Kyrgyz one for Japanese and English readers, the
+    Japanese one for a Kyrgyz reader who reads the Kyrgyz above it; None when there is none."""
+    if (language or interface_language()) == "ky":
+        return Beside(ja, "ja") if ky and ja else None
+    return Beside(ky, "ky") if ky else None
 
 
 def mail_languages(language: str | None) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.core import immersion
 from app.core.dates import format_date, format_datetime, relative_date
-from app.core.i18n import content_language, localized, mail_languages
+from app.core.i18n import Beside, beside, content_language, localized, mail_languages
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.core.test_i18n import TRANSLATIONS
@@ -138,6 +138,13 @@ def test_content_in_japanese_and_english_only_is_read_in_japanese_in_kyrgyz():
     assert localized("ja", "第1課", "Lesson 1", "1-сабак") == "第1課"
 
 
+def test_under_a_title_kyrgyz_for_others_and_japanese_for_kyrgyz_readers():
+    assert beside("ja", "第1課", "1-сабак") == Beside("1-сабак", "ky")
+    assert beside("en", "第1課", "1-сабак") == Beside("1-сабак", "ky")
+    assert beside("ky", "第1課", "1-сабак") == Beside("第1課", "ja")
+    assert beside("ky", "第1課", "") is None  # the Japanese is the title itself
+
+
 def test_a_kyrgyz_reader_sees_kyrgyz_titles_and_japanese_glosses(
     client, auth, make_course, make_class, make_user
 ):
@@ -150,6 +157,7 @@ def test_a_kyrgyz_reader_sees_kyrgyz_titles_and_japanese_glosses(
     assert "1-сабак" in text and "2-сабак" in text  # the lesson's and the next one's ky titles
     assert "Lesson 1" not in text and "a goal" not in text
     assert '<ul lang="ja"><li>目標</li></ul>' in page  # goals exist in ja and en: Japanese
+    assert '<h1>1-сабак</h1>\n  <p lang="ja">第1課</p>' in page  # the Japanese title under it
 
 
 NOW = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # Thursday 10:00 in Tokyo
