@@ -61,7 +61,7 @@ def beside(language: str | None, ja: str, ky: str) -> Beside | None:
 
 def mail_languages(language: str | None) -> tuple[str, str]:
     """The languages of a mail for someone whose language we don't know for sure (a registrant,
-    a volunteer): theirs first, then Japanese; English readers get Japanese second."""
+    a volunteer): theirs first, then Japanese (English after Japanese for Japanese readers)."""
     if language == "en":
         return ("en", "ja")
     if language == "ky":
