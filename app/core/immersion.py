@@ -23,6 +23,9 @@ from app.core.i18n import interface_language
 SPACES = re.compile(r"\s+")
 # A text with a placeholder is drawn with values in it, so it can never match as written.
 PLACEHOLDER = re.compile(r"%\(|%[sd]|\{\w*\}")
+# Entries, buttons and headings are short: longer texts (instructions, messages) are left out,
+# which keeps the map a fraction of the catalogue.
+MAX_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def build(folder: Path) -> ImmersionMap:
     pairs: dict[str, str] = {}
     for msgid in sorted(key for key in kyrgyz if isinstance(key, str) and key):
         ky, ja = normalise(kyrgyz[msgid]), normalise(japanese.get(msgid, ""))
-        if not ky or not ja or ky == ja or PLACEHOLDER.search(msgid):
+        if not ky or not ja or ky == ja or len(ky) > MAX_CHARS or PLACEHOLDER.search(msgid):
             continue
         pairs.setdefault(ky, ja)
     return ImmersionMap(digest.hexdigest()[:16], pairs)

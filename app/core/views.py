@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask import (
@@ -162,7 +163,11 @@ def immersion_map(version: str) -> ResponseReturnValue:
     current = immersion.current()
     if version != current.version:
         return redirect(url_for("core.immersion_map", version=current.version))
-    response = jsonify(current.japanese)
+    # UTF-8 as it is: escaped, every Cyrillic and Japanese character would take six bytes
+    response = current_app.response_class(
+        json.dumps(current.japanese, ensure_ascii=False, sort_keys=True),
+        mimetype="application/json",
+    )
     response.cache_control.public = True
     response.cache_control.max_age = YEAR
     response.cache_control.immutable = True
