@@ -18,8 +18,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
 
-    # Interface languages; Japanese first because most of our users are Japanese.
-    LANGUAGES = ("ja", "en")
+    # Interface languages; Japanese first because most of our users are Japanese. Content written
+    # only in Japanese and English is read in Japanese by Kyrgyz readers (app/core/i18n.py).
+    LANGUAGES = ("ja", "en", "ky")
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGE_COOKIE = "sabak_lang"

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from app.auth import services
 from app.auth.models import Role
+from app.core.i18n import LANGUAGE_NAMES
 from app.extensions import db
 
 users_cli = AppGroup("users", help="User accounts.")
@@ -24,7 +25,9 @@ users_cli = AppGroup("users", help="User accounts.")
     type=click.Choice([r.value for r in Role]),
     help="Repeat for several roles (default: student).",
 )
-@click.option("--language", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@click.option(
+    "--language", type=click.Choice(list(LANGUAGE_NAMES)), default="ja", show_default=True
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create(
     email: str, display_name: str | None, roles: tuple[str, ...], language: str, password: str

@@ -24,8 +24,9 @@ from app.core.fields import (
     to_fullwidth_katakana,
 )
 from app.core.forms import BaseForm
+from app.core.i18n import LANGUAGE_NAMES
 
-LANGUAGE_CHOICES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 TIMEZONE_CHOICES = [
     SelectChoice("Asia/Tokyo", _l("Japan (Tokyo)")),
     SelectChoice("Asia/Bishkek", _l("Kyrgyzstan (Bishkek)")),

@@ -28,6 +28,7 @@ from app.calendar.models import CalendarFeed
 from app.contest.editions import contest_day_entry
 from app.contest.models import ACTIVE_STATUSES, Edition, Registration
 from app.core.calendar import calendar_entry, new_calendar
+from app.core.i18n import LANGUAGE_NAMES
 from app.events import calendar as events_calendar
 from app.events import volunteers
 from app.events.models import Attendance, AttendanceStatus, Event
@@ -106,7 +107,7 @@ class Links:
 
 def feed_ics(user: User, *, links: Links, now: datetime) -> bytes:
     """The user's calendar, in their language; times in UTC (calendar apps show local time)."""
-    language = user.language if user.language in ("ja", "en") else "ja"
+    language = user.language if user.language in LANGUAGE_NAMES else "ja"
     since = now - HISTORY
     with force_locale(language):
         calendar = new_calendar(_("Sabak: my calendar"), refresh=REFRESH)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.dbtypes import UTCDateTime, utcnow
+from app.core.i18n import localized
 from app.extensions import Model
 
 
@@ -98,16 +99,16 @@ class Edition(Model):
     )
 
     def title(self, language: str) -> str:
-        return self.title_ja if language == "ja" else self.title_en
+        return localized(language, self.title_ja, self.title_en, self.title_ky)
 
     def venue(self, language: str) -> str:
-        return self.venue_ja if language == "ja" else self.venue_en
+        return localized(language, self.venue_ja, self.venue_en)
 
     def bring(self, language: str) -> str:
-        return self.bring_ja if language == "ja" else self.bring_en
+        return localized(language, self.bring_ja, self.bring_en)
 
     def rules(self, language: str) -> str:
-        return self.rules_ja if language == "ja" else self.rules_en
+        return localized(language, self.rules_ja, self.rules_en)
 
     def registration_open(self, now: datetime) -> bool:
         return self.registration_opens_at <= now < self.registration_closes_at
@@ -161,10 +162,10 @@ class Division(Model):
     )
 
     def name(self, language: str) -> str:
-        return self.name_ja if language == "ja" else self.name_en
+        return localized(language, self.name_ja, self.name_en, self.name_ky)
 
     def description(self, language: str) -> str:
-        return self.description_ja if language == "ja" else self.description_en
+        return localized(language, self.description_ja, self.description_en)
 
 
 class Criterion(Model):
@@ -191,7 +192,7 @@ class Criterion(Model):
     division: Mapped[Division] = relationship(back_populates="criteria")
 
     def name(self, language: str) -> str:
-        return self.name_ja if language == "ja" else self.name_en
+        return localized(language, self.name_ja, self.name_en)
 
 
 class Registration(Model):

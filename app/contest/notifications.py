@@ -16,6 +16,7 @@ from app.contest.editions import TOKYO, event_over
 from app.contest.errors import ContestError
 from app.contest.models import Division, Edition, Registration, Status
 from app.core.dbtypes import utcnow
+from app.core.i18n import mail_languages
 from app.core.mail import queue_mail, queue_template_mail
 from app.extensions import db
 
@@ -115,8 +116,8 @@ def _mail_context() -> AbstractContextManager[object]:
 
 
 def send(registration: Registration, template: str, **context: Any) -> None:
-    """One bilingual message: the registrant's language first, then the other."""
-    languages = ("ja", "en") if registration.language != "en" else ("en", "ja")
+    """One bilingual message: the registrant's language first, then Japanese (or English)."""
+    languages = mail_languages(registration.language)
     with _mail_context():
         link = url_for("contest.my_registration", year=registration.edition.year, _external=True)
         queue_template_mail(

@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dbtypes import UTCDateTime, utcnow
+from app.core.i18n import localized
 from app.extensions import Model
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class PreliminaryCriterion(Model):
     preliminary: Mapped[Preliminary] = relationship(back_populates="criteria")
 
     def name(self, language: str) -> str:
-        return self.name_ja if language == "ja" else self.name_en
+        return localized(language, self.name_ja, self.name_en)
 
 
 class PreliminaryEntry(Model):

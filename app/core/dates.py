@@ -6,8 +6,9 @@ Moments are stored in UTC and shown in the reader's time zone (the profile's set
 visitors and by default), named when it isn't Japan time ("20:59 (Bishkek time)") so nobody misreads
 a deadline; a day with a bare Japan time of day (a contest's date and start) stays Japan time and
 says so for those readers. One family of template filters (registered by `app.core.views`):
-`|datetime` (2026年11月25日(水) 23:59 / Wed 25 Nov 2026, 23:59), `|date` (the day alone),
-`|time` (23:59) and `|relative_date` (今日, 明日, 3日後 / today, tomorrow, in 3 days).
+`|datetime` (2026年11月25日(水) 23:59 / Wed 25 Nov 2026, 23:59 / 2026-ж., 25-ноябрь, шаршемби
+23:59), `|date` (the day alone), `|time` (23:59) and `|relative_date` (今日, 明日, 3日後 / today,
+tomorrow, in 3 days / бүгүн, эртең, 3 күндөн кийин).
 Machine formats (the `datetime` attribute of <time>, CSV, .ics) stay ISO and don't come from here.
 """
 
@@ -57,6 +58,9 @@ class Patterns:
 PATTERNS = {
     "ja": Patterns(day="y年M月d日(E)", time="H:mm", joiner=" "),
     "en": Patterns(day="EEE d MMM y", time="HH:mm", joiner=", "),
+    # CLDR's own long Kyrgyz date with the weekday written out: its abbreviations (шейш., ишм.,
+    # жума unabbreviated) are uneven, and 2026-ж., 4-декабрь, жума is how the Embassy writes.
+    "ky": Patterns(day="y-'ж'., d-MMMM, EEEE", time="HH:mm", joiner=" "),
 }
 
 

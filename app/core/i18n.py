@@ -1,13 +1,73 @@
-"""Interface language: the user's preference, else the switcher's cookie, else Accept-Language."""
+"""Interface language: the user's preference, else the switcher's cookie, else Accept-Language.
+
+The interface speaks Japanese, English and Kyrgyz; content is written in fewer languages. The one
+rule for content (course and lesson texts, glosses, notes, contest and event texts, the privacy
+policy): a Kyrgyz reader reads what exists only in Japanese and English in Japanese (the Embassy's
+Tokyo materials and the learners' own language), and the Kyrgyz title where one was written.
+`content_language()` and `localized()` are that rule; nothing else compares language codes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
+
+# How each interface language is offered, in its own words (the switcher and the profile).
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "ky": "Кыргызча"}
+
+
+def interface_language() -> str:
+    """The language this request (or this mail, inside `force_locale`) is drawn in: ja, en, ky."""
+    locale = get_locale()
+    return locale.language if locale else "ja"
+
+
+def content_language(language: str | None = None) -> str:
+    """ja or en: the language content written only in Japanese and English is read in by a reader
+    of `language` (by default this request's): English for English, Japanese for everyone else."""
+    language = language or interface_language()
+    return "en" if language == "en" else "ja"
+
+
+def localized(language: str | None, ja: str, en: str, ky: str | None = None) -> str:
+    """Content for a reader of `language`: the Kyrgyz text where one was written and the reader
+    reads Kyrgyz, else the Japanese or English one by `content_language`."""
+    language = language or interface_language()
+    if language == "ky" and ky:
+        return ky
+    return en if content_language(language) == "en" else ja
+
+
+@dataclass(frozen=True)
+class Beside:
+    """A second title under a reader's own: its text and its language."""
+
+    text: str
+    lang: str
+
+
+def beside(language: str | None, ja: str, ky: str) -> Beside | None:
+    """The title shown under a reader's: the Kyrgyz one for Japanese and English readers, the
+    Japanese one for a Kyrgyz reader who reads the Kyrgyz above it; None when there is none."""
+    if (language or interface_language()) == "ky":
+        return Beside(ja, "ja") if ky and ja else None
+    return Beside(ky, "ky") if ky else None
+
+
+def mail_languages(language: str | None) -> tuple[str, str]:
+    """The languages of a mail for someone whose language we don't know for sure (a registrant,
+    a volunteer): theirs first, then Japanese (English after Japanese for Japanese readers)."""
+    if language == "en":
+        return ("en", "ja")
+    if language == "ky":
+        return ("ky", "ja")
+    return ("ja", "en")
 
 
 def select_locale() -> str:

@@ -28,6 +28,8 @@ DEMO_ACCOUNTS = [
     ("organizer@example.com", "佐藤 健", "サトウ ケン", [Role.ORGANIZER], "ja"),
     ("judge@example.com", "Бакыт Жумабеков", None, [Role.JUDGE], "en"),
     ("admin@example.com", "Sabak Admin", None, [Role.ADMIN], "en"),
+    # The Embassy's Kyrgyz staff run the contest and the events in Kyrgyz.
+    ("embassy@example.com", "Нурлан Токтогулов", None, [Role.ORGANIZER], "ky"),
 ]
 # Classmates of the demo class, each with some progress.
 DEMO_CLASSMATES = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask import (
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.core import immersion
 from app.core.dates import (
     format_date,
     format_datetime,
@@ -34,6 +36,7 @@ from app.core.dates import (
 )
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
+from app.core.i18n import LANGUAGE_NAMES, beside, content_language, localized
 from app.core.mail import deliver_inline_after_request
 from app.core.nav import NavItem, add_nav_item, home_panels, nav_items
 from app.core.page_cache import cache_for_visitors
@@ -63,6 +66,10 @@ bp.add_app_template_filter(format_time, "time")
 bp.add_app_template_filter(relative_date, "relative_date")
 bp.add_app_template_global(on_japan_time, "on_japan_time")
 bp.add_app_template_global(reader_zone_name, "reader_zone_name")
+bp.add_app_template_global(localized, "localized")
+bp.add_app_template_global(content_language, "content_language")
+bp.add_app_template_global(beside, "beside")
+bp.add_app_template_global(immersion.title_attributes, "ja_title")
 
 
 @bp.app_context_processor
@@ -71,10 +78,17 @@ def layout_context() -> dict[str, object]:
     locale = get_locale()
     return {
         "current_locale": locale.language if locale else "ja",
+        "language_names": LANGUAGE_NAMES,
+        "immersion_url": immersion_url,
         "nav_items": nav_items(current_app),
         "account_items": nav_items(current_app, "account"),
         "kyrgyz_input": kyrgyz_input_attributes,
     }
+
+
+def immersion_url() -> str:
+    """Where the Kyrgyz → Japanese map of this version of the catalogues is served."""
+    return url_for("core.immersion_map", version=immersion.current().version)
 
 
 def kyrgyz_input_attributes(latin: bool = True) -> dict[str, str]:
@@ -140,6 +154,25 @@ def set_language() -> Response:
             current_user.language = language
             db.session.commit()
     return response
+
+
+@bp.get("/immersion/<version>.json")
+def immersion_map(version: str) -> ResponseReturnValue:
+    """Kyrgyz interface text → its Japanese, for static/js/immersion.js; kept a year by
+    browsers, since its URL changes with the catalogues."""
+    current = immersion.current()
+    if version != current.version:
+        return redirect(url_for("core.immersion_map", version=current.version))
+    # UTF-8 as it is: escaped, every Cyrillic and Japanese character would take six bytes
+    response = current_app.response_class(
+        json.dumps(current.japanese, ensure_ascii=False, sort_keys=True),
+        mimetype="application/json",
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+    response.set_etag(current.version)
+    return response.make_conditional(request)
 
 
 # Typing practice on the "Typing Kyrgyz" page: words that need ң ө ү (Kyrgyz, Japanese, English).

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.dbtypes import UTCDateTime, utcnow
+from app.core.i18n import localized
 from app.extensions import Model
 
 
@@ -45,12 +46,9 @@ def new_ticket_secret() -> str:
 
 
 def _in(language: str, ja: str, en: str, ky: str) -> str:
-    """The text in `language`: Japanese, Kyrgyz (English where no Kyrgyz was written), English."""
-    if language == "ja":
-        return ja or en
-    if language == "ky":
-        return ky or en
-    return en or ja
+    """The text for a reader of `language` (`localized`: Kyrgyz where written, else Japanese for
+    ja and ky readers, English for en), the other one where that one was left empty."""
+    return localized(language, ja or en, en or ja, ky)
 
 
 class Event(Model):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.dates import TOKYO
 from app.core.dbtypes import utcnow
+from app.core.i18n import mail_languages
 from app.core.mail import queue_template_mail
 from app.events.models import Attendance, Shift, ShiftSignup, SignupStatus
 from app.extensions import db
@@ -25,10 +26,6 @@ def mail_context() -> AbstractContextManager[object]:
     return current_app.test_request_context(base_url=base)
 
 
-def _languages(language: str) -> tuple[str, ...]:
-    return ("en", "ja") if language == "en" else ("ja", "en")
-
-
 def send_attendance(attendance: Attendance, template: str, **context: Any) -> None:
     """A bilingual message about a reservation, with the link to its ticket."""
     with mail_context():
@@ -36,7 +33,7 @@ def send_attendance(attendance: Attendance, template: str, **context: Any) -> No
         queue_template_mail(
             attendance.email,
             template,
-            language=_languages(attendance.language),
+            language=mail_languages(attendance.language),
             attendance=attendance,
             event=attendance.event,
             link=link,
@@ -51,7 +48,7 @@ def send_signup(signup: ShiftSignup, template: str) -> None:
         queue_template_mail(
             signup.user.email,
             template,
-            language=_languages(signup.user.language),
+            language=mail_languages(signup.user.language),
             timezone=signup.user.timezone,
             signup=signup,
             shift=signup.shift,

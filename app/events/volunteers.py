@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, fold
+from app.core.i18n import mail_languages
 from app.core.mail import queue_template_mail
 from app.events.errors import (
     AlreadySignedUp,
@@ -215,7 +216,7 @@ def call_class(event: Event, course_class: CourseClass, note: str) -> int:
     with mail_context():
         link = url_for("events.event", event_id=event.id, _external=True)
         for student in students:
-            languages = ("en", "ja") if student.language == "en" else ("ja", "en")
+            languages = mail_languages(student.language)
             queue_template_mail(
                 student.email,
                 "events_call_for_volunteers",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.dbtypes import UTCDateTime, utcnow
+from app.core.i18n import content_language, localized
 from app.extensions import Model
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1")
@@ -46,10 +47,10 @@ class Course(Model):
     )
 
     def title(self, language: str) -> str:
-        return self.title_ja if language == "ja" else self.title_en
+        return localized(language, self.title_ja, self.title_en, self.title_ky)
 
     def description(self, language: str) -> str:
-        return self.description_ja if language == "ja" else self.description_en
+        return localized(language, self.description_ja, self.description_en)
 
 
 class Lesson(Model):
@@ -80,13 +81,13 @@ class Lesson(Model):
     )
 
     def title(self, language: str) -> str:
-        return self.title_ja if language == "ja" else self.title_en
+        return localized(language, self.title_ja, self.title_en, self.title_ky)
 
     def goals(self, language: str) -> list[str]:
-        return self.goals_ja if language == "ja" else self.goals_en
+        return self.goals_en if content_language(language) == "en" else self.goals_ja
 
     def notes(self, language: str) -> str:
-        return self.notes_ja if language == "ja" else self.notes_en
+        return localized(language, self.notes_ja, self.notes_en)
 
     @property
     def visible_to_students(self) -> bool:
@@ -124,10 +125,10 @@ class Item(Model):
     lesson: Mapped[Lesson] = relationship(back_populates="items")
 
     def gloss(self, language: str) -> str:
-        return self.ja if language == "ja" else self.en
+        return localized(language, self.ja, self.en)
 
     def example_gloss(self, language: str) -> str | None:
-        return self.example_ja if language == "ja" else self.example_en
+        return self.example_en if content_language(language) == "en" else self.example_ja
 
     @property
     def accepted_answers(self) -> list[str]:

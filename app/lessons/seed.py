@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from datetime import date, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.config import PROJECT_ROOT
 from app.core.seed import INACTIVE_DAYS, DemoData, DemoSeeder, add_seeder
 from app.extensions import db
@@ -25,6 +26,31 @@ DEMO_CLASS_NAME = "2027年春 入門クラス (火曜夜)"
 def register_seeders(state: BlueprintSetupState) -> None:
     """`flask seed-demo` makes the course and the class before the quizzes and work in it."""
     add_seeder(state.app, DemoSeeder("lessons", seed_lessons, order=20))
+
+
+# The classmate who is halfway through the course: their dashboard suggests the Kyrgyz interface.
+HALFWAY = 4
+
+
+def _halfway(student: User, lesson_rows: Sequence[Lesson], now: datetime) -> Iterator[str]:
+    """Mark the first half of the course's lessons done for `student` (those not done yet)."""
+    done = set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id).where(LessonProgress.user_id == student.id)
+        )
+    )
+    half = lesson_rows[: (len(lesson_rows) + 1) // 2]
+    missing = [lesson for lesson in half if lesson.id not in done]
+    for n, lesson in enumerate(missing):
+        db.session.add(
+            LessonProgress(
+                user_id=student.id,
+                lesson_id=lesson.id,
+                completed_at=now - timedelta(days=len(missing) - n),
+            )
+        )
+    if missing:
+        yield f"halfway through the course: {student.email}"
 
 
 def seed_lessons(data: DemoData) -> Iterator[str]:
@@ -70,6 +96,7 @@ def seed_lessons(data: DemoData) -> Iterator[str]:
                 db.session.add(
                     LessonProgress(user_id=student.id, lesson_id=lesson.id, completed_at=done_at)
                 )
+    yield from _halfway(classmates[HALFWAY], lesson_rows, now)
     db.session.flush()
     yield f"class roster: {len(classmates)} students with progress"
     data.course_class = course_class

@@ -197,9 +197,9 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     )
     if not can_edit and not lesson.visible_to_students:
         abort(404)
-    outline_query = select(Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en).where(
-        Lesson.course_id == course.id, Lesson.retired.is_(False)
-    )
+    outline_query = select(
+        Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en, Lesson.title_ky
+    ).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
     if not can_edit:
         outline_query = outline_query.where(Lesson.published.is_(True))
     outline = db.session.execute(outline_query.order_by(Lesson.position)).all()

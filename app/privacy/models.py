@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.dbtypes import UTCDateTime, utcnow
+from app.core.i18n import localized
 from app.extensions import Model
 
 
@@ -29,7 +30,7 @@ class PolicyVersion(Model):
     created_by: Mapped[User | None] = relationship()
 
     def body(self, language: str) -> str:
-        return self.body_ja if language == "ja" else self.body_en
+        return localized(language, self.body_ja, self.body_en)
 
 
 class Consent(Model):

@@ -30,6 +30,7 @@ def test_sign_up_sign_out_sign_in_and_switch_to_japanese(page):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Welcome, Aiko Tanaka.")).to_be_visible()
 
+    page.locator(".language-menu > summary").click()
     page.get_by_role("button", name="日本語").click()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.get_by_role("heading", name="こんにちは、Aiko Tanaka さん")).to_be_visible()

@@ -46,7 +46,7 @@ def test_student_joins_the_demo_class_studies_a_lesson_and_marks_it_done(page, d
 
     page.get_by_role("button", name="修了にする").click()
     expect(page.get_by_text("よくできました！この課を修了にしました。")).to_be_visible()
-    page.locator("nav[aria-label=breadcrumb] a").click()
+    page.get_by_role("navigation", name="パンくずリスト").get_by_role("link").click()
     expect(page.locator(".lesson-list li").first).to_contain_text("✓ 修了")
     expect(page.get_by_text("課中 1 課を修了")).to_be_visible()
 

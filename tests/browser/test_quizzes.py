@@ -89,6 +89,7 @@ def type_with_keys(page, text):
 
 def test_the_demo_student_takes_a_quiz_with_on_screen_keys_and_an_almost(page, app, demo):
     sign_in(page)
+    page.locator(".language-menu > summary").click()
     page.locator(".language-switcher button[value=en]").click()  # the test reads English labels
     page.goto("/quizzes/review")
     before = due_badge(page)

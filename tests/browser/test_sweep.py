@@ -33,13 +33,13 @@ WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 FAILING_IMPACTS = {"serious", "critical"}
 
-# (role, demo account, its interface language): both languages are swept, each by some roles.
+# (role, demo account, its interface language): every language is swept, each by some roles.
 ROLES = [
     ("anonymous", None, "ja"),
     ("student", "student@example.com", "ja"),  # registered for the contest
     ("classmate", "tanaka.yui@example.com", "en"),  # a student of the demo class
     ("teacher", "teacher@example.com", "ja"),
-    ("organizer", "organizer@example.com", "ja"),
+    ("organizer", "organizer@example.com", "ky"),  # as the Embassy's Kyrgyz staff
     ("judge", "judge@example.com", "en"),
     ("admin", "admin@example.com", "en"),
 ]
@@ -60,6 +60,7 @@ NOT_PAGES = {
     "quizzes.offline_pack",
     "core.healthz",
     "core.speech",
+    "core.immersion_map",
     "lessons.item_audio",
     "quizzes.sounds_audio",
     "progress.submission_audio",

@@ -323,3 +323,18 @@ def test_demo_student_has_a_certificate_after_seeding_twice(app, client, make_us
     pages = pdf_pages(response.data)
     assert len(pages) == 2 and all("山田花子" in page for page in pages)
     assert "奨励賞" in pages[1]
+
+
+def test_certificates_stay_japanese_and_kyrgyz_whatever_the_interface_language(
+    client, auth, contest, poppler
+):
+    built = contest()
+    auth.login(user=built["users"][0])
+    texts = {}
+    for language in ("ky", "en", "ja"):
+        client.post("/language", data={"language": language, "next": "/"})
+        response = client.get("/contest/2027/me/certificate.pdf")
+        assert response.status_code == 200
+        texts[language] = pdf_pages(response.data)
+    assert texts["ky"] == texts["ja"] == texts["en"]
+    assert "参加証書" in texts["ky"][0] and "КҮБӨЛҮК" in texts["ky"][0]

@@ -103,6 +103,11 @@ def test_languages_do_not_mix(client, make_edition):
     client.set_cookie("sabak_lang", "en")  # the switcher's choice wins over the browser's
     chosen = client.get("/contest/", headers={"Accept-Language": "ja"})
     assert '<html lang="en"' in chosen.get_data(as_text=True)
+    client.set_cookie("sabak_lang", "ky")  # Kyrgyz is kept apart too
+    kyrgyz = client.get("/contest/", headers={"Accept-Language": "ja"})
+    assert cache_state(kyrgyz) == "miss" and '<html lang="ky"' in kyrgyz.get_data(as_text=True)
+    again = client.get("/contest/", headers={"Accept-Language": "ja"})
+    assert cache_state(again) == "hit" and '<html lang="ky"' in again.get_data(as_text=True)
 
 
 def test_an_organizers_change_is_seen_by_the_next_visitor(app, client, auth, make_edition):

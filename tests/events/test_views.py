@@ -214,3 +214,28 @@ def test_the_listing_the_console_and_the_roster_run_a_fixed_number_of_queries(ap
     for _ in range(4):
         make_event()
     assert [queries_for(app, client, url) for url in urls] == before
+
+
+def test_the_certificate_of_appreciation_stays_japanese_and_kyrgyz(app, client, auth, make_event,
+                                                                   make_user):  # fmt: skip
+    from tests.pdftools import pdf_pages, require_poppler
+
+    require_poppler()
+    ids = make_event()
+    volunteer = make_user(language="ky")
+    auth.login(user=volunteer)
+    client.post(f"/events/shifts/{ids['shift']}/sign-up")
+    auth.logout()
+    auth.login("organizer")
+    with app.app_context():
+        signup_id = db.session.scalar(select(ShiftSignup.id))
+    client.post(f"/events/console/signups/{signup_id}/hours", data={"hours": "2"})
+    client.post(f"/events/console/{ids['event']}/certificates")
+    auth.logout()
+    auth.login(user=volunteer)
+    texts = []
+    for language in ("ky", "en", "ja"):
+        client.post("/language", data={"language": language, "next": "/"})
+        texts.append(pdf_pages(client.get(f"/events/{ids['event']}/certificate.pdf").data))
+    assert texts[0] == texts[1] == texts[2]
+    assert "感謝状" in texts[0][0] and "2時間" in texts[0][0]

@@ -21,6 +21,7 @@ from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.dates import TOKYO
 from app.core.decorators import roles_required
+from app.core.i18n import localized
 from app.extensions import db
 
 
@@ -51,7 +52,7 @@ def preliminary_settings(division_id: int) -> ResponseReturnValue:
     else:
         form.criteria.data = PRELIMINARY_RUBRIC
         form.finalists.data = division.capacity or 10
-    names = [ja if language() == "ja" else en for ja, en, *_rest in criteria] or [
+    names = [localized(language(), ja, en) for ja, en, *_rest in criteria] or [
         c.name(language()) for c in (preliminary.criteria if preliminary else [])
     ]
     form.tiebreak_position.choices = [(None, _("None")), *enumerate(names)]

@@ -102,6 +102,13 @@ def course_progress(user: User) -> list[CourseProgress]:
     return [CourseProgress(course, int(d or 0), int(t or 0)) for course, d, t in rows]
 
 
+def ready_for_kyrgyz(courses: list[CourseProgress]) -> bool:
+    """Whether the student has finished at least half of a course they study: marked done at
+    least half its published lessons (the lessons-done figure of every progress page), when the
+    interface's own words are ones they can read: the dashboard then suggests the Kyrgyz one."""
+    return any(c.total and 2 * c.done >= c.total for c in courses)
+
+
 # --- assignments and grades ------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from babel.dates import format_skeleton, get_day_names
-from flask import render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import format_percent, get_locale, ngettext
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from app.auth.models import Role
 from app.core import dates
+from app.core.i18n import interface_language
 from app.core.inputs import page_number
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
 from app.core.pagination import paginate_list
@@ -35,6 +36,9 @@ from app.quizzes import scheduling, sounds
 from app.quizzes.stats import MIN_ANSWERS
 from app.quizzes.views import due_today
 
+# The heatmap's weekday labels fit this many characters (月, Mon); longer ones use CLDR's
+# short names (дш., шр., жм. for Kyrgyz).
+WEEKDAY_LABEL_CHARS = 4
 # Students on one page of the class overview, as in the gradebook.
 PAGE_SIZE = 50
 
@@ -133,6 +137,8 @@ def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
         m for n, m in enumerate(months) if n + 1 >= len(months) or months[n + 1][0] - m[0] > 1
     ]
     names = get_day_names("abbreviated", locale=_locale())
+    if max(len(name) for name in names.values()) > WEEKDAY_LABEL_CHARS:  # ky: шейш., шарш.
+        names = get_day_names("short", locale=_locale())
     weekdays = [(row, names[row]) for row in (0, 2, 4)]
     columns = (cells[-1].column + 1) if cells else dashboard.HEATMAP_WEEKS
     by_count: dict[int, str] = {}
@@ -179,7 +185,38 @@ def dashboard_page() -> ResponseReturnValue:
         contrast_right=sounds.MASTERED_RIGHT,
         contrast_window=sounds.WINDOW,
         contrast_min=sounds.CONFUSED_MIN_ANSWERS,
+        suggest_kyrgyz=suggest_kyrgyz(data),
     )
+
+
+KYRGYZ_NOTE_COOKIE = "sabak_kyrgyz_note"
+
+
+def suggest_kyrgyz(data: dashboard.Dashboard) -> bool:
+    """The note suggesting the Kyrgyz interface: for a student halfway through a course who
+    reads the interface in another language and has not put the note away."""
+    return (
+        current_user.has_role(Role.STUDENT)
+        and interface_language() != "ky"
+        and request.cookies.get(KYRGYZ_NOTE_COOKIE) != "dismissed"
+        and dashboard.ready_for_kyrgyz(data.courses)
+    )
+
+
+@bp.post("/kyrgyz-note", endpoint="dismiss_kyrgyz_note")
+@login_required
+def dismiss_kyrgyz_note() -> ResponseReturnValue:
+    """Put the note suggesting the Kyrgyz interface away on this device."""
+    response = redirect(url_for("progress.dashboard"))
+    response.set_cookie(
+        KYRGYZ_NOTE_COOKIE,
+        "dismissed",
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+    return response
 
 
 # --- the class dashboard ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
+from app.core.i18n import localized
 from app.extensions import db
 from app.kyrgyz.answers import MESSAGES, Verdict, check
 from app.kyrgyz.i18n import N_
@@ -85,7 +86,7 @@ GivenAnswer = str | Mapping[int, int | None]
 
 
 def _gloss(choice: Mapping[str, object], language: str) -> str:
-    return str(choice["ja"] if language == "ja" else choice["en"])
+    return localized(language, str(choice["ja"]), str(choice["en"]))
 
 
 def judge(question: Question, given: GivenAnswer, language: str) -> tuple[Verdict, str, dict]:

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.core import dates
 from app.core.htmx import is_htmx, vary_on_htmx
+from app.core.i18n import localized
 from app.extensions import db
 from app.kyrgyz.morphology import FORM_LABELS
 from app.lessons.models import Lesson
@@ -57,13 +58,13 @@ def answer_form(question: Question, lang: str) -> Any:
     if kind == ExerciseKind.RECOGNISE:
         form = ChoiceAnswerForm()
         form.answer.choices = [
-            SelectChoice(str(c["id"]), c["ja"] if lang == "ja" else c["en"])
+            SelectChoice(str(c["id"]), localized(lang, c["ja"], c["en"]))
             for c in question.params.get("choices", [])
         ]
         return form
     if kind == ExerciseKind.MATCH:
         options = {
-            str(p["id"]): p["ja"] if lang == "ja" else p["en"] for p in question.params["pairs"]
+            str(p["id"]): localized(lang, p["ja"], p["en"]) for p in question.params["pairs"]
         }
         return match_form(
             question.params["pairs"],
