@@ -229,7 +229,7 @@ def test_no_page_in_kyrgyz_shows_english_or_japanese_interface_text(
 # Lower-case Latin words a Kyrgyz page may show: programs, file types, the typing page's
 # system menus as the systems write them, the Markdown notes' table names, a slug example.
 LATIN_ALLOWED = {
-    *("espeak-ng", "ics", "https", "iPad", "iPhone", "macOS", "osk"),
+    *("espeak-ng", "ics", "apkg", "https", "iPad", "iPhone", "macOS", "osk"),
     *("language", "region", "keyboard", "cases", "plural", "possessive", "beginner-speech"),
     "e-mail",  # the glossary keeps it in Kyrgyz (e-mail / электрондук почта дареги)
 }

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
+from app.core.i18n import localized
 from app.extensions import db
 from app.kyrgyz.answers import Verdict, answer_key
 from app.quizzes import scheduling
@@ -103,7 +104,7 @@ def pack(
         form = spec.params.get("form")
         gloss = item.gloss(language)
         choices = [
-            {"id": c["id"], "label": c["ja"] if language == "ja" else c["en"]}
+            {"id": c["id"], "label": localized(language, c["ja"], c["en"])}
             for c in spec.params.get("choices", [])
         ]
         accepted = (

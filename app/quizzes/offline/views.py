@@ -12,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from app.core import dates
+from app.core.i18n import content_language
 from app.extensions import client_address, db, limiter
 from app.kyrgyz.morphology import FORM_LABELS
 from app.quizzes.offline import payload
@@ -70,7 +71,7 @@ def offline_pack() -> ResponseReturnValue:
                     "instruction": _instruction(card),
                     "ky": card.ky,
                     "gloss": card.gloss,
-                    "ja_prompt": card.ja_prompt if lang == "ja" else None,
+                    "ja_prompt": card.ja_prompt if content_language(lang) == "ja" else None,
                     "choices": card.choices,
                     "keys": card.keys,
                     "expected": card.expected,

@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
+from app.core.i18n import localized
 from app.extensions import db
 from app.kyrgyz import minimal_pairs
 from app.kyrgyz.minimal_pairs import CONTRASTS, Contrast
@@ -51,7 +52,7 @@ class PairWord:
     recorded: bool = False
 
     def gloss(self, language: str) -> str:
-        return self.ja if language == "ja" else self.en
+        return localized(language, self.ja, self.en)
 
     def as_option(self) -> dict[str, object]:
         return {"ky": self.ky, "ja": self.ja, "en": self.en, "item_id": self.item_id}
