@@ -221,7 +221,7 @@ def test_a_missed_word_comes_back_before_the_end_and_in_the_review_within_minute
     page.goto("/quizzes/review")
     expect(page.locator("main")).not_to_contain_text("Well done")
     page.locator("[data-first-lesson]").click()
-    page.locator(".practise-link a").click()
+    page.locator(".practise-link a[href$='/practise']").click()
     page.get_by_role("button", name="Start").click()
 
     missed, _retry = answer_in_browser(page, app, right=False)
