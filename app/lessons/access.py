@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, select, true
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
@@ -85,6 +85,15 @@ def teaches_course(user: User, course: Course) -> bool:
                 )
             )
         )
+    )
+
+
+def studied_course_ids(user: User) -> Select[int]:
+    """The ids of the courses the user studies (the courses of their classes), as a subquery."""
+    return (
+        select(CourseClass.course_id)
+        .join(Enrollment, Enrollment.class_id == CourseClass.id)
+        .where(Enrollment.user_id == user.id)
     )
 
 

@@ -6,11 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.extensions import db
-from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.access import studied_course_ids
+from app.lessons.models import Course, Item, Lesson
 from app.quizzes import scheduling, services
 from app.quizzes.models import QuizSession, ReviewCard
 
@@ -64,24 +65,21 @@ class Hub:
     lesson_titles: dict[int, Lesson]
 
 
-def _lessons(user: User) -> list[Lesson]:
-    """The visible lessons of the student's courses, with their courses, in course order."""
-    course_ids = (
-        select(CourseClass.course_id)
-        .join(Enrollment, Enrollment.class_id == CourseClass.id)
-        .where(Enrollment.user_id == user.id)
-    )
+def student_lessons(user: User, *, with_items: bool = False) -> list[Lesson]:
+    """The visible lessons of the student's courses, with their courses (and their items if
+    asked), in course order."""
+    options = [joinedload(Lesson.course), *([selectinload(Lesson.items)] if with_items else [])]
     return list(
         db.session.scalars(
             select(Lesson)
             .join(Course, Course.id == Lesson.course_id)
             .where(
-                Lesson.course_id.in_(course_ids),
+                Lesson.course_id.in_(studied_course_ids(user)),
                 Lesson.published.is_(True),
                 Lesson.retired.is_(False),
             )
             .order_by(Course.level, Course.slug, Lesson.position)
-            .options(joinedload(Lesson.course))
+            .options(*options)
         )
     )
 
@@ -110,7 +108,7 @@ def _word_counts(user: User, lesson_ids: list[int]) -> dict[int, tuple[int, int,
 
 def practice_hub(user: User) -> Hub:
     """The hub of one student: courses and lessons with mastery, weak words, recent sessions."""
-    lessons = _lessons(user)
+    lessons = student_lessons(user)
     counts = _word_counts(user, [lesson.id for lesson in lessons])
     courses: dict[int, CourseMastery] = {}
     by_course: defaultdict[int, list[LessonMastery]] = defaultdict(list)

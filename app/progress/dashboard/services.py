@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.lessons.access import studied_course_ids
 from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson, LessonProgress
 from app.progress.dashboard.activity import (
     HeatCell,
@@ -89,14 +90,9 @@ def course_progress(user: User) -> list[CourseProgress]:
         .correlate(Course)
         .scalar_subquery()
     )
-    my_courses = (
-        select(CourseClass.course_id)
-        .join(Enrollment, Enrollment.class_id == CourseClass.id)
-        .where(Enrollment.user_id == user.id)
-    )
     rows = db.session.execute(
         select(Course, done, total)
-        .where(Course.id.in_(my_courses))
+        .where(Course.id.in_(studied_course_ids(user)))
         .order_by(Course.level, Course.slug)
     )
     return [CourseProgress(course, int(d or 0), int(t or 0)) for course, d, t in rows]

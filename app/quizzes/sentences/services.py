@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, distinct, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.extensions import db
@@ -20,7 +20,8 @@ from app.kyrgyz import sentences as kyrgyz
 from app.kyrgyz.answers import MESSAGES as ANSWER_MESSAGES
 from app.kyrgyz.answers import Verdict, answer_key
 from app.kyrgyz.i18n import N_
-from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.models import Item, Lesson
+from app.quizzes import hub
 from app.quizzes.exercises import short_gloss
 from app.quizzes.lexicon import course_lexicon
 from app.quizzes.models import SentenceAttempt, SentenceKind
@@ -286,24 +287,7 @@ def record_attempt(
 
 def student_lessons(user: User) -> list[Lesson]:
     """The visible lessons of the student's courses (their classes'), with their items."""
-    course_ids = (
-        select(CourseClass.course_id)
-        .join(Enrollment, Enrollment.class_id == CourseClass.id)
-        .where(Enrollment.user_id == user.id)
-    )
-    return list(
-        db.session.scalars(
-            select(Lesson)
-            .join(Course, Course.id == Lesson.course_id)
-            .where(
-                Lesson.course_id.in_(course_ids),
-                Lesson.published.is_(True),
-                Lesson.retired.is_(False),
-            )
-            .order_by(Course.level, Course.slug, Lesson.position)
-            .options(joinedload(Lesson.course), selectinload(Lesson.items))
-        )
-    )
+    return hub.student_lessons(user, with_items=True)
 
 
 def buildable(lesson: Lesson, kind: SentenceKind = SentenceKind.BUILD_KY) -> list[Item]:

@@ -24,7 +24,8 @@ from app.extensions import db
 from app.kyrgyz import minimal_pairs
 from app.kyrgyz.minimal_pairs import CONTRASTS, Contrast
 from app.kyrgyz.normalize import normalize
-from app.lessons.models import CourseClass, Enrollment, Item, Lesson
+from app.lessons.access import studied_course_ids
+from app.lessons.models import Item, Lesson
 from app.quizzes.models import SoundQuestion, SoundRound
 
 ROUND_LENGTH = 10
@@ -75,17 +76,12 @@ class Pair:
 
 def course_words(user: User) -> list[Item]:
     """The words of the published lessons of the courses the student studies (one query)."""
-    my_courses = (
-        select(CourseClass.course_id)
-        .join(Enrollment, Enrollment.class_id == CourseClass.id)
-        .where(Enrollment.user_id == user.id)
-    )
     return list(
         db.session.scalars(
             select(Item)
             .join(Lesson, Lesson.id == Item.lesson_id)
             .where(
-                Item.course_id.in_(my_courses),
+                Item.course_id.in_(studied_course_ids(user)),
                 Item.retired.is_(False),
                 Lesson.published.is_(True),
                 Lesson.retired.is_(False),
