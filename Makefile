@@ -42,9 +42,9 @@ serve: venv compile-translations
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) --access-logfile - 'app:create_app()'
 
 ## test: the whole suite, one process per core (PYTEST_WORKERS=0: one process), each on its own
-## database (TEST_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL)
+## database, the longest files first (tests/conftest.py: LONGEST_FIRST) (TEST_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL)
 test: venv compile-translations
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test-postgres:
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test

@@ -14,7 +14,10 @@ import pytest
 from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.routing.rules import Rule
 
 from app import create_app
 from app.extensions import db
@@ -33,6 +36,65 @@ pytest_plugins = [
     "tests.factories.privacy",
 ]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _reuse_url_builders() -> None:
+    """Each test makes a fresh app, and Werkzeug compiles two URL-building functions per route
+    for each (Python source through `ast` and `compile`): 80 % of `create_app`, a quarter of the
+    suite's time. A builder depends only on the rule's parsed form and its defaults, and reads
+    the converters from the rule it is bound to, so one compiled per distinct rule serves every
+    app of the run."""
+    compile_builder = Rule._compile_builder
+    builders: dict[tuple[Any, ...], Any] = {}
+
+    def reused(self: Rule, append_unknown: bool = True) -> Any:
+        defaults = tuple(sorted((k, repr(v)) for k, v in (self.defaults or {}).items()))
+        key = (self.rule, append_unknown, tuple(self._trace), defaults)
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = compile_builder(self, append_unknown)
+        return builder
+
+    Rule._compile_builder = reused  # type: ignore[method-assign]
+
+
+def _reuse_engines() -> None:
+    """Each fresh app would also make a fresh engine, and with it an empty cache of compiled SQL
+    statements: every test compiled its statements again. One engine per URL and options serves
+    the run (every listener the app adds is on the Engine and Session classes, not on one
+    engine); the `app` fixture still closes its connections after each test."""
+    make_engine = SQLAlchemy._make_engine
+    engines: dict[str, Any] = {}
+
+    def reused(self: SQLAlchemy, bind_key: str | None, options: dict[str, Any], app: Flask) -> Any:
+        key = repr((bind_key, sorted(options.items(), key=lambda item: item[0])))
+        engine = engines.get(key)
+        if engine is None:
+            engine = engines[key] = make_engine(self, bind_key, options, app)
+        return engine
+
+    SQLAlchemy._make_engine = reused  # type: ignore[method-assign]
+
+
+class _TemplatesOfTheRun(BytecodeCache):
+    """Each fresh app has a fresh Jinja environment that would parse and compile every template
+    it renders again; the compiled code is kept for the run instead (Jinja checks each
+    template's source against its checksum, so an edited template is compiled afresh)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES_OF_THE_RUN = _TemplatesOfTheRun()
+_reuse_url_builders()
+_reuse_engines()
 # argon2id at the lowest cost: users are made by the hundred, and the cost isn't under test
 QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
 
@@ -76,25 +138,27 @@ def _id_sequence(table: Any) -> str | None:
 
 
 def _written_tables(tables: list[Any]) -> set[str]:
-    """The PostgreSQL tables a test left rows in or took an id from, in one query."""
+    """The tables a test left rows in or (PostgreSQL) took an id from, in one query."""
     probes = [f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables]
-    probes += [
-        f"SELECT '{t.name}' WHERE (SELECT last_value FROM pg_sequences "
-        f"WHERE format('%I.%I', schemaname, sequencename) = {_id_sequence(t)}) IS NOT NULL"
-        for t in tables
-        if _id_sequence(t)
-    ]
+    if db.engine.dialect.name == "postgresql":
+        probes += [
+            f"SELECT '{t.name}' WHERE (SELECT last_value FROM pg_sequences "
+            f"WHERE format('%I.%I', schemaname, sequencename) = {_id_sequence(t)}) IS NOT NULL"
+            for t in tables
+            if _id_sequence(t)
+        ]
     return set(db.session.scalars(text(" UNION ALL ".join(probes))))
 
 
 def empty_all_tables() -> None:
-    """Remove every row and reset the id sequences. On PostgreSQL only the tables the test wrote
-    to are emptied, children first, with DELETE: a TRUNCATE of them all (or a CASCADE from
-    `users`) took over half a second, a quarter of the suite's time there."""
+    """Remove every row and reset the id sequences. Only the tables the test wrote to are
+    emptied, children first, with DELETE: a TRUNCATE of them all (or a CASCADE from `users`)
+    took over half a second on PostgreSQL, a quarter of the suite's time there. (SQLite gives
+    an emptied table's ids from 1 again by itself.)"""
     tables = list(reversed(db.metadata.sorted_tables))
+    written = _written_tables(tables)
+    statements = [f'DELETE FROM "{t.name}"' for t in tables if t.name in written]
     if db.engine.dialect.name == "postgresql":
-        written = _written_tables(tables)
-        statements = [f'DELETE FROM "{t.name}"' for t in tables if t.name in written]
         statements += [
             f"SELECT setval({_id_sequence(t)}, 1, false)"
             for t in tables
@@ -103,8 +167,8 @@ def empty_all_tables() -> None:
         if statements:
             db.session.execute(text("; ".join(statements)))
     else:
-        for table in tables:
-            db.session.execute(table.delete())
+        for statement in statements:
+            db.session.execute(text(statement))
     db.session.commit()
 
 
@@ -147,6 +211,7 @@ def app(
     monkeypatch.setenv("SABAK_INSTANCE_PATH", str(tmp_path / "instance"))
     config = test_settings(database_url, tmp_path) | settings
     application = create_app(config)
+    application.jinja_env.bytecode_cache = TEMPLATES_OF_THE_RUN
     yield application
     with application.app_context():
         db.session.rollback()
@@ -199,8 +264,30 @@ def auth(client: FlaskClient, make_user: Callable[..., UserInfo]) -> AuthActions
     return AuthActions(client, make_user)
 
 
+# The files that take longest, longest first, then every browser test: under `pytest -n` each
+# file runs on one worker (`--dist loadfile`), and a long file taken last runs alone while the
+# other workers wait (xdist's default order, most tests first, put the browser sweep last: the
+# suite took twice as long as its work).
+LONGEST_FIRST = (
+    "tests/browser/test_sweep.py",
+    "tests/core/test_hostile_input.py",
+    "tests/core/test_kyrgyz_pages.py",
+    "tests/core/test_app.py",
+    "tests/security/test_every_route_is_guarded.py",
+    "tests/browser/",
+)
+
+
+def _start_rank(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    ranks = (rank for rank, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix))
+    return next(ranks, len(LONGEST_FIRST))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked postgres_only run in the PostgreSQL pass and are skipped on SQLite."""
+    """The longest files first (kept in this order by `--no-loadscope-reorder`, see the
+    Makefile). Tests marked postgres_only run in the PostgreSQL pass and are skipped on SQLite."""
+    items.sort(key=_start_rank)  # stable: within a rank, files and tests keep their order
     if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL)")

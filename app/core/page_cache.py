@@ -12,7 +12,8 @@ What a page read is noted from the SQL it ran; what a transaction wrote, from it
 and DELETE statements (a DELETE also counts for the tables whose rows the database deletes or
 changes along with it). After the commit each written table's generation is raised where every
 worker and host sees it: in Redis when `REDIS_URL` is set, else in the database
-(`page_cache_generations`). The pages themselves are kept in Redis too when it is set, else in
+(`page_cache_generations`; on SQLite each process keeps a copy that a signal file beside the
+database proves current, so a hit there runs no statement). The pages themselves are kept in Redis too when it is set, else in
 each process (a bounded LRU). `PAGE_CACHE_SECONDS` bounds an entry's life on the app's clock, so
 "closes in 3 days" or "today" never lasts more than that; 0 turns the cache off.
 
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -38,7 +41,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Table, event, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import ClauseElement, TextClause
 from sqlalchemy.sql.dml import Delete, UpdateBase
@@ -47,6 +50,11 @@ from sqlalchemy.sql.util import find_tables
 from app.core import dates
 from app.core.models import PageCacheGeneration
 from app.extensions import db
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there the generations are read from the database each time
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("sabak.page_cache")
 
@@ -117,20 +125,94 @@ class Store(Protocol):
     def put(self, key: str, entry: Entry, seconds: int) -> None: ...
 
 
+class HostSignal:
+    """A counter in a small file that every process on this host sees, raised after each change
+    of the generations: a process that finds it where it left it knows its copy is current
+    without asking the database. A torn or failed read only costs a look at the database."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+        self.pid = 0
+
+    def _open(self) -> int:
+        if self.fd is None or self.pid != os.getpid():  # a forked worker opens its own
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self.pid = os.getpid()
+        return self.fd
+
+    def read(self) -> int | None:
+        try:
+            return int.from_bytes(os.pread(self._open(), 8, 0), "little")
+        except OSError:
+            return None
+
+    def raise_(self) -> None:
+        fd = self._open()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            value = int.from_bytes(os.pread(fd, 8, 0), "little")
+            os.pwrite(fd, ((value + 1) % 2**64).to_bytes(8, "little"), 0)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def host_signal_path(url: URL) -> str | None:
+    """Beside a SQLite file, which only this host's processes can write: there a signal file
+    proves a copy of the generations current. None for PostgreSQL (other hosts write it too)
+    and for a database in memory."""
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:") or fcntl is None:
+        return None
+    return database + "-page-cache"
+
+
 class LocalStore:
-    """Pages in this process (bounded LRU); generations in the database, shared by every worker."""
+    """Pages in this process (bounded LRU); generations in the database, shared by every worker.
+
+    On SQLite each process keeps a copy of the generations and a signal file beside the database
+    says when another process has changed them (`HostSignal`), so a page served from the cache
+    runs no statement at all. The copy is read again at least every `TRUST_SECONDS` whatever the
+    signal says, for a writer that could not raise it (another user's process, a restored
+    backup). On PostgreSQL, which several hosts share, the generations are read every time."""
+
+    TRUST_SECONDS = 1.0
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.pages: OrderedDict[str, Entry] = OrderedDict()
         self.lock = threading.Lock()
+        self.signal: HostSignal | None = None
+        self.signal_checked = False
+        # (the signal's value before the read, when it was read, the generations read)
+        self.copy: tuple[int, float, dict[str, int]] | None = None
+
+    def _signal(self) -> HostSignal | None:
+        if not self.signal_checked:
+            path = host_signal_path(db.engine.url)
+            self.signal = HostSignal(path) if path else None
+            self.signal_checked = True
+        return self.signal
 
     def generations(self) -> dict[str, int]:
+        signal = self._signal()
+        seen = signal.read() if signal is not None else None
+        now = time.monotonic()
+        copy = self.copy
+        if seen is not None and copy is not None:
+            value, when, generations = copy
+            if value == seen and now - when < self.TRUST_SECONDS:
+                return generations
         table = PageCacheGeneration.__table__
         # Core on a connection of its own: cheaper than the ORM session on every visitor's hit
         with db.engine.connect() as connection:
             rows = connection.execute(select(table.c.name, table.c.generation))
-            return {name: generation for name, generation in rows}
+            generations = {name: generation for name, generation in rows}
+        if seen is not None:
+            self.copy = (seen, now, generations)
+        return generations
 
     def bump(self, names: set[str]) -> None:
         table = PageCacheGeneration.__table__
@@ -142,6 +224,12 @@ class LocalStore:
                     index_elements=[table.c.name], set_={"generation": table.c.generation + 1}
                 )
             )
+        signal = self._signal()
+        if signal is not None:  # after the commit: whoever sees the new value reads it
+            try:
+                signal.raise_()
+            except OSError:  # the others see the change within TRUST_SECONDS
+                log.exception("page cache: could not raise the signal at %s", signal.path)
 
     def get(self, key: str) -> Entry | None:
         with self.lock:
