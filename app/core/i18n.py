@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request
-from flask_babel import get_locale, get_translations
+from flask_babel import format_decimal, get_locale, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
@@ -68,6 +68,12 @@ def mail_languages(language: str | None) -> tuple[str, str]:
     if language == "ky":
         return ("ky", "ja")
     return ("ja", "en")
+
+
+def format_number(value: float | int) -> str:
+    """A count that may have a fraction (hours, minutes, points) as the reader writes numbers:
+    at most two decimals, none when whole — 1.5 in Japanese and English, 1,5 in Kyrgyz."""
+    return str(format_decimal(value, format="#,##0.##"))
 
 
 def select_locale() -> str:

@@ -36,7 +36,7 @@ from app.core.dates import (
 )
 from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
-from app.core.i18n import LANGUAGE_NAMES, beside, content_language, localized
+from app.core.i18n import LANGUAGE_NAMES, beside, content_language, format_number, localized
 from app.core.mail import deliver_inline_after_request
 from app.core.nav import NavItem, add_nav_item, home_panels, nav_items
 from app.core.page_cache import cache_for_visitors
@@ -66,6 +66,7 @@ bp.add_app_template_filter(format_time, "time")
 bp.add_app_template_filter(relative_date, "relative_date")
 bp.add_app_template_global(on_japan_time, "on_japan_time")
 bp.add_app_template_global(reader_zone_name, "reader_zone_name")
+bp.add_app_template_filter(format_number, "number")
 bp.add_app_template_global(localized, "localized")
 bp.add_app_template_global(content_language, "content_language")
 bp.add_app_template_global(beside, "beside")

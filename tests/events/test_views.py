@@ -11,7 +11,7 @@ from app.core.models import OutboxMessage
 from app.events.models import Attendance, Event, ShiftSignup, VolunteerCertificate
 from app.extensions import db
 from app.lessons.models import CourseClass
-from tests.helpers import queries_for
+from tests.helpers import queries_for, visible_text
 
 ORGANIZER_PAGES = [
     "/events/console/",
@@ -239,3 +239,27 @@ def test_the_certificate_of_appreciation_stays_japanese_and_kyrgyz(app, client, 
         texts.append(pdf_pages(client.get(f"/events/{ids['event']}/certificate.pdf").data))
     assert texts[0] == texts[1] == texts[2]
     assert "感謝状" in texts[0][0] and "2時間" in texts[0][0]
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "1.5 hours"), ("ky", "1,5")])
+def test_hours_are_written_as_the_reader_writes_numbers(
+    app, client, auth, make_event, make_user, language, shown
+):
+    ids = make_event()
+    student = make_user(language=language)
+    auth.login(user=student)
+    client.post(f"/events/shifts/{ids['shift']}/sign-up")
+    auth.logout()
+    auth.login("organizer", language=language)
+    with app.app_context():
+        signup_id = db.session.scalar(select(ShiftSignup.id))
+    recorded = client.post(
+        f"/events/console/signups/{signup_id}/hours",
+        data={"hours": "1.5"},
+        follow_redirects=True,
+    )
+    assert shown in visible_text(recorded.text)
+    auth.logout()
+    auth.login(user=student)
+    mine = visible_text(client.get("/events/me").text)
+    assert shown in mine

@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.core import dates
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
+from app.core.i18n import format_number
 from app.events import attendance as attendance_service
 from app.events import certificates as certificate_service
 from app.events import events as events_service
@@ -303,7 +304,7 @@ def record_hours(signup_id: int) -> ResponseReturnValue:
     minutes = int((form.hours.data or Decimal(0)) * 60)
     volunteer_service.record_minutes(signup, minutes, current_user, dates.now())
     db.session.commit()
-    flash(_("%(hours)s hours recorded for %(name)s.", hours=f"{minutes / 60:g}",
+    flash(_("%(hours)s hours recorded for %(name)s.", hours=format_number(minutes / 60),
             name=signup.user.display_name), "success")  # fmt: skip
     return redirect(url_for("events.roster", event_id=signup.event_id))
 
