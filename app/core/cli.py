@@ -107,11 +107,53 @@ def seed_demo(force: bool) -> None:
     db.session.commit()
 
 
+speech_cli = AppGroup("speech", help="This host's cache of synthetic speech.")
+
+
+@speech_cli.command("warm")
+def warm_speech() -> None:
+    """Synthesise every word and example sentence of the published lessons, and the minimal
+    pairs, that isn't in this host's cache yet: for a new host, or after a course import, so
+    that nobody waits for espeak-ng (a course deck's first download did, 15 s)."""
+    from sqlalchemy import select
+
+    from app.core.media import speech_cache
+    from app.kyrgyz.minimal_pairs import KNOWN_PAIRS
+    from app.kyrgyz.speech import SpeechError, SpeechUnavailable, synthesize
+    from app.lessons.models import Item, Lesson
+
+    rows = db.session.execute(
+        select(Item.ky, Item.example_ky)
+        .join(Lesson, Item.lesson_id == Lesson.id)
+        .where(Lesson.published.is_(True), Lesson.retired.is_(False), Item.retired.is_(False))
+    )
+    texts = {text for row in rows for text in row if text}
+    texts |= {word.ky for pair in KNOWN_PAIRS for word in (pair.first, pair.second)}
+    made = cached = failed = 0
+    started = time.monotonic()
+    timeout = current_app.config["SPEECH_TIMEOUT"]
+    for text in sorted(texts):
+        try:
+            result = synthesize(text, speech_cache(), timeout=timeout)
+        except SpeechUnavailable as error:
+            raise click.ClickException(str(error)) from error
+        except (ValueError, SpeechError):
+            failed += 1
+            continue
+        if result.cached:
+            cached += 1
+        else:
+            made += 1
+    seconds = time.monotonic() - started
+    click.echo(f"made {made}, already cached {cached}, failed {failed} in {seconds:.1f} s")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands of core and of the features."""
     from app.auth.cli import users_cli
 
     app.cli.add_command(mail_cli)
     app.cli.add_command(media_cli)
+    app.cli.add_command(speech_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(users_cli)

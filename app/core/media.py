@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from flask import Response, send_file
+from flask import Response, current_app, send_file
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import FileStorage
 
@@ -20,6 +20,11 @@ from app.core.storage import folder_storage, storage
 log = logging.getLogger(__name__)
 
 MAX_RECORDING_BYTES = 2 * 1024 * 1024
+
+
+def speech_cache() -> Path:
+    """This host's cache of synthetic speech (each host makes its own: `flask speech warm`)."""
+    return Path(current_app.instance_path) / "audio" / "speech"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -38,6 +37,7 @@ from app.core.forms import TypingPracticeForm
 from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.i18n import LANGUAGE_NAMES, beside, content_language, format_number, localized
 from app.core.mail import deliver_inline_after_request
+from app.core.media import speech_cache
 from app.core.nav import NavItem, add_nav_item, home_panels, nav_items
 from app.core.page_cache import cache_for_visitors
 from app.core.urls import safe_next
@@ -217,7 +217,7 @@ def speech() -> ResponseReturnValue:
     try:
         result = synthesize(
             text_to_speak,
-            Path(current_app.instance_path) / "audio" / "speech",
+            speech_cache(),
             timeout=current_app.config["SPEECH_TIMEOUT"],
         )
     except ValueError:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from app.kyrgyz import speech
+from app.extensions import db
+from app.kyrgyz import minimal_pairs, speech
+from app.lessons.models import Lesson
 
 
 @pytest.mark.parametrize(
@@ -90,3 +93,28 @@ def test_speech_without_espeak_is_a_clear_503(client, monkeypatch, app, tmp_path
     monkeypatch.setattr(speech, "ESPEAK_BINARY", "no-such-espeak-binary")
     response = client.get("/speech?text=салам", headers={"Accept-Language": "en"})
     assert response.status_code == 503
+
+
+@needs_espeak
+def test_speech_warm_fills_the_cache_with_the_published_words_once(
+    app, make_course, tmp_path, monkeypatch
+):
+    app.instance_path = str(tmp_path)
+    monkeypatch.setattr(minimal_pairs, "KNOWN_PAIRS", minimal_pairs.KNOWN_PAIRS[:1])
+    make_course(lessons=2, items=2, unpublished=(1,))
+    with app.app_context():
+        lessons = db.session.scalars(select(Lesson).order_by(Lesson.position)).all()
+        published = {t for item in lessons[0].items for t in (item.ky, item.example_ky) if t}
+        hidden = lessons[1].items[0].ky
+    pair = minimal_pairs.KNOWN_PAIRS[0]
+    texts = published | {pair.first.ky, pair.second.ky}  # the course's words may be the pair's
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["speech", "warm"])
+    assert first.exit_code == 0, first.output
+    assert f"made {len(texts)}, already cached 0, failed 0" in first.output
+    again = runner.invoke(args=["speech", "warm"])
+    assert f"made 0, already cached {len(texts)}, failed 0" in again.output
+    cache = tmp_path / "audio" / "speech"
+    for text in texts:
+        assert speech.synthesize(text, cache).cached, text
+    assert not speech.synthesize(hidden, cache).cached  # an unpublished lesson's word waits

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Response, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.media import speech_cache
 from app.extensions import limiter
 from app.lessons.access import can_edit_course, course_or_404
 from app.quizzes.decks import services as decks
@@ -21,7 +20,7 @@ DECK_LIMIT = "20 per minute"
 def apkg_response(content: decks.DeckContent) -> Response:
     """The deck as a download; private, since a deck of one's own words is personal."""
     audio = decks.item_audio(
-        Path(current_app.instance_path) / "audio" / "speech",
+        speech_cache(),
         timeout=current_app.config["SPEECH_TIMEOUT"],
     )
     data = decks.build_apkg(content, audio)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -25,7 +24,7 @@ from flask_login import current_user, login_required
 
 from app.core import dates
 from app.core.htmx import is_htmx, vary_on_htmx
-from app.core.media import NotAudio, audio_key, send_audio
+from app.core.media import NotAudio, audio_key, send_audio, speech_cache
 from app.extensions import db
 from app.kyrgyz.minimal_pairs import BY_KEY, CONTRASTS, Contrast
 from app.kyrgyz.speech import SpeechError, SpeechUnavailable, synthesize
@@ -244,7 +243,7 @@ def sounds_audio(token: str) -> ResponseReturnValue:
     try:
         result = synthesize(
             question.said_word,
-            Path(current_app.instance_path) / "audio" / "speech",
+            speech_cache(),
             timeout=current_app.config["SPEECH_TIMEOUT"],
         )
     except (SpeechUnavailable, SpeechError):
