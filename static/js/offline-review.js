@@ -163,7 +163,9 @@
     }).then(function (summary) {
       // a new pack while a review is under way would change its cards: only between reviews
       var next = round === null && !summary.signedOut ? fetchPack() : Promise.resolve();
-      return next.then(function () { return refresh(add(summary)); });
+      return next.then(function () {
+        return Promise.all([refresh(add(summary)), redrawCounts(summary)]);
+      });
     }).catch(function () {
       return refresh(); // the network went again: the answers wait for the next chance
     }).then(function () {
@@ -171,6 +173,33 @@
       root.removeAttribute("data-syncing");
       root.setAttribute("data-synced", String(Date.now()));
     });
+  }
+
+  /* Answers just recorded change what is due: the page's due count and the navigation's badge
+     are drawn again from the server (the page as it is now), as a new visit would show them. */
+  function redrawCounts(summary) {
+    if (!summary || !summary.recorded || !online || round !== null) {
+      return Promise.resolve();
+    }
+    return fetch(window.location.pathname, {
+      credentials: "same-origin", headers: { Accept: "text/html" }
+    }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html || round !== null) {
+        return;
+      }
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var status = fresh.querySelector("[data-review-online]");
+      if (status) {
+        online.innerHTML = status.innerHTML;
+      }
+      var entry = fresh.getElementById("nav-quizzes-index");
+      var current = document.getElementById("nav-quizzes-index");
+      if (entry && current) {
+        current.innerHTML = entry.innerHTML;
+      }
+    }).catch(function () { /* the counts follow on the next visit */ });
   }
 
   function askForBackgroundSync() {
@@ -321,6 +350,7 @@
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data && event.data.type === "sent") {
         refresh(add(event.data.summary));
+        redrawCounts(event.data.summary);
       }
     });
   }

@@ -129,6 +129,9 @@ def test_the_review_goes_on_offline_and_every_answer_is_recorded_once(page, app,
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(review).to_have_attribute("data-waiting", "0")
     expect(page.get_by_text(f"Answers sent: {total}")).to_be_visible()
+    # the kept page said 4 were due: its count and the navigation's badge follow, no reload
+    expect(page.locator("[data-review-online] .due-count")).to_have_attribute("data-due", "0")
+    expect(page.locator("#nav-quizzes-index .badge")).to_have_count(0)
     stored = offline_answers(app)
     assert sorted(str(a.client_id) for a in stored) == sorted(a["id"] for a in waiting)
     by_id = {str(a.client_id): a for a in stored}
