@@ -84,6 +84,8 @@ class Config:
     LOG_JSON = True
     # The privacy policy's promise: contest registrants' details are erased this long after the day.
     CONTEST_DATA_RETENTION_YEARS = 3
+    # ... and reservations made without an account are deleted this long after their event ended.
+    EVENT_VISITOR_RESERVATION_KEEP_DAYS = 90
 
 
 def _coerce(value: str, default: Any) -> Any:
