@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import (
@@ -20,12 +21,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
+from app.core.i18n import localized
 from app.core.markdown import render_notes
 from app.core.media import NotAudio, audio_key, send_audio
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
@@ -71,6 +73,20 @@ def register_navigation(state: BlueprintSetupState) -> None:
 # --- home and course pages -------------------------------------------------------------------
 
 
+def taught_classes(user: User) -> list[CourseClass]:
+    """The classes the user is on the roster of as a teacher (admins too), courses loaded."""
+    if not is_teacher(user):
+        return []
+    return list(
+        db.session.scalars(
+            select(CourseClass)
+            .where(CourseClass.teacher_links.any(user_id=user.id))
+            .options(selectinload(CourseClass.course))
+            .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
+        )
+    )
+
+
 def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
     """(classes the user studies in, classes the user teaches), with their courses loaded."""
     studying = db.session.scalars(
@@ -80,23 +96,51 @@ def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
         .options(selectinload(CourseClass.course))
         .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
     ).all()
-    teaching: list[CourseClass] = []
-    if is_teacher(user):  # the classes they are on the roster of (admins too)
-        teaching = list(
-            db.session.scalars(
-                select(CourseClass)
-                .where(CourseClass.teacher_links.any(user_id=user.id))
-                .options(selectinload(CourseClass.course))
-                .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
-            )
+    return list(studying), taught_classes(user)
+
+
+@dataclass(frozen=True)
+class StudiedClass:
+    """A class on the home page of a student in it: what its card shows."""
+
+    name: str
+    schedule: str | None
+    course_slug: str
+    course_title: str
+
+
+# built once: building the statement would cost more than running it
+_STUDIED_CLASSES = (
+    select(
+        CourseClass.name,
+        CourseClass.schedule,
+        Course.slug,
+        Course.title_ja,
+        Course.title_en,
+        Course.title_ky,
+    )
+    .join(Enrollment, Enrollment.class_id == CourseClass.id)
+    .join(Course, Course.id == CourseClass.course_id)
+    .where(Enrollment.user_id == bindparam("user_id"))
+    .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
+)
+
+
+def studied_classes(user: User, lang: str) -> list[StudiedClass]:
+    """The classes the user studies in, newest first, with their course (one query)."""
+    return [
+        StudiedClass(name, schedule, slug, localized(lang, ja, en, ky))
+        for name, schedule, slug, ja, en, ky in db.session.execute(
+            _STUDIED_CLASSES, {"user_id": user.id}
         )
-    return list(studying), teaching
+    ]
 
 
 def home_panel() -> dict[str, object] | None:
     """The classes a user studies in or teaches; nothing for someone who does neither and isn't a
     student (a judge, an organizer, an admin), who would have no use for a class code."""
-    studying, teaching = my_classes(current_user)
+    studying = studied_classes(current_user, language())
+    teaching = taught_classes(current_user)
     student = current_user.has_role(Role.STUDENT)
     if not (studying or teaching or student):
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from app.auth.models import User
 from app.extensions import db
@@ -46,17 +46,20 @@ class WordCounts:
     mastered: int
 
 
+_WORD_COUNTS = (
+    select(
+        func.coalesce(func.sum(case((learned_card(), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((mastered_card(), 1), else_=0)), 0),
+    )
+    .join(Item, Item.id == ReviewCard.item_id)
+    .where(ReviewCard.user_id == bindparam("user_id"), Item.retired.is_(False))
+)
+
+
 def word_counts(user: User) -> WordCounts:
-    """Learned and mastered words, as the gradebook defines them (one query; retired words
-    don't count, as in the due count)."""
-    learned, mastered = db.session.execute(
-        select(
-            func.coalesce(func.sum(case((learned_card(), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((mastered_card(), 1), else_=0)), 0),
-        )
-        .join(Item, Item.id == ReviewCard.item_id)
-        .where(ReviewCard.user_id == user.id, Item.retired.is_(False))
-    ).one()
+    """Learned and mastered words, as the gradebook defines them (one query, built once; retired
+    words don't count, as in the due count)."""
+    learned, mastered = db.session.execute(_WORD_COUNTS, {"user_id": user.id}).one()
     return WordCounts(int(learned), int(mastered))
 
 

@@ -32,7 +32,7 @@ from app.progress.dashboard.class_stats import (
 )
 from app.progress.learning import MASTERED_STABILITY_DAYS
 from app.progress.views import bp
-from app.quizzes import scheduling, sounds
+from app.quizzes import sounds
 from app.quizzes.stats import MIN_ANSWERS
 from app.quizzes.views import due_today
 
@@ -59,10 +59,8 @@ def home_panel() -> dict[str, object] | None:
     """The streak and words learned on the home page (two queries), for students."""
     if not current_user.has_role(Role.STUDENT):
         return None
-    moment = dates.now()
-    days = dashboard.activity_by_day(current_user, moment)
     return {
-        "streak": dashboard.streak(days, scheduling.local_day(moment, current_user.timezone)),
+        "streak": dashboard.current_streak(current_user, dates.now()),
         "words": dashboard.word_counts(current_user),
     }
 
