@@ -90,10 +90,16 @@ def teaches_course(user: User, course: Course) -> bool:
 
 def studied_course_ids(user: User) -> Select[int]:
     """The ids of the courses the user studies (the courses of their classes), as a subquery."""
+    return studied_course_ids_of(user.id)
+
+
+def studied_course_ids_of(user_id: int | ColumnElement[int]) -> Select[int]:
+    """`studied_course_ids` by the user's id, which may be a bound parameter (a statement built
+    once for every request)."""
     return (
         select(CourseClass.course_id)
         .join(Enrollment, Enrollment.class_id == CourseClass.id)
-        .where(Enrollment.user_id == user.id)
+        .where(Enrollment.user_id == user_id)
     )
 
 

@@ -775,11 +775,11 @@ def test_query_count_does_not_grow_with_answers(
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12, counts
 
-    # the services themselves: seven queries, whatever the data
+    # the services themselves: six queries, whatever the data
     with app.app_context():
         user = db.session.get(User, large.students[0].id)
         with count_queries(app) as log:
             data = dashboard.build_dashboard(user, NOW, due_today=0)
-        assert log.count == 7, log.statements
+        assert log.count == 6, log.statements
         assert data.answered == 5000 and len(data.upcoming) == 6 and len(data.grades) == 5
         db.session.remove()
