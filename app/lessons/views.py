@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
@@ -42,7 +42,7 @@ from app.lessons.access import (
     is_teacher,
 )
 from app.lessons.forms import ClassForm, JoinForm
-from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson, LessonProgress
 
 bp = Blueprint("lessons", __name__)
 # What a lesson's tables of words are drawn from: a write to any of these draws them again.
@@ -167,23 +167,31 @@ def index() -> ResponseReturnValue:
     )
 
 
+# The course page's statements, built once: its lessons (editors see the unpublished ones too)
+# and how many words each has
+_EDITORS_LESSONS = (
+    select(Lesson)
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.retired.is_(False))
+    .order_by(Lesson.position)
+)
+_STUDENTS_LESSONS = _EDITORS_LESSONS.where(Lesson.published.is_(True))
+_ITEM_COUNTS = (
+    select(Item.lesson_id, func.count())
+    .where(Item.course_id == bindparam("course_id"), Item.retired.is_(False))
+    .group_by(Item.lesson_id)
+)
+
+
 @bp.get("/courses/<course_slug>/")
 @login_required
 def course(course_slug: str) -> ResponseReturnValue:
     """The lessons of a course in order, with the student's marks."""
     course = course_or_404(course_slug, current_user)
     can_edit = can_edit_course(current_user, course)
-    query = select(Lesson).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
-    if not can_edit:
-        query = query.where(Lesson.published.is_(True))
-    lessons = db.session.scalars(query.order_by(Lesson.position)).all()
-    counts = dict(
-        db.session.execute(
-            select(Item.lesson_id, func.count())
-            .where(Item.course_id == course.id, Item.retired.is_(False))
-            .group_by(Item.lesson_id)
-        ).all()
-    )
+    lessons = db.session.scalars(
+        _EDITORS_LESSONS if can_edit else _STUDENTS_LESSONS, {"course_id": course.id}
+    ).all()
+    counts = dict(db.session.execute(_ITEM_COUNTS, {"course_id": course.id}).all())
     done = services.done_lesson_ids(current_user, [lesson.id for lesson in lessons])
     return render_template(
         "lessons/course.html",
@@ -230,23 +238,40 @@ def _item_tables(lesson: Lesson, lang: str, *, can_edit: bool) -> Markup:
     )
 
 
+# The lesson page's statements, built once (building one costs more than running it): the
+# lesson with whether the reader marked it done, and the course's outline for the links around it
+_LESSON_AND_DONE = select(
+    Lesson,
+    exists().where(
+        LessonProgress.user_id == bindparam("user_id"), LessonProgress.lesson_id == Lesson.id
+    ),
+).where(Lesson.course_id == bindparam("course_id"), Lesson.slug == bindparam("slug"))
+_EDITORS_OUTLINE = (
+    select(Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en, Lesson.title_ky)
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.retired.is_(False))
+    .order_by(Lesson.position)
+)
+_STUDENTS_OUTLINE = _EDITORS_OUTLINE.where(Lesson.published.is_(True))
+
+
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """A lesson: goals, notes with generated tables, its words with audio, mark as done."""
     course = course_or_404(course_slug, current_user)
     can_edit = can_edit_course(current_user, course)
-    lesson = db.one_or_404(
-        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
-    )
+    found = db.session.execute(
+        _LESSON_AND_DONE,
+        {"course_id": course.id, "slug": lesson_slug, "user_id": current_user.id},
+    ).first()
+    if found is None:
+        abort(404)
+    lesson, done = found
     if not can_edit and not lesson.visible_to_students:
         abort(404)
-    outline_query = select(
-        Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en, Lesson.title_ky
-    ).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
-    if not can_edit:
-        outline_query = outline_query.where(Lesson.published.is_(True))
-    outline = db.session.execute(outline_query.order_by(Lesson.position)).all()
+    outline = db.session.execute(
+        _EDITORS_OUTLINE if can_edit else _STUDENTS_OUTLINE, {"course_id": course.id}
+    ).all()
     index = next((i for i, row in enumerate(outline) if row.id == lesson.id), None)
     previous = outline[index - 1] if index else None
     following = outline[index + 1] if index is not None and index + 1 < len(outline) else None
@@ -257,7 +282,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
         lesson=lesson,
         item_tables=_item_tables(lesson, lang, can_edit=can_edit),
         notes=_rendered_notes(lesson.notes(lang), lang),
-        done=lesson.id in services.done_lesson_ids(current_user, [lesson.id]),
+        done=bool(done),
         previous=previous,
         following=following,
         position=(index or 0) + 1,
