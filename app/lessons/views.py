@@ -167,19 +167,24 @@ def index() -> ResponseReturnValue:
     )
 
 
-# The course page's statements, built once: its lessons (editors see the unpublished ones too)
-# and how many words each has
+# The course page's one statement, built once: its lessons (editors see the unpublished ones
+# too), each with how many words it has and whether the reader marked it done
 _EDITORS_LESSONS = (
-    select(Lesson)
+    select(
+        Lesson,
+        select(func.count(Item.id))
+        .where(Item.lesson_id == Lesson.id, Item.retired.is_(False))
+        .correlate(Lesson)
+        .scalar_subquery(),
+        exists().where(
+            LessonProgress.user_id == bindparam("user_id"),
+            LessonProgress.lesson_id == Lesson.id,
+        ),
+    )
     .where(Lesson.course_id == bindparam("course_id"), Lesson.retired.is_(False))
     .order_by(Lesson.position)
 )
 _STUDENTS_LESSONS = _EDITORS_LESSONS.where(Lesson.published.is_(True))
-_ITEM_COUNTS = (
-    select(Item.lesson_id, func.count())
-    .where(Item.course_id == bindparam("course_id"), Item.retired.is_(False))
-    .group_by(Item.lesson_id)
-)
 
 
 @bp.get("/courses/<course_slug>/")
@@ -188,11 +193,13 @@ def course(course_slug: str) -> ResponseReturnValue:
     """The lessons of a course in order, with the student's marks."""
     course = course_or_404(course_slug, current_user)
     can_edit = can_edit_course(current_user, course)
-    lessons = db.session.scalars(
-        _EDITORS_LESSONS if can_edit else _STUDENTS_LESSONS, {"course_id": course.id}
+    rows = db.session.execute(
+        _EDITORS_LESSONS if can_edit else _STUDENTS_LESSONS,
+        {"course_id": course.id, "user_id": current_user.id},
     ).all()
-    counts = dict(db.session.execute(_ITEM_COUNTS, {"course_id": course.id}).all())
-    done = services.done_lesson_ids(current_user, [lesson.id for lesson in lessons])
+    lessons = [lesson for lesson, _words, _done in rows]
+    counts = {lesson.id: words for lesson, words, _done in rows}
+    done = {lesson.id for lesson, _words, is_done in rows if is_done}
     return render_template(
         "lessons/course.html",
         course=course,
