@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import (
     ColumnElement,
@@ -276,6 +277,9 @@ def released_grades(user: User, limit: int = GRADES_LIMIT) -> list[ReleasedGrade
 
 @dataclass(frozen=True)
 class Dashboard:
+    """Everything the dashboard shows; the figures drawn from it are worked out once each (the
+    page shows several twice)."""
+
     today: date
     streak: Streak
     words: WordCounts
@@ -292,13 +296,13 @@ class Dashboard:
     def contrasts_mastered(self) -> int:
         return sum(1 for c in self.contrasts if c.mastered)
 
-    @property
+    @cached_property
     def contrasts_confused(self) -> list[sounds.ContrastProgress]:
         """The contrasts the student still confuses, the worst first."""
         confused = [c for c in self.contrasts if c.confused]
         return sorted(confused, key=lambda c: c.right / c.recent)
 
-    @property
+    @cached_property
     def answered(self) -> int:
         """Answers over the weeks of the accuracy chart."""
         return sum(w.answered for w in self.weeks)
@@ -309,7 +313,7 @@ class Dashboard:
         answered = self.answered
         return sum(w.correct for w in self.weeks) / answered if answered else None
 
-    @property
+    @cached_property
     def activities(self) -> int:
         """Activities in the calendar's weeks."""
         return sum(cell.count for cell in self.cells)
@@ -318,7 +322,7 @@ class Dashboard:
     def active_days(self) -> int:
         return sum(1 for cell in self.cells if cell.count)
 
-    @property
+    @cached_property
     def calendar_weeks(self) -> list[tuple[date, int, int]]:
         """(Monday, activities, active days) of each week of the calendar from the first active
         one, newest first: the calendar as a table."""
