@@ -14,7 +14,7 @@ Machine formats (the `datetime` attribute of <time>, CSV, .ics) stay ISO and don
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -151,6 +151,14 @@ def _format_day(day: date, pattern: str, language: str) -> str:
     """Babel's format_date, kept: a day is written alike for every reader of a language (a
     dashboard's calendar writes 180 of them; Babel takes ~20 µs a day)."""
     return babel_format_date(day, pattern, locale=language)
+
+
+def day_formatter() -> Callable[[date], str]:
+    """`format_date` for many days of one page (a calendar's 180): the reader's language looked
+    up once, not once a day."""
+    language = _language()
+    pattern = PATTERNS[language].day
+    return lambda day: _format_day(day, pattern, language)
 
 
 def format_time(value: time | datetime | None, *, label: bool | None = None) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, exists, false, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, select, true
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
@@ -90,26 +90,35 @@ def teaches_course(user: User, course: Course) -> bool:
 
 def studied_course_ids(user: User) -> Select[int]:
     """The ids of the courses the user studies (the courses of their classes), as a subquery."""
+    return studied_course_ids_of(user.id)
+
+
+def studied_course_ids_of(user_id: int | ColumnElement[int]) -> Select[int]:
+    """`studied_course_ids` by the user's id, which may be a bound parameter (a statement built
+    once for every request)."""
     return (
         select(CourseClass.course_id)
         .join(Enrollment, Enrollment.class_id == CourseClass.id)
-        .where(Enrollment.user_id == user.id)
+        .where(Enrollment.user_id == user_id)
     )
+
+
+# built once: every lesson and course page asks them
+_ENROLLED_IN_COURSE = select(
+    exists().where(
+        Enrollment.user_id == bindparam("user_id"),
+        Enrollment.class_id == CourseClass.id,
+        CourseClass.course_id == bindparam("course_id"),
+    )
+)
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
 
 
 def is_enrolled_in_course(user: User, course: Course) -> bool:
     if not user.is_authenticated:
         return False
     return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Enrollment.user_id == user.id,
-                    Enrollment.class_id == CourseClass.id,
-                    CourseClass.course_id == course.id,
-                )
-            )
-        )
+        db.session.scalar(_ENROLLED_IN_COURSE, {"user_id": user.id, "course_id": course.id})
     )
 
 
@@ -152,7 +161,7 @@ def class_or_404(class_id: int, user: User) -> CourseClass:
 
 def course_or_404(slug: str, user: User, *, edit: bool = False) -> Course:
     """The course, if the user may see it (or edit it); anyone else gets 404."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
     if course is None:
         abort(404)
     allowed = can_edit_course(user, course) if edit else can_view_course(user, course)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role, User
@@ -265,17 +265,18 @@ def mark_not_done(user: User, lesson: Lesson) -> None:
     )
 
 
+_DONE_LESSON_IDS = select(LessonProgress.lesson_id).where(
+    LessonProgress.user_id == bindparam("user_id"),
+    LessonProgress.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
+)
+
+
 def done_lesson_ids(user: User, lesson_ids: Iterable[int]) -> set[int]:
+    """Which of these lessons the user has marked done (one query, built once)."""
     ids = list(lesson_ids)
     if not ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(LessonProgress.lesson_id).where(
-                LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(ids)
-            )
-        )
-    )
+    return set(db.session.scalars(_DONE_LESSON_IDS, {"user_id": user.id, "lesson_ids": ids}))
 
 
 def visible_items(lesson: Lesson) -> list[Item]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import (
@@ -20,12 +21,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
 from app.core.confirm import Confirmation, ask, confirmed
 from app.core.decorators import roles_required
+from app.core.i18n import localized
 from app.core.markdown import render_notes
 from app.core.media import NotAudio, audio_key, send_audio
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
@@ -40,7 +42,7 @@ from app.lessons.access import (
     is_teacher,
 )
 from app.lessons.forms import ClassForm, JoinForm
-from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson
+from app.lessons.models import Course, CourseClass, Enrollment, Item, Lesson, LessonProgress
 
 bp = Blueprint("lessons", __name__)
 # What a lesson's tables of words are drawn from: a write to any of these draws them again.
@@ -71,6 +73,20 @@ def register_navigation(state: BlueprintSetupState) -> None:
 # --- home and course pages -------------------------------------------------------------------
 
 
+def taught_classes(user: User) -> list[CourseClass]:
+    """The classes the user is on the roster of as a teacher (admins too), courses loaded."""
+    if not is_teacher(user):
+        return []
+    return list(
+        db.session.scalars(
+            select(CourseClass)
+            .where(CourseClass.teacher_links.any(user_id=user.id))
+            .options(selectinload(CourseClass.course))
+            .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
+        )
+    )
+
+
 def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
     """(classes the user studies in, classes the user teaches), with their courses loaded."""
     studying = db.session.scalars(
@@ -80,23 +96,51 @@ def my_classes(user: User) -> tuple[list[CourseClass], list[CourseClass]]:
         .options(selectinload(CourseClass.course))
         .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
     ).all()
-    teaching: list[CourseClass] = []
-    if is_teacher(user):  # the classes they are on the roster of (admins too)
-        teaching = list(
-            db.session.scalars(
-                select(CourseClass)
-                .where(CourseClass.teacher_links.any(user_id=user.id))
-                .options(selectinload(CourseClass.course))
-                .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
-            )
+    return list(studying), taught_classes(user)
+
+
+@dataclass(frozen=True)
+class StudiedClass:
+    """A class on the home page of a student in it: what its card shows."""
+
+    name: str
+    schedule: str | None
+    course_slug: str
+    course_title: str
+
+
+# built once: building the statement would cost more than running it
+_STUDIED_CLASSES = (
+    select(
+        CourseClass.name,
+        CourseClass.schedule,
+        Course.slug,
+        Course.title_ja,
+        Course.title_en,
+        Course.title_ky,
+    )
+    .join(Enrollment, Enrollment.class_id == CourseClass.id)
+    .join(Course, Course.id == CourseClass.course_id)
+    .where(Enrollment.user_id == bindparam("user_id"))
+    .order_by(CourseClass.starts_on.desc(), CourseClass.id.desc())
+)
+
+
+def studied_classes(user: User, lang: str) -> list[StudiedClass]:
+    """The classes the user studies in, newest first, with their course (one query)."""
+    return [
+        StudiedClass(name, schedule, slug, localized(lang, ja, en, ky))
+        for name, schedule, slug, ja, en, ky in db.session.execute(
+            _STUDIED_CLASSES, {"user_id": user.id}
         )
-    return list(studying), teaching
+    ]
 
 
 def home_panel() -> dict[str, object] | None:
     """The classes a user studies in or teaches; nothing for someone who does neither and isn't a
     student (a judge, an organizer, an admin), who would have no use for a class code."""
-    studying, teaching = my_classes(current_user)
+    studying = studied_classes(current_user, language())
+    teaching = taught_classes(current_user)
     student = current_user.has_role(Role.STUDENT)
     if not (studying or teaching or student):
         return None
@@ -123,24 +167,39 @@ def index() -> ResponseReturnValue:
     )
 
 
+# The course page's one statement, built once: its lessons (editors see the unpublished ones
+# too), each with how many words it has and whether the reader marked it done
+_EDITORS_LESSONS = (
+    select(
+        Lesson,
+        select(func.count(Item.id))
+        .where(Item.lesson_id == Lesson.id, Item.retired.is_(False))
+        .correlate(Lesson)
+        .scalar_subquery(),
+        exists().where(
+            LessonProgress.user_id == bindparam("user_id"),
+            LessonProgress.lesson_id == Lesson.id,
+        ),
+    )
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.retired.is_(False))
+    .order_by(Lesson.position)
+)
+_STUDENTS_LESSONS = _EDITORS_LESSONS.where(Lesson.published.is_(True))
+
+
 @bp.get("/courses/<course_slug>/")
 @login_required
 def course(course_slug: str) -> ResponseReturnValue:
     """The lessons of a course in order, with the student's marks."""
     course = course_or_404(course_slug, current_user)
     can_edit = can_edit_course(current_user, course)
-    query = select(Lesson).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
-    if not can_edit:
-        query = query.where(Lesson.published.is_(True))
-    lessons = db.session.scalars(query.order_by(Lesson.position)).all()
-    counts = dict(
-        db.session.execute(
-            select(Item.lesson_id, func.count())
-            .where(Item.course_id == course.id, Item.retired.is_(False))
-            .group_by(Item.lesson_id)
-        ).all()
-    )
-    done = services.done_lesson_ids(current_user, [lesson.id for lesson in lessons])
+    rows = db.session.execute(
+        _EDITORS_LESSONS if can_edit else _STUDENTS_LESSONS,
+        {"course_id": course.id, "user_id": current_user.id},
+    ).all()
+    lessons = [lesson for lesson, _words, _done in rows]
+    counts = {lesson.id: words for lesson, words, _done in rows}
+    done = {lesson.id for lesson, _words, is_done in rows if is_done}
     return render_template(
         "lessons/course.html",
         course=course,
@@ -186,23 +245,40 @@ def _item_tables(lesson: Lesson, lang: str, *, can_edit: bool) -> Markup:
     )
 
 
+# The lesson page's statements, built once (building one costs more than running it): the
+# lesson with whether the reader marked it done, and the course's outline for the links around it
+_LESSON_AND_DONE = select(
+    Lesson,
+    exists().where(
+        LessonProgress.user_id == bindparam("user_id"), LessonProgress.lesson_id == Lesson.id
+    ),
+).where(Lesson.course_id == bindparam("course_id"), Lesson.slug == bindparam("slug"))
+_EDITORS_OUTLINE = (
+    select(Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en, Lesson.title_ky)
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.retired.is_(False))
+    .order_by(Lesson.position)
+)
+_STUDENTS_OUTLINE = _EDITORS_OUTLINE.where(Lesson.published.is_(True))
+
+
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """A lesson: goals, notes with generated tables, its words with audio, mark as done."""
     course = course_or_404(course_slug, current_user)
     can_edit = can_edit_course(current_user, course)
-    lesson = db.one_or_404(
-        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
-    )
+    found = db.session.execute(
+        _LESSON_AND_DONE,
+        {"course_id": course.id, "slug": lesson_slug, "user_id": current_user.id},
+    ).first()
+    if found is None:
+        abort(404)
+    lesson, done = found
     if not can_edit and not lesson.visible_to_students:
         abort(404)
-    outline_query = select(
-        Lesson.id, Lesson.slug, Lesson.title_ja, Lesson.title_en, Lesson.title_ky
-    ).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
-    if not can_edit:
-        outline_query = outline_query.where(Lesson.published.is_(True))
-    outline = db.session.execute(outline_query.order_by(Lesson.position)).all()
+    outline = db.session.execute(
+        _EDITORS_OUTLINE if can_edit else _STUDENTS_OUTLINE, {"course_id": course.id}
+    ).all()
     index = next((i for i, row in enumerate(outline) if row.id == lesson.id), None)
     previous = outline[index - 1] if index else None
     following = outline[index + 1] if index is not None and index + 1 < len(outline) else None
@@ -213,7 +289,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
         lesson=lesson,
         item_tables=_item_tables(lesson, lang, can_edit=can_edit),
         notes=_rendered_notes(lesson.notes(lang), lang),
-        done=lesson.id in services.done_lesson_ids(current_user, [lesson.id]),
+        done=bool(done),
         previous=previous,
         following=following,
         position=(index or 0) + 1,

@@ -142,11 +142,20 @@ def heatmap(
             f'<text x="{_num(left - 4)}" y="{_num(top + row * pitch + CELL - 2)}" '
             f'text-anchor="end" font-size="10" fill="{TEXT_COLOUR}">{escape(text)}</text>'
         )
+    # each column's x and each row's y written once, not once a cell (a half year has 183)
+    xs: dict[int, str] = {}
+    ys: dict[int, str] = {}
+    size = _num(CELL)
     for cell in cells:
         colour = HEAT_COLOURS[min(max(cell.level, 0), len(HEAT_COLOURS) - 1)]
+        x = xs.get(cell.column)
+        if x is None:
+            x = xs[cell.column] = _num(left + cell.column * pitch)
+        y = ys.get(cell.row)
+        if y is None:
+            y = ys[cell.row] = _num(top + cell.row * pitch)
         body.append(
-            f'<rect x="{_num(left + cell.column * pitch)}" y="{_num(top + cell.row * pitch)}" '
-            f'width="{_num(CELL)}" height="{_num(CELL)}" rx="2" fill="{colour}">'
+            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="2" fill="{colour}">'
             f"<title>{escape(cell.title)}</title></rect>"
         )
     return _svg(width, height, label, body, css_class)

@@ -109,6 +109,10 @@ class Answer(Model):
     """The one answer to a question, with the verdict as judged (reports and teacher views read it)."""
 
     __tablename__ = "quiz_answers"
+    __table_args__ = (
+        # a student's answers from a day on (the home page's streak, the dashboard's days)
+        Index("ix_quiz_answers_user_id_answered_at", "user_id", "answered_at", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(

@@ -263,6 +263,14 @@ def test_answering_runs_a_fixed_number_of_queries(client, student, app, quiz_cou
     # user and roles, the question with its session, word and answer, INSERT answer,
     # SELECT card, UPDATE session, INSERT/UPDATE card, INSERT review log
     assert small.count == large.count <= 8, large.statements
+    # the card is read before the answer is written: the answer, the card, its log and the
+    # session are flushed together, once
+    order = [s.split()[:3] for s in large.statements]
+    card = next(n for n, s in enumerate(large.statements) if "FROM review_cards" in s)
+    written = next(
+        n for n, words in enumerate(order) if words[:3] == ["INSERT", "INTO", "quiz_answers"]
+    )
+    assert card < written, large.statements
 
 
 def test_the_review_page_runs_a_fixed_number_of_queries(client, student, app, quiz_course):

@@ -11,14 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.models import User
+from app.core.dbtypes import UTCDateTime
 from app.extensions import db
 from app.lessons.models import LessonProgress
 from app.progress.models import Submission, SubmissionVersion
@@ -63,37 +76,89 @@ class DayActivity:
     correct: int
 
 
-def activity_by_day(user: User, now: datetime) -> dict[date, DayActivity]:
-    """Every day the student was active, with counts (one GROUP BY query over a UNION ALL)."""
-    tz = scheduling.zone(user.timezone)
+# What activity_by_day reads, built once per database kind: building a statement costs more
+# than running it. Each moment is first put in its quarter hour in SQL (on SQLite, where the day
+# needs a Python function, that runs once per quarter hour with activity, not once per answer):
+# every time zone's offset, and every change of it, is a whole number of quarter hours, so all the
+# moments of a quarter hour fall on one calendar day.
+_ACTIVITY_STATEMENTS: dict[str, Select[Any]] = {}
+# Any moment a student could have done something after.
+EVER = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _activity_statement(dialect: str) -> Select[Any]:
+    statement = _ACTIVITY_STATEMENTS.get(dialect)
+    if statement is not None:
+        return statement
+    answers_t = Answer.__table__
+    progress_t = LessonProgress.__table__
+    versions_t = SubmissionVersion.__table__
+    submissions_t = Submission.__table__
+    user_id = bindparam("user_id", type_=Integer)
+    since = bindparam("since", type_=UTCDateTime())
     zero = literal(0, Integer)
-    answers = select(
-        local_date(Answer.answered_at, tz).label("day"),
-        literal(1, Integer).label("answered"),
-        case((Answer.status == "correct", 1), else_=0).label("correct"),
-    ).where(Answer.user_id == user.id)
-    lessons = select(
-        local_date(LessonProgress.completed_at, tz).label("day"),
-        zero.label("answered"),
-        zero.label("correct"),
-    ).where(LessonProgress.user_id == user.id)
-    submissions = (
+    events = union_all(
         select(
-            local_date(SubmissionVersion.submitted_at, tz).label("day"),
-            zero.label("answered"),
-            zero.label("correct"),
+            answers_t.c.answered_at.label("moment"),
+            literal(1, Integer).label("answered"),
+            case((answers_t.c.status == "correct", 1), else_=0).label("correct"),
+        ).where(answers_t.c.user_id == user_id, answers_t.c.answered_at >= since),
+        select(
+            progress_t.c.completed_at.label("moment"), zero.label("answered"), zero.label("correct")
+        ).where(progress_t.c.user_id == user_id, progress_t.c.completed_at >= since),
+        select(
+            versions_t.c.submitted_at.label("moment"), zero.label("answered"), zero.label("correct")
         )
-        .join(Submission, Submission.id == SubmissionVersion.submission_id)
-        .where(Submission.student_id == user.id)
-    )
-    events = union_all(answers, lessons, submissions).subquery()
-    rows = db.session.execute(
-        select(
-            events.c.day,
+        .join(submissions_t, submissions_t.c.id == versions_t.c.submission_id)
+        .where(submissions_t.c.student_id == user_id, versions_t.c.submitted_at >= since),
+    ).subquery()
+    zone = bindparam("zone", type_=String)
+    if dialect == "postgresql":
+        day: ColumnElement[Any] = cast(func.timezone(zone, events.c.moment), Date)
+        statement = select(
+            day.label("day"),
             func.count(),
             func.sum(events.c.answered),
             func.sum(events.c.correct),
-        ).group_by(events.c.day)
+        ).group_by(day)
+    else:
+        # stored as "YYYY-MM-DD HH:MM:SS.ffffff": the quarter hour as "YYYY-MM-DD HH:MM"
+        minute = func.substr(events.c.moment, 15, 2, type_=String)
+        quarter = func.substr(events.c.moment, 1, 14, type_=String) + case(
+            (minute < "15", "00"), (minute < "30", "15"), (minute < "45", "30"), else_="45"
+        )
+        quarters = (
+            select(
+                quarter.label("quarter"),
+                func.count().label("events"),
+                func.sum(events.c.answered).label("answered"),
+                func.sum(events.c.correct).label("correct"),
+            )
+            .group_by(quarter)
+            .subquery()
+        )
+        day = func.local_date(quarters.c.quarter, zone)
+        statement = select(
+            day.label("day"),
+            func.sum(quarters.c.events),
+            func.sum(quarters.c.answered),
+            func.sum(quarters.c.correct),
+        ).group_by(day)
+    _ACTIVITY_STATEMENTS[dialect] = statement
+    return statement
+
+
+def activity_by_day(
+    user: User, now: datetime, *, since: date | None = None
+) -> dict[date, DayActivity]:
+    """Every day the student was active, with counts (one GROUP BY query over a UNION ALL); with
+    `since`, only the days from that one on, which costs what those days hold whatever came
+    before."""
+    tz = scheduling.zone(user.timezone)
+    start = EVER if since is None else datetime.combine(since, time(0), tzinfo=tz)
+    rows = db.session.execute(
+        _activity_statement(db.session.get_bind().dialect.name),
+        {"user_id": user.id, "since": start, "zone": tz.key},
     )
     result = {}
     for raw_day, count, answered, correct in rows:
@@ -137,6 +202,23 @@ def streak(days: Iterable[date], today: date) -> Streak:
             length += 1
         longest = max(longest, length)
     return Streak(current=current, longest=longest, active_today=active_today)
+
+
+# The home page's streak reads this many days back; a run reaching that far reads every day.
+STREAK_WINDOW_DAYS = 31
+
+
+def current_streak(user: User, now: datetime) -> Streak:
+    """The streak as of `now` from the last STREAK_WINDOW_DAYS days (one query, whatever the
+    student's history; a run as long as the window takes a second, over every day). Its
+    `longest` is the longest run of the days read."""
+    today = scheduling.local_day(now, user.timezone)
+    since = today - timedelta(days=STREAK_WINDOW_DAYS)
+    result = streak(activity_by_day(user, now, since=since), today)
+    last = today if result.active_today else today - timedelta(days=1)
+    if result.current and last - timedelta(days=result.current - 1) <= since:
+        result = streak(activity_by_day(user, now), today)
+    return result
 
 
 # --- quiz accuracy by week -------------------------------------------------------------------

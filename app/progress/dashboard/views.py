@@ -3,7 +3,7 @@ entry) and, for a class's teachers, the class dashboard."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import pairwise
 
@@ -32,7 +32,7 @@ from app.progress.dashboard.class_stats import (
 )
 from app.progress.learning import MASTERED_STABILITY_DAYS
 from app.progress.views import bp
-from app.quizzes import scheduling, sounds
+from app.quizzes import sounds
 from app.quizzes.stats import MIN_ANSWERS
 from app.quizzes.views import due_today
 
@@ -59,10 +59,8 @@ def home_panel() -> dict[str, object] | None:
     """The streak and words learned on the home page (two queries), for students."""
     if not current_user.has_role(Role.STUDENT):
         return None
-    moment = dates.now()
-    days = dashboard.activity_by_day(current_user, moment)
     return {
-        "streak": dashboard.streak(days, scheduling.local_day(moment, current_user.timezone)),
+        "streak": dashboard.current_streak(current_user, dates.now()),
         "words": dashboard.word_counts(current_user),
     }
 
@@ -112,8 +110,14 @@ def accuracy_chart(weeks: Sequence[dashboard.WeekAccuracy]) -> Markup:
 DAY_MARK = "\x00"  # stands for the day in a title translated once per count
 
 
-def activity_title(day: date, count: int, by_count: dict[int, str] | None = None) -> str:
-    """ "3 Mar: 2 activities"; with `by_count`, each count is translated once, not once a day."""
+def activity_title(
+    day: date,
+    count: int,
+    by_count: dict[int, str] | None = None,
+    format_day: Callable[[date], str] = dates.format_date,
+) -> str:
+    """ "3 Mar: 2 activities"; with `by_count`, each count is translated once, not once a day
+    (and `format_day`, a `dates.day_formatter()`, looks up the reader's language once)."""
     if by_count is None:
         by_count = {}
     if count not in by_count:
@@ -123,7 +127,7 @@ def activity_title(day: date, count: int, by_count: dict[int, str] | None = None
             count,
             date=DAY_MARK,
         )
-    return by_count[count].replace(DAY_MARK, dates.format_date(day))
+    return by_count[count].replace(DAY_MARK, format_day(day))
 
 
 def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
@@ -142,9 +146,12 @@ def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
     weekdays = [(row, names[row]) for row in (0, 2, 4)]
     columns = (cells[-1].column + 1) if cells else dashboard.HEATMAP_WEEKS
     by_count: dict[int, str] = {}
+    format_day = dates.day_formatter()
     return charts.heatmap(
         [
-            charts.Cell(c.column, c.row, c.level, activity_title(c.day, c.count, by_count))
+            charts.Cell(
+                c.column, c.row, c.level, activity_title(c.day, c.count, by_count, format_day)
+            )
             for c in cells
         ],
         columns=columns,

@@ -11,6 +11,7 @@ from app.quizzes.sentences.services import (
     next_item,
     record_attempt,
     sentence_counts,
+    sentence_counts_select,
     verdict_of,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "next_item",
     "record_attempt",
     "sentence_counts",
+    "sentence_counts_select",
     "verdict_of",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, distinct, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
@@ -371,16 +371,23 @@ class SentenceCounts:
     attempts: int
 
 
+def sentence_counts_select(user_id: int | ColumnElement[int]) -> Select[int, int]:
+    """The SQL of `sentence_counts` (columns `built` and `attempts`, one row), for a page that
+    asks it along with other counts in one statement."""
+    return select(
+        func.count(
+            distinct(
+                case((SentenceAttempt.status == "correct", SentenceAttempt.item_id), else_=None)
+            )
+        ).label("built"),
+        func.count(SentenceAttempt.id).label("attempts"),
+    ).where(SentenceAttempt.user_id == user_id)
+
+
+_SENTENCE_COUNTS = sentence_counts_select(bindparam("user_id", type_=Integer))
+
+
 def sentence_counts(user: User) -> SentenceCounts:
     """Sentences built (distinct, right at least once, in any kind) and attempts: one query."""
-    built, attempts = db.session.execute(
-        select(
-            func.count(
-                distinct(
-                    case((SentenceAttempt.status == "correct", SentenceAttempt.item_id), else_=None)
-                )
-            ),
-            func.count(SentenceAttempt.id),
-        ).where(SentenceAttempt.user_id == user.id)
-    ).one()
+    built, attempts = db.session.execute(_SENTENCE_COUNTS, {"user_id": user.id}).one()
     return SentenceCounts(int(built or 0), int(attempts or 0))

@@ -3,11 +3,11 @@ the word's FSRS card updated; a word answered wrong comes back before the end.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
@@ -40,17 +40,24 @@ class CyrillicRequired(QuizError):
     """A Latin answer where the student's class asks for Cyrillic: not judged, asked again."""
 
 
+# built once: every question shown and every answer reads it
+_QUESTION_AT = (
+    select(Question)
+    .where(
+        Question.session_id == bindparam("session_id"),
+        Question.position == bindparam("position"),
+    )
+    .options(
+        joinedload(Question.session),
+        joinedload(Question.item),
+        joinedload(Question.answer).joinedload(Answer.report),
+    )
+)
+
+
 def question_at(session_id: int, position: int) -> Question | None:
     """One question with its session, word, answer and its report, in one query."""
-    return db.session.scalar(
-        select(Question)
-        .where(Question.session_id == session_id, Question.position == position)
-        .options(
-            joinedload(Question.session),
-            joinedload(Question.item),
-            joinedload(Question.answer).joinedload(Answer.report),
-        )
-    )
+    return db.session.scalar(_QUESTION_AT, {"session_id": session_id, "position": position})
 
 
 def mark_shown(question: Question, now: datetime) -> None:
@@ -183,6 +190,23 @@ def submit_answer(
     duration_ms = None
     if question.shown_at is not None:
         duration_ms = max(0, int((now - question.shown_at).total_seconds() * 1000))
+    typed = question.exercise.typed
+    if question.exercise == ExerciseKind.MATCH:
+        ratings = {
+            int(pair_id): scheduling.rating_for(
+                "correct" if str(option) == pair_id else "wrong", duration_ms=None, typed=False
+            )
+            for pair_id, option in extra["chosen"].items()
+        }
+    else:
+        ratings = {
+            question.item_id: scheduling.rating_for(
+                verdict.status, duration_ms=duration_ms, typed=typed, latin=latin
+            )
+        }
+    # before the answer joins the session: reading them then would flush it, and the whole
+    # answer is flushed once, at the end
+    cards = review_cards(user, ratings)
     answer = Answer(
         question=question,
         session_id=session.id,
@@ -198,21 +222,7 @@ def submit_answer(
         answered_at=now,
     )
     db.session.add(answer)
-    typed = question.exercise.typed
-    if question.exercise == ExerciseKind.MATCH:
-        ratings = {
-            int(pair_id): scheduling.rating_for(
-                "correct" if str(option) == pair_id else "wrong", duration_ms=None, typed=False
-            )
-            for pair_id, option in extra["chosen"].items()
-        }
-    else:
-        ratings = {
-            question.item_id: scheduling.rating_for(
-                verdict.status, duration_ms=duration_ms, typed=typed, latin=latin
-            )
-        }
-    record_reviews(user, ratings, now=now, duration_ms=duration_ms, answer=answer)
+    record_reviews(user, ratings, now=now, duration_ms=duration_ms, answer=answer, cards=cards)
     session.answered_count += 1
     if verdict.status == "correct":
         session.correct_count += 1
@@ -240,6 +250,22 @@ def ask_again(question: Question) -> Question:
     return again
 
 
+_REVIEW_CARDS = select(ReviewCard).where(
+    ReviewCard.user_id == bindparam("user_id"),
+    ReviewCard.item_id.in_(bindparam("item_ids", expanding=True)),
+)
+
+
+def review_cards(user: User, item_ids: Iterable[int]) -> dict[int, ReviewCard]:
+    """The student's cards of these words that exist, by word (one query)."""
+    return {
+        card.item_id: card
+        for card in db.session.scalars(
+            _REVIEW_CARDS, {"user_id": user.id, "item_ids": list(item_ids)}
+        )
+    }
+
+
 def record_reviews(
     user: User,
     ratings: Mapping[int, scheduling.Rating],
@@ -247,16 +273,12 @@ def record_reviews(
     now: datetime,
     duration_ms: int | None,
     answer: Answer | None = None,
+    cards: Mapping[int, ReviewCard] | None = None,
 ) -> list[ReviewCard]:
-    """Log a review of each word's card (creating it); see scheduling.counts_today for which count."""
-    cards = {
-        card.item_id: card
-        for card in db.session.scalars(
-            select(ReviewCard).where(
-                ReviewCard.user_id == user.id, ReviewCard.item_id.in_(list(ratings))
-            )
-        )
-    }
+    """Log a review of each word's card (creating it); see scheduling.counts_today for which count.
+    `cards`: the student's cards of these words, when the caller has read them already."""
+    if cards is None:
+        cards = review_cards(user, ratings)
     result = []
     for item_id, rating in ratings.items():
         card = cards.get(item_id)

@@ -154,7 +154,7 @@ def answer(session_id: int, number: int) -> ResponseReturnValue:
         result = sessions.submit_answer(
             question, given, user=current_user, now=dates.now(), language=language()
         )
-        response = answer_response(question, result)
+        response = answer_response(question, result, form)
         db.session.commit()
     except sessions.CyrillicRequired:
         form.answer.errors = [str(CYRILLIC_REQUIRED)]
@@ -167,17 +167,18 @@ def answer(session_id: int, number: int) -> ResponseReturnValue:
         result = sessions.submit_answer(
             question, given, user=current_user, now=dates.now(), language=language()
         )
-        response = answer_response(question, result)
+        response = answer_response(question, result, form)
     return response
 
 
-def answer_response(question: Question, result: sessions.AnswerResult) -> ResponseReturnValue:
-    """The verdict as a fragment for htmx, else a redirect to the question's page (PRG)."""
+def answer_response(
+    question: Question, result: sessions.AnswerResult, form: Any
+) -> ResponseReturnValue:
+    """The verdict as a fragment for htmx, else a redirect to the question's page (PRG). The
+    answered question shows no form: the one just checked stands in."""
     if is_htmx():
         # Rendered before the commit, which would expire (and so reload) what it shows.
-        return render_question(
-            question_context(question, answer_form(question, language()), result)
-        )
+        return render_question(question_context(question, form, result))
     return redirect(
         url_for("quizzes.question", session_id=question.session_id, number=question.position + 1)
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
@@ -160,8 +160,7 @@ class ContrastProgress:
         return "learning" if self.total else "new"
 
 
-def contrast_progress(user: User) -> dict[str, ContrastProgress]:
-    """Every contrast's progress for the student, in the order of CONTRASTS (one query)."""
+def _contrast_progress_statement() -> Select[str, int, int, int]:
     ranked = (
         select(
             SoundQuestion.contrast,
@@ -174,10 +173,13 @@ def contrast_progress(user: User) -> dict[str, ContrastProgress]:
             .label("rank"),
             func.count().over(partition_by=SoundQuestion.contrast).label("total"),
         )
-        .where(SoundQuestion.user_id == user.id, SoundQuestion.answered_at.is_not(None))
+        .where(
+            SoundQuestion.user_id == bindparam("user_id", type_=Integer),
+            SoundQuestion.answered_at.is_not(None),
+        )
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(
             ranked.c.contrast,
             func.count(),
@@ -187,6 +189,15 @@ def contrast_progress(user: User) -> dict[str, ContrastProgress]:
         .where(ranked.c.rank <= WINDOW)
         .group_by(ranked.c.contrast)
     )
+
+
+# built once: the dashboard asks it on every visit
+_CONTRAST_PROGRESS = _contrast_progress_statement()
+
+
+def contrast_progress(user: User) -> dict[str, ContrastProgress]:
+    """Every contrast's progress for the student, in the order of CONTRASTS (one query)."""
+    rows = db.session.execute(_CONTRAST_PROGRESS, {"user_id": user.id})
     found = {key: (int(n), int(right), int(total)) for key, n, right, total in rows}
     return {c.key: ContrastProgress(c, *found.get(c.key, (0, 0, 0))) for c in CONTRASTS}
 

@@ -161,6 +161,70 @@ def test_days_in_a_zone_with_summer_time(app: Flask, student_class: Any) -> None
         db.session.rollback()
 
 
+def test_days_in_a_zone_a_quarter_hour_off(app: Flask, student_class: Any) -> None:
+    """Kathmandu is UTC+5:45: its midnight is 18:15 UTC, so two answers a few minutes apart
+    either side of it fall on two days (moments are grouped by quarter hour before their day)."""
+    student = student_class.students[0]
+    items = item_ids(app, student_class.course_id)
+    add_answers(
+        app,
+        student.id,
+        items,
+        [
+            (datetime(2026, 11, 1, 18, 14, 59, tzinfo=UTC), "correct"),  # 23:59:59 on 1 Nov
+            (datetime(2026, 11, 1, 18, 15, tzinfo=UTC), "correct"),  # 00:00 on 2 November
+            (datetime(2026, 11, 1, 18, 29, tzinfo=UTC), "wrong"),
+        ],
+    )
+    with app.app_context():
+        user = db.session.get(User, student.id)
+        user.timezone = "Asia/Kathmandu"
+        days = dashboard.activity_by_day(user, NOW)
+        assert {day: (a.count, a.correct) for day, a in days.items()} == {
+            date(2026, 11, 1): (1, 1),
+            date(2026, 11, 2): (2, 1),
+        }
+        db.session.rollback()
+
+
+def test_home_streak_reads_a_window_and_more_only_for_a_long_run(
+    app: Flask, student_class: Any
+) -> None:
+    """The home page's streak reads the last weeks in one query, whatever came before; a run as
+    long as that window is still counted to its first day."""
+    short, long = student_class.students
+    items = item_ids(app, student_class.course_id)
+    window = dashboard.STREAK_WINDOW_DAYS
+    # three days up to yesterday, and a long run well before them
+    old = [(tokyo(TODAY - timedelta(days=n), 20), "correct") for n in range(window, window + 200)]
+    add_answers(
+        app,
+        short.id,
+        items,
+        [*old, *[(tokyo(TODAY - timedelta(days=n), 8), "correct") for n in (1, 2, 3)]],
+    )
+    # every day from today back past the window
+    add_answers(
+        app,
+        long.id,
+        items,
+        [(tokyo(TODAY - timedelta(days=n), 7), "wrong") for n in range(window + 20)],
+    )
+    with app.app_context():
+        user = db.session.get(User, short.id)
+        with count_queries(app) as log:
+            result = dashboard.current_streak(user, NOW)
+        assert (result.current, result.active_today, result.pending_today) == (3, False, True)
+        assert log.count == 1, log.statements
+
+        user = db.session.get(User, long.id)
+        result = dashboard.current_streak(user, NOW)
+        assert (result.current, result.active_today) == (window + 20, True)
+        full = dashboard.streak(dashboard.activity_by_day(user, NOW), TODAY)
+        assert result.current == full.current
+        db.session.remove()
+
+
 def test_streak_broken_by_a_missing_day() -> None:
     days = [TODAY - timedelta(days=n) for n in (0, 1, 3, 4, 5, 9)]
     result = dashboard.streak(days, TODAY)
@@ -610,6 +674,30 @@ def test_navigation_and_home_panel_for_students(
     assert '<a href="/progress/" aria-current="page">' in page
 
 
+def test_home_page_queries_do_not_grow_with_answers(
+    app: Flask, client: Any, auth: Any, progress_class: Callable[..., Any]
+) -> None:
+    small = progress_class(students=1, slug="small")
+    large = progress_class(students=1, slug="large")
+    # thirty weeks of answers, with a day off last week (a run as long as the home page's window
+    # reads every day: one statement more, whatever the history)
+    day_off = TODAY - timedelta(days=5)
+    for info, answers in ((small, 3), (large, 3000)):
+        items = item_ids(app, info.course_id)
+        history = [
+            a
+            for a in many_answers(answers, weeks=30)
+            if (a[0] + timedelta(hours=9)).date() != day_off
+        ]
+        add_answers(app, info.students[0].id, items, history)
+    counts = []
+    for info in (small, large):
+        login(auth, info.students[0])
+        counts.append(queries_for(app, client, "/"))
+        auth.logout()
+    assert counts[0] == counts[1], counts
+
+
 def test_teachers_have_no_navigation_entry(client: Any, auth: Any) -> None:
     auth.login("teacher")
     html = client.get("/").get_data(as_text=True)
@@ -687,11 +775,11 @@ def test_query_count_does_not_grow_with_answers(
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12, counts
 
-    # the services themselves: seven queries, whatever the data
+    # the services themselves: six queries, whatever the data
     with app.app_context():
         user = db.session.get(User, large.students[0].id)
         with count_queries(app) as log:
             data = dashboard.build_dashboard(user, NOW, due_today=0)
-        assert log.count == 7, log.statements
+        assert log.count == 6, log.statements
         assert data.answered == 5000 and len(data.upcoming) == 6 and len(data.grades) == 5
         db.session.remove()
