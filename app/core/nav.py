@@ -156,7 +156,8 @@ def nav_counts() -> Mapping[str, Any]:
             for source in sources:
                 if source.params is not None:
                     params.update(source.params(user, now))
-            counts = db.session.execute(statement, params).one()._asdict()
+            # on the session's connection, without the ORM: the columns are plain counts
+            counts = db.session.connection().execute(statement, params).one()._asdict()
     setattr(g, _COUNTS, counts)
     return counts
 
