@@ -86,20 +86,20 @@ def _viewer_roles() -> frozenset[str] | None:
     return user.roles if user.is_authenticated else None
 
 
-def _visible(app: App, menu: str, roles: frozenset[str] | None) -> list[NavItem]:
-    kept: dict[tuple[str, frozenset[str] | None], list[NavItem]] = app.extensions.setdefault(
+def _visible(app: App, menu: str, roles: frozenset[str] | None) -> tuple[NavItem, ...]:
+    kept: dict[tuple[str, frozenset[str] | None], tuple[NavItem, ...]] = app.extensions.setdefault(
         _VISIBLE, {}
     )
     key = (menu, roles)
     found = kept.get(key)
     if found is None:
         items = sorted(app.extensions.get("sabak_nav", []), key=lambda item: item.order)
-        found = [item for item in items if item.menu == menu and item.visible_to(roles)]
+        found = tuple(item for item in items if item.menu == menu and item.visible_to(roles))
         kept[key] = found
     return found
 
 
-def nav_items(app: App, menu: str = "main") -> list[NavItem]:
+def nav_items(app: App, menu: str = "main") -> tuple[NavItem, ...]:
     """The entries of `menu` the current user may see, by their order."""
     return _visible(app, menu, _viewer_roles())
 
