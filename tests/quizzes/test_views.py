@@ -238,6 +238,18 @@ def test_the_due_badge_costs_the_same_statements_whatever_the_cards(
     assert '<a href="/quizzes/">Practice <span class="badge">2</span>' in typing_page()[0]
 
 
+def test_students_share_the_counts_statement_never_the_counts(
+    client, student, app, quiz_course, auth, enrol
+):
+    make_due_cards(app, student.id, list(quiz_course.items.values())[:3])
+    assert '<a href="/quizzes/">Practice <span class="badge">3</span>' in client.get("/typing").text
+    auth.logout()
+    other = auth.login("student")  # the same roles: the same statement, their own values
+    enrol(quiz_course, other)
+    page = client.get("/typing").text
+    assert '<a href="/quizzes/">Practice</a>' in page and 'class="badge"' not in page
+
+
 def test_review_page_nav_badge_and_review_session(client, student, app, quiz_course):
     text = visible_text(client.get("/quizzes/review").get_data(as_text=True))
     # a new student is sent to a lesson, not congratulated
