@@ -77,7 +77,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of app.extensions to this app."""
-    from app.core import i18n, inputs, logs, page_cache, security
+    from app.core import i18n, inputs, logs, page_cache, security, urls
     from app.core.dbtypes import render_migration_item
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -98,6 +98,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     logs.init_app(app)
     page_cache.init_app(app)
+    urls.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

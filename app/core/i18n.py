@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request
-from flask_babel import format_decimal, get_locale, get_translations
+from flask_babel import Domain, format_decimal, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
@@ -98,32 +98,32 @@ def select_timezone() -> str:
     return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def translations() -> Translations | NullTranslations:
-    """The request's catalogue, looked up once per language in force: Flask-Babel's own lookup
-    costs ~10 µs a string (a page translates 30 to 80 in its templates). Keyed by the locale
-    object itself, so `force_locale` (a mail in its recipient's language) gets its own."""
-    context = g.get("_flask_babel")
-    locale = getattr(context, "babel_locale", None)
-    if locale is None:  # not chosen yet: Flask-Babel chooses it
-        return get_translations()
-    kept = getattr(context, "sabak_translations", None)
-    if kept is not None and kept[0] is locale:
-        return kept[1]
-    found = get_translations()
-    context.sabak_translations = (locale, found)
-    return found
+class CatalogueDomain(Domain):
+    """Flask-Babel's message domain, keeping the request's catalogue beside its locale:
+    Flask-Babel looks it up anew for every string (~10 µs: it builds the locale's name to key
+    its cache), and a page translates 30 to 80, in templates and in Python (`_()`). Keyed by the
+    locale object itself, so `force_locale` (a mail in its recipient's language) gets its own."""
+
+    def get_translations(self) -> Translations | NullTranslations:
+        context = getattr(g, "_flask_babel", None) if g else None
+        locale = getattr(context, "babel_locale", None)
+        if context is None or locale is None:  # not chosen yet (or no request): Flask-Babel's
+            return super().get_translations()
+        kept = getattr(context, "sabak_translations", None)
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        found = super().get_translations()
+        context.sabak_translations = (locale, found)
+        return found
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel with our selectors, and give templates the quicker catalogue lookup."""
+    """Bind Flask-Babel with our selectors and the quicker catalogue lookup."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-    )
+    # Flask-Babel keeps its domain on the extension object (a cached property, not yet computed
+    # on a fresh process), shared by every app of the process
+    if not isinstance(vars(babel).get("domain_instance"), CatalogueDomain):
+        babel.domain_instance = CatalogueDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
 
     @app.after_request
     def vary_on_language(response):

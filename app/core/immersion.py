@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.support import Translations
-from flask import current_app
+from flask import current_app, g
 from markupsafe import Markup, escape
 
 from app.core.i18n import interface_language
@@ -65,13 +65,18 @@ def build(folder: Path) -> ImmersionMap:
 
 
 def current() -> ImmersionMap:
-    """This process's map, built again when a catalogue is compiled anew."""
+    """This process's map, built again when a catalogue is compiled anew (looked at once per
+    request: a Kyrgyz page asks for a dozen titles)."""
+    seen: ImmersionMap | None = g.get("sabak_immersion")
+    if seen is not None:
+        return seen
     folder = Path(current_app.root_path) / "translations"
     stamp = tuple(path.stat().st_mtime_ns for path in _files(folder))
     kept = current_app.extensions.get("sabak_immersion")
     if kept is None or kept[0] != stamp:
         kept = (stamp, build(folder))
         current_app.extensions["sabak_immersion"] = kept
+    g.sabak_immersion = kept[1]
     return kept[1]
 
 

@@ -4,9 +4,10 @@ and the student's review counts. Answering them is app.quizzes.sessions."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -168,11 +169,13 @@ def start_course_session(
 
 def is_due(user: User, now: datetime) -> ColumnElement[bool]:
     """Due now: a card in the review state due today, a card in a (re)learning step due by now."""
+    return _due(now, scheduling.end_of_day(now, user.timezone))
+
+
+def _due(now: Any, day_end: Any) -> ColumnElement[bool]:
+    """`is_due` with the moment and the end of the student's day as values or bind parameters."""
     return or_(
-        and_(
-            ReviewCard.state == scheduling.REVIEW_STATE,
-            ReviewCard.due < scheduling.end_of_day(now, user.timezone),
-        ),
+        and_(ReviewCard.state == scheduling.REVIEW_STATE, ReviewCard.due < day_end),
         and_(ReviewCard.state != scheduling.REVIEW_STATE, ReviewCard.due <= now),
     )
 
@@ -333,19 +336,33 @@ class ReviewCounts:
 
 
 def review_counts(user: User, now: datetime) -> ReviewCounts:
-    """Due and waiting cards and the next due time, in one aggregate query (the navigation's)."""
-    due = is_due(user, now)
+    """Due and waiting cards and the next due time, in one aggregate query."""
     row = db.session.execute(
+        review_counts_select(user.id, now, scheduling.end_of_day(now, user.timezone))
+    ).one()
+    return counts_of(row._asdict())
+
+
+def review_counts_select(student_id: Any, now: Any, day_end: Any) -> Select[Any]:
+    """The one-row aggregate of `review_counts`, with the student, the moment and the end of
+    their day as values or bind parameters (the navigation's statement binds them)."""
+    due = _due(now, day_end)
+    due_count = func.coalesce(func.sum(case((due, 1), else_=0)), 0)
+    return (
         select(
-            func.coalesce(func.sum(case((due, 1), else_=0)), 0),
-            func.count(),
-            func.min(case((~due, ReviewCard.due))),
+            due_count.label("review_due"),
+            (func.count() - due_count).label("review_waiting"),
+            func.min(case((~due, ReviewCard.due))).label("review_next_due"),
         )
         .select_from(ReviewCard)
         .join(Item, Item.id == ReviewCard.item_id)
-        .where(ReviewCard.user_id == user.id, Item.retired.is_(False))
-    ).one()
-    return ReviewCounts(int(row[0]), int(row[1]) - int(row[0]), row[2])
+        .where(ReviewCard.user_id == student_id, Item.retired.is_(False))
+    )
+
+
+def counts_of(row: Mapping[str, Any]) -> ReviewCounts:
+    """The ReviewCounts of a row of `review_counts_select`."""
+    return ReviewCounts(int(row["review_due"]), int(row["review_waiting"]), row["review_next_due"])
 
 
 def first_lesson(user: User) -> Lesson | None:

@@ -11,13 +11,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role
 from app.core import dates
 from app.core.dates import minutes_until
-from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
+from app.core.dbtypes import UTCDateTime
+from app.core.nav import (
+    NOW,
+    VIEWER,
+    HomePanel,
+    NavCounts,
+    NavItem,
+    add_home_panel,
+    add_nav_item,
+    nav_counts,
+)
 from app.extensions import db
 from app.lessons.access import can_view_course
 from app.lessons.models import Course, Lesson
@@ -38,16 +48,29 @@ def language() -> str:
 # --- navigation and home ---------------------------------------------------------------------
 
 
+# The end of the student's day, bound beside the navigation's VIEWER and NOW.
+DAY_END = bindparam("review_day_end", type_=UTCDateTime())
+REVIEW_COUNTS = NavCounts(
+    lambda roles: services.review_counts_select(VIEWER, NOW, DAY_END),
+    lambda user, now: {"review_day_end": scheduling.end_of_day(now, user.timezone)},
+)
+
+
 def review_counts() -> services.ReviewCounts:
-    """The signed-in student's due and waiting cards, queried once per request."""
+    """The signed-in student's due and waiting cards: the navigation's counts, read once per
+    request with every other count the navigation shows."""
+    counts = nav_counts()
+    if "review_due" in counts:
+        return services.counts_of(counts)
+    # someone who sees no Practice entry (not a student): the counts on their own
     if "quizzes_counts" not in g:
         g.quizzes_counts = services.review_counts(current_user, dates.now())
-    counts: services.ReviewCounts = g.quizzes_counts
-    return counts
+    found: services.ReviewCounts = g.quizzes_counts
+    return found
 
 
 def due_today() -> int:
-    """The navigation's badge: words due now."""
+    """Words due now (the navigation's badge)."""
     return review_counts().due
 
 
@@ -70,7 +93,8 @@ def register_navigation(state: BlueprintSetupState) -> None:
             "quizzes.index",
             lambda: _("Practice"),
             roles=frozenset({Role.STUDENT}),
-            badge=due_today,
+            badge="review_due",
+            counts=REVIEW_COUNTS,
             order=15,
         ),
     )

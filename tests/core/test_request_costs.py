@@ -52,3 +52,28 @@ def test_templates_translate_in_the_language_in_force_even_inside_force_locale(a
         with force_locale("ja"):  # e.g. a mail in its recipient's language
             assert render_template_string(menu) == "メニュー"
         assert render_template_string(menu) == "Menu"
+
+
+def test_every_count_in_the_navigation_comes_from_one_statement(app, client, auth):
+    # a person with every role that has a badge: reviews due, assignments open, work to grade,
+    # answer reports
+    auth.login(roles=("student", "teacher", "admin"))
+    client.get("/typing")
+    with count_queries(app) as log:
+        page = client.get("/typing").get_data(as_text=True)
+    assert all(entry in page for entry in ("Practice", "Assignments", "Grading", "Answer reports"))
+    counting = [
+        s
+        for s in log.statements
+        if any(table in s for table in ("review_cards", "submissions", "answer_reports"))
+    ]
+    assert len(counting) == 1
+    assert log.count == 2  # the person with their roles, and the counts
+
+
+def test_a_page_without_badges_runs_no_count(app, client, auth):
+    auth.login(roles=("organizer",))
+    client.get("/typing")
+    with count_queries(app) as log:
+        assert client.get("/typing").status_code == 200
+    assert log.count == 1  # the person with their roles

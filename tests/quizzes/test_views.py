@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.quizzes.models import Answer, QuizSession
+from app.quizzes.models import Answer, QuizSession, ReviewCard
 from app.quizzes.sessions import services as sessions
 from tests.helpers import count_queries, queries_for, visible_text
 from tests.quizzes.conftest import NOW
@@ -211,6 +211,43 @@ def make_due_cards(app, user_id, item_ids, now=NOW):
             duration_ms=None,
         )
         db.session.commit()
+
+
+def test_the_due_badge_costs_the_same_statements_whatever_the_cards(
+    client, student, app, quiz_course
+):
+    def typing_page():
+        with count_queries(app) as log:
+            page = client.get("/typing").get_data(as_text=True)
+        return page, log.count
+
+    client.get("/typing")  # the first request of a process looks up the privacy policy
+    page, before = typing_page()
+    assert 'class="badge"' not in page
+    make_due_cards(app, student.id, list(quiz_course.items.values())[:3])
+    page, after = typing_page()
+    assert '<a href="/quizzes/">Practice <span class="badge">3</span>' in page
+    assert after == before
+    # the count follows on the very next page: one card answered elsewhere is no longer due
+    with app.app_context():
+        card = db.session.scalars(
+            select(ReviewCard).where(ReviewCard.user_id == student.id)
+        ).first()
+        card.due = NOW + timedelta(days=3)
+        db.session.commit()
+    assert '<a href="/quizzes/">Practice <span class="badge">2</span>' in typing_page()[0]
+
+
+def test_students_share_the_counts_statement_never_the_counts(
+    client, student, app, quiz_course, auth, enrol
+):
+    make_due_cards(app, student.id, list(quiz_course.items.values())[:3])
+    assert '<a href="/quizzes/">Practice <span class="badge">3</span>' in client.get("/typing").text
+    auth.logout()
+    other = auth.login("student")  # the same roles: the same statement, their own values
+    enrol(quiz_course, other)
+    page = client.get("/typing").text
+    assert '<a href="/quizzes/">Practice</a>' in page and 'class="badge"' not in page
 
 
 def test_review_page_nav_badge_and_review_session(client, student, app, quiz_course):

@@ -14,6 +14,7 @@ from app.progress.assignments.lists import (
     class_assignment_summaries,
     my_assignments,
     open_unsubmitted_count,
+    open_unsubmitted_select,
     student_rows,
 )
 from app.progress.assignments.recordings import (
@@ -79,6 +80,7 @@ __all__ = [
     "has_content",
     "my_assignments",
     "open_unsubmitted_count",
+    "open_unsubmitted_select",
     "own_submission",
     "reopen",
     "save_work",

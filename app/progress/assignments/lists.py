@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from app.auth.models import User
 from app.extensions import db
@@ -241,22 +242,23 @@ def my_assignments(student_id: int, now: datetime) -> list[MyAssignment]:
 
 def open_unsubmitted_count(student_id: int) -> int:
     """Assignments the student hasn't submitted, overdue ones too (they still take a late first
-    submission): the nav badge, as many as the "to do" section of their assignments page."""
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(Assignment)
-            .join(
-                Enrollment,
-                and_(Enrollment.class_id == Assignment.class_id, Enrollment.user_id == student_id),
-            )
-            .outerjoin(
-                Submission,
-                and_(
-                    Submission.assignment_id == Assignment.id, Submission.student_id == student_id
-                ),
-            )
-            .where(func.coalesce(Submission.version_count, 0) == 0)
+    submission): as many as the "to do" section of their assignments page."""
+    return int(db.session.scalar(open_unsubmitted_select(student_id)) or 0)
+
+
+def open_unsubmitted_select(student_id: Any) -> Select[Any]:
+    """`open_unsubmitted_count` as a one-row select, the student a value or a bind parameter
+    (the navigation's badge binds it)."""
+    return (
+        select(func.count().label("open_assignments"))
+        .select_from(Assignment)
+        .join(
+            Enrollment,
+            and_(Enrollment.class_id == Assignment.class_id, Enrollment.user_id == student_id),
         )
-        or 0
+        .outerjoin(
+            Submission,
+            and_(Submission.assignment_id == Assignment.id, Submission.student_id == student_id),
+        )
+        .where(func.coalesce(Submission.version_count, 0) == 0)
     )

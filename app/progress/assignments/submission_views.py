@@ -5,7 +5,7 @@ teachers). Everything is loaded through app.progress.access: what a user may not
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from app.auth.models import Role
 from app.core import dates
 from app.core.errors import render_error
 from app.core.media import read_upload, send_audio
-from app.core.nav import NavItem, add_nav_item
+from app.core.nav import VIEWER, NavCounts, NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.access import is_enrolled, teaches
 from app.progress import assignments, rubrics
@@ -33,11 +33,7 @@ MAX_RECORDING_SECONDS = 300
 # --- navigation ------------------------------------------------------------------------------
 
 
-def open_assignments_badge() -> int:
-    """Assignments the signed-in student hasn't submitted, counted once per request."""
-    if "progress_open_assignments" not in g:
-        g.progress_open_assignments = assignments.open_unsubmitted_count(current_user.id)
-    return int(g.progress_open_assignments)
+OPEN_ASSIGNMENTS = NavCounts(lambda roles: assignments.open_unsubmitted_select(VIEWER))
 
 
 @bp.record_once
@@ -48,7 +44,8 @@ def register_assignment_navigation(state: BlueprintSetupState) -> None:
             "progress.my_assignments",
             lambda: _("Assignments"),
             roles=frozenset({Role.STUDENT}),
-            badge=open_assignments_badge,
+            badge="open_assignments",
+            counts=OPEN_ASSIGNMENTS,
             order=16,
         ),
     )

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tru
 
 from app.auth.models import User
 from app.extensions import db
-from app.lessons.access import taught_by
+from app.lessons.access import taught_by, taught_by_roles
 from app.lessons.models import CourseClass, Enrollment
 from app.progress.blind import numbers_for_assignments, shows_student_name
 from app.progress.models import Assignment, Grade, GradeState, Submission
@@ -277,28 +277,33 @@ def next_waiting(user: User, filters: QueueFilters, submission: Submission) -> i
 
 
 def awaiting_count(user: User) -> int:
-    """How many submissions need grading in the user's classes (the navigation's badge, on every
-    page): the queue's "needs grading" rows, counted from submissions rather than from every
-    enrolment × assignment pair, since a pair without a submission never needs grading."""
+    """How many submissions need grading in the user's classes."""
+    if not user.is_authenticated:
+        return 0
+    return int(db.session.scalar(awaiting_select(user.roles, user.id)) or 0)
+
+
+def awaiting_select(roles: frozenset[str], user_id: Any) -> Select[Any]:
+    """`awaiting_count` as a one-row select for a person with `roles`, their id a value or a bind
+    parameter (the navigation's badge, on every page): the queue's "needs grading" rows,
+    counted from submissions rather than from every enrolment × assignment pair, since a pair
+    without a submission never needs grading."""
     return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Submission)
-            .join(Assignment, Assignment.id == Submission.assignment_id)
-            .join(
-                Enrollment,
-                and_(
-                    Enrollment.class_id == Assignment.class_id,
-                    Enrollment.user_id == Submission.student_id,
-                ),
-            )
-            .outerjoin(Grade, Grade.submission_id == Submission.id)
-            .where(
-                taught_by(user, Assignment.class_id),
-                _needs_work(_state_column(), _resubmitted_column()),
-            )
+        select(func.count().label("awaiting_grading"))
+        .select_from(Submission)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(
+            Enrollment,
+            and_(
+                Enrollment.class_id == Assignment.class_id,
+                Enrollment.user_id == Submission.student_id,
+            ),
         )
-        or 0
+        .outerjoin(Grade, Grade.submission_id == Submission.id)
+        .where(
+            taught_by_roles(roles, user_id, Assignment.class_id),
+            _needs_work(_state_column(), _resubmitted_column()),
+        )
     )
 
 

@@ -17,7 +17,7 @@ from app.auth.models import Role
 from app.core.decorators import roles_required
 from app.core.markdown import render_notes
 from app.core.media import NotAudio, delete_audio, send_audio, store_audio
-from app.core.nav import NavItem, add_nav_item
+from app.core.nav import VIEWER, NavCounts, NavItem, add_nav_item
 from app.extensions import db
 from app.lessons.access import teaches
 from app.progress import assignments, grading
@@ -38,6 +38,9 @@ log = logging.getLogger("sabak.progress")
 GRADERS = (Role.TEACHER, Role.ADMIN)
 
 
+AWAITING = NavCounts(lambda roles: grading.awaiting_select(roles, VIEWER))
+
+
 @bp.record_once
 def register_grading_navigation(state: BlueprintSetupState) -> None:
     add_nav_item(
@@ -46,15 +49,11 @@ def register_grading_navigation(state: BlueprintSetupState) -> None:
             "progress.grading_queue",
             lambda: _("Grading"),
             roles=frozenset({Role.TEACHER}),
-            badge=awaiting_badge,
+            badge="awaiting_grading",
+            counts=AWAITING,
             order=22,
         ),
     )
-
-
-def awaiting_badge() -> int | None:
-    """Submissions waiting for the teacher (one query); nothing when there are none."""
-    return grading.awaiting_count(current_user) or None
 
 
 def format_points(value: float | Decimal | None) -> str:

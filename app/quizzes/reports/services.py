@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import Role, User
 from app.extensions import db
 from app.kyrgyz.normalize import has_cyrillic, normalize
-from app.lessons.access import is_teacher, taught_by
+from app.lessons.access import is_teacher, taught_by, taught_by_roles
 from app.lessons.models import CourseClass, Enrollment, Item
 from app.lessons.services import ACCEPTED_ANSWER_SOURCES
 from app.quizzes.models import (
@@ -118,27 +119,38 @@ def report_answer(user: User, question: Question, *, now: datetime) -> ReportRes
 
 def _visible(query: Select, teacher: User) -> Select:
     """Reports by a student of a class the teacher teaches, on a word of that class's course."""
+    return _visible_to(query, teacher.roles, teacher.id)
+
+
+def _visible_to(query: Select, roles: frozenset[str], teacher_id: Any) -> Select:
+    """`_visible` for a person with `roles`, their id a value or a bind parameter."""
     query = query.join(Item, Item.id == AnswerReport.item_id)
-    if teacher.has_role(Role.ADMIN):
+    if Role.ADMIN in roles:
         return query
     return query.where(
         exists().where(
             Enrollment.user_id == AnswerReport.user_id,
             Enrollment.class_id == CourseClass.id,
             CourseClass.course_id == Item.course_id,
-            taught_by(teacher, CourseClass.id),
+            taught_by_roles(roles, teacher_id, CourseClass.id),
         )
     )
 
 
 def open_report_count(teacher: User) -> int:
-    """Open reports in the teacher's classes: the navigation badge (one COUNT query)."""
+    """Open reports in the teacher's classes (one COUNT query)."""
+    return int(db.session.scalar(open_reports_select(teacher.roles, teacher.id)) or 0)
+
+
+def open_reports_select(roles: frozenset[str], teacher_id: Any) -> Select[Any]:
+    """`open_report_count` as a one-row select for a person with `roles`, their id a value or a
+    bind parameter: the navigation's badge."""
     query = (
-        select(func.count())
+        select(func.count().label("open_reports"))
         .select_from(AnswerReport)
         .where(AnswerReport.status == ReportStatus.OPEN)
     )
-    return db.session.scalar(_visible(query, teacher)) or 0
+    return _visible_to(query, roles, teacher_id)
 
 
 def _with_details(query: Select) -> Select:

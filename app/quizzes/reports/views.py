@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -22,7 +21,7 @@ from app.auth.models import Role
 from app.core import dates
 from app.core.decorators import roles_required
 from app.core.htmx import is_htmx, vary_on_htmx
-from app.core.nav import NavItem, add_nav_item, nav_item
+from app.core.nav import VIEWER, NavCounts, NavItem, add_nav_item, nav_item
 from app.extensions import db
 from app.quizzes.models import AnswerReport
 from app.quizzes.reports import services as reports
@@ -31,12 +30,7 @@ from app.quizzes.sessions import services as sessions
 from app.quizzes.sessions.views import get_question
 from app.quizzes.views import bp, language
 
-
-def open_reports_badge() -> int:
-    """Open reports in the signed-in teacher's classes, counted once per request."""
-    if "quizzes_open_reports" not in g:
-        g.quizzes_open_reports = reports.open_report_count(current_user)
-    return int(g.quizzes_open_reports)
+OPEN_REPORTS = NavCounts(lambda roles: reports.open_reports_select(roles, VIEWER))
 
 
 @bp.record_once
@@ -47,7 +41,8 @@ def register_report_navigation(state: BlueprintSetupState) -> None:
             "quizzes.reports",
             lambda: _("Answer reports"),
             roles=frozenset({Role.TEACHER, Role.ADMIN}),
-            badge=open_reports_badge,
+            badge="open_reports",
+            counts=OPEN_REPORTS,
             order=25,
         ),
     )

@@ -319,6 +319,30 @@ def test_navigation_badge_counts_submissions_waiting(app, client, auth, setup, m
     assert log.count == 1
 
 
+def test_the_grading_badge_follows_each_submission_at_a_constant_cost(
+    app, client, auth, setup, make_submission
+):
+    s1, s2, _s3 = setup.students
+    auth.login(user=setup.teacher)
+    client.get("/typing")
+
+    def badge_and_statements() -> tuple[str | None, int]:
+        with count_queries(app) as log:
+            html = client.get("/typing").get_data(as_text=True)
+        found = re.search(
+            r'/progress/grading"[^>]*>Grading(?: <span class="badge">(\d+)</span>)?<', html
+        )
+        assert found is not None, html
+        return found.group(1), log.count
+
+    none, cost = badge_and_statements()
+    assert none is None
+    make_submission(setup.assignment_id, s1.id)
+    assert badge_and_statements() == ("1", cost)  # on the very next page
+    make_submission(setup.assignment_id, s2.id)
+    assert badge_and_statements() == ("2", cost)
+
+
 def add_bulk_work(app: Flask, class_id: int, students: int, assignments: int) -> None:
     """Many students and assignments, with submissions and grades in every state."""
     from app.lessons.models import Enrollment
