@@ -10,6 +10,11 @@ tanaka.yui@example.com, the answer as the bench students answering their session
 with CSRF, one new question each time). Hello-world's GET is measured before and after the
 pages (their mean is the yardstick), its POST next to the answer.
 
+A second yardstick, bench/floor_app.py, is measured the same way: the least a signed-in page can
+cost on Flask (session cookie, one sqlite3 statement, Sabak's typing page as a compiled Jinja
+template), no Flask-Login, SQLAlchemy, Babel or WTForms. Sabak's "signed-in floor" row over it
+is what those layers and the layout cost.
+
 Reported: each page's requests per second, its ratio to hello-world, latency (median, p99) and
 the goal from issue #18 where there is one. --json writes the figures to a file; --compare
 prints an earlier file's ratios beside today's. Ratios are what to compare between runs and
@@ -28,6 +33,7 @@ import multiprocessing
 import os
 import platform
 import re
+import sqlite3
 import statistics
 import subprocess
 import time
@@ -60,6 +66,7 @@ PAGES = [
     ("dashboard", "student", "/progress/"),
 ]
 ANSWER = "quiz answer (POST)"
+FLOOR = "Flask's floor (bench/floor_app.py)"
 # Issue #18's goals, as a fraction of hello-world's requests per second on this machine kind
 GOALS = {
     "public contest page": 0.5,
@@ -191,6 +198,29 @@ def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
     return "; ".join(f"{c.name}={c.value}" for c in jar), header.group(1)
 
 
+def demo_student_id(folder: str) -> int:
+    with sqlite3.connect(f"{folder}/bench.sqlite3") as connection:
+        row = connection.execute("SELECT id FROM users WHERE email = ?", (DEMO_STUDENT,)).fetchone()
+    return int(row[0])
+
+
+def save_floor_page(base: str, cookie: str, folder: str) -> Path:
+    """Sabak's typing page as the demo student sees it, saved as a Jinja template for
+    bench/floor_app.py: their CSRF token becomes its value, the rest is as served."""
+    connection = http.client.HTTPConnection(base.split("//", 1)[1], timeout=30)
+    connection.request("GET", "/typing", headers={"Cookie": cookie})
+    html = connection.getresponse().read().decode()
+    connection.close()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', html)
+    assert token, "the typing page has no CSRF token"
+    template = "{{ csrf_token }}".join(
+        "{% raw %}" + part + "{% endraw %}" for part in html.split(token.group(1))
+    )
+    path = Path(folder) / "floor-page.html"
+    path.write_text(template, encoding="utf-8")
+    return path
+
+
 def _client(port: int, load: Load, start_at: float, seconds: float) -> tuple[int, list[float], int]:
     """One connection's requests from `start_at` for `seconds`: (done, latencies, errors)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -263,6 +293,7 @@ def main() -> None:
 
         with benchlib.gunicorn(database_url, folder, args.workers) as base:
             cookie, _token = sign_in(base, DEMO_STUDENT, DEMO_PASSWORD)
+            floor_page = save_floor_page(base, cookie, folder)
             for name, who, pattern in PAGES:
                 path = pattern.format(course=plan["course"], lesson=plan["lesson"])
                 headers = {"Cookie": cookie} if who == "student" else {}
@@ -283,6 +314,23 @@ def main() -> None:
                 )
             figures[ANSWER] = measure(base, answer_loads, args.seconds)
 
+        floor_env = {
+            "FLOOR_PAGE": str(floor_page),
+            "FLOOR_DATABASE": f"{folder}/bench.sqlite3",
+            "FLOOR_USER_ID": str(demo_student_id(folder)),
+        }
+        with benchlib.gunicorn(
+            database_url, folder, args.workers, floor_env, app_spec="floor_app:app", chdir=hello_dir
+        ) as floor:
+            connection = http.client.HTTPConnection(floor.split("//", 1)[1], timeout=30)
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            response.read()
+            floor_cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+            connection.close()
+            figures[FLOOR] = measure(
+                floor, [Load("GET", [("/", None)], {"Cookie": floor_cookie})] * n, args.seconds
+            )
         with benchlib.gunicorn(
             database_url, folder, args.workers, app_spec="hello_app:app", chdir=hello_dir
         ) as hello:
@@ -302,15 +350,16 @@ def main() -> None:
         f"{os.cpu_count()} CPUs; hello-world GET {figures['hello GET (before)'].rps:.0f} "
         f"before and {figures['hello GET (after)'].rps:.0f} after, POST {hello_post:.0f} req/s"
     )
+    width = max(len(name) for name in ratios)
     print(
-        f"  {'page':<22} {'req/s':>7} {'× hello':>8} {'goal':>6} {'median':>8} {'p99':>8}"
+        f"  {'page':<{width}} {'req/s':>7} {'× hello':>8} {'goal':>6} {'median':>8} {'p99':>8}"
         + ("  earlier" if earlier else "")
     )
     for name, ratio in ratios.items():
         figure, goal = figures[name], GOALS.get(name)
         verdict = "" if goal is None else ("≥" if ratio >= goal else "<") + f"{goal:.2f}"
         line = (
-            f"  {name:<22} {figure.rps:>7.0f} {ratio:>8.2f} {verdict:>6} "
+            f"  {name:<{width}} {figure.rps:>7.0f} {ratio:>8.2f} {verdict:>6} "
             f"{figure.median_ms:>6.1f}ms {figure.p99_ms:>6.1f}ms"
         )
         if name in earlier:
