@@ -23,16 +23,11 @@ the same for every student): by key, until one of the tables it was drawn from i
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask.globals import request_ctx
@@ -40,8 +35,8 @@ from flask_babel import get_locale
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Table, event, select
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import ClauseElement, TextClause
 from sqlalchemy.sql.dml import Delete, UpdateBase
@@ -49,12 +44,8 @@ from sqlalchemy.sql.util import find_tables
 
 from app.core import dates
 from app.core.models import PageCacheGeneration
+from app.core.page_cache_stores import Entry, LocalStore, RedisStore, Store
 from app.extensions import db
-
-try:
-    import fcntl
-except ImportError:  # not on Windows: there the generations are read from the database each time
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("sabak.page_cache")
 
@@ -63,8 +54,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 EVERYTHING = "*"  # a text() statement: which tables it touched is unknown
 CSRF_PLACEHOLDER = "__sabak_csrf_token__"
 GENERATIONS_TABLE = PageCacheGeneration.__tablename__
-REDIS_GENERATIONS = "sabak:page-cache:generations"
-REDIS_PAGE_PREFIX = "sabak:page-cache:page:"
 # What a visitor's session may hold: the CSRF token and what Flask-Login leaves after sign-out.
 VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
 KEPT_HEADERS = ("Content-Type", "Vary")
@@ -94,190 +83,10 @@ WRITES = "sabak_page_cache_writes"  # in Session.info and Connection.info
 COMMITTED = "sabak_page_cache_committed"  # in Session.info, from the commit to the end
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A kept page: its body (CSRF token as a placeholder), headers, and what it was drawn from."""
-
-    body: str
-    headers: list[tuple[str, str]]
-    generations: dict[str, int]  # table name → generation when the page was drawn
-    expires: float  # the app's clock, seconds since the epoch
-
-    def fresh(self, current: dict[str, int], now: float) -> bool:
-        return now < self.expires and all(
-            current.get(name, 0) == generation for name, generation in self.generations.items()
-        )
-
-
 def cache_for_visitors(view: F) -> F:
     """Let visitors' GETs of this view be answered from the page cache."""
     view.cache_for_visitors = True  # type: ignore[attr-defined]
     return view
-
-
-# --- where generations and pages live -------------------------------------------------------
-
-
-class Store(Protocol):
-    def generations(self) -> dict[str, int]: ...
-    def bump(self, names: set[str]) -> None: ...
-    def get(self, key: str) -> Entry | None: ...
-    def put(self, key: str, entry: Entry, seconds: int) -> None: ...
-
-
-class HostSignal:
-    """A counter in a small file that every process on this host sees, raised after each change
-    of the generations: a process that finds it where it left it knows its copy is current
-    without asking the database. A torn or failed read only costs a look at the database."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.fd: int | None = None
-        self.pid = 0
-
-    def _open(self) -> int:
-        if self.fd is None or self.pid != os.getpid():  # a forked worker opens its own
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self.pid = os.getpid()
-        return self.fd
-
-    def read(self) -> int | None:
-        try:
-            return int.from_bytes(os.pread(self._open(), 8, 0), "little")
-        except OSError:
-            return None
-
-    def raise_(self) -> None:
-        fd = self._open()
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            value = int.from_bytes(os.pread(fd, 8, 0), "little")
-            os.pwrite(fd, ((value + 1) % 2**64).to_bytes(8, "little"), 0)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-def host_signal_path(url: URL) -> str | None:
-    """Beside a SQLite file, which only this host's processes can write: there a signal file
-    proves a copy of the generations current. None for PostgreSQL (other hosts write it too)
-    and for a database in memory."""
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return None
-    if database.startswith("file:") or fcntl is None:
-        return None
-    return database + "-page-cache"
-
-
-class LocalStore:
-    """Pages in this process (bounded LRU); generations in the database, shared by every worker.
-
-    On SQLite each process keeps a copy of the generations and a signal file beside the database
-    says when another process has changed them (`HostSignal`), so a page served from the cache
-    runs no statement at all. The copy is read again at least every `TRUST_SECONDS` whatever the
-    signal says, for a writer that could not raise it (another user's process, a restored
-    backup). On PostgreSQL, which several hosts share, the generations are read every time."""
-
-    TRUST_SECONDS = 1.0
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.pages: OrderedDict[str, Entry] = OrderedDict()
-        self.lock = threading.Lock()
-        self.signal: HostSignal | None = None
-        self.signal_checked = False
-        # (the signal's value before the read, when it was read, the generations read)
-        self.copy: tuple[int, float, dict[str, int]] | None = None
-
-    def _signal(self) -> HostSignal | None:
-        if not self.signal_checked:
-            path = host_signal_path(db.engine.url)
-            self.signal = HostSignal(path) if path else None
-            self.signal_checked = True
-        return self.signal
-
-    def generations(self) -> dict[str, int]:
-        signal = self._signal()
-        seen = signal.read() if signal is not None else None
-        now = time.monotonic()
-        copy = self.copy
-        if seen is not None and copy is not None:
-            value, when, generations = copy
-            if value == seen and now - when < self.TRUST_SECONDS:
-                return generations
-        table = PageCacheGeneration.__table__
-        # Core on a connection of its own: cheaper than the ORM session on every visitor's hit
-        with db.engine.connect() as connection:
-            rows = connection.execute(select(table.c.name, table.c.generation))
-            generations = {name: generation for name, generation in rows}
-        if seen is not None:
-            self.copy = (seen, now, generations)
-        return generations
-
-    def bump(self, names: set[str]) -> None:
-        table = PageCacheGeneration.__table__
-        with db.engine.begin() as connection:
-            insert = _upsert_dialect(connection)
-            statement = insert(table).values([{"name": n, "generation": 1} for n in sorted(names)])
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[table.c.name], set_={"generation": table.c.generation + 1}
-                )
-            )
-        signal = self._signal()
-        if signal is not None:  # after the commit: whoever sees the new value reads it
-            try:
-                signal.raise_()
-            except OSError:  # the others see the change within TRUST_SECONDS
-                log.exception("page cache: could not raise the signal at %s", signal.path)
-
-    def get(self, key: str) -> Entry | None:
-        with self.lock:
-            entry = self.pages.get(key)
-            if entry is not None:
-                self.pages.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: Entry, seconds: int) -> None:
-        with self.lock:
-            self.pages[key] = entry
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
-def _upsert_dialect(connection: Connection) -> Callable[..., Any]:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-
-
-class RedisStore:
-    """Pages and generations in Redis, shared by every worker and host."""
-
-    def __init__(self, url: str) -> None:
-        import redis
-
-        self.redis = redis.Redis.from_url(
-            url, socket_timeout=1, socket_connect_timeout=1, decode_responses=True
-        )
-
-    def generations(self) -> dict[str, int]:
-        raw = self.redis.hgetall(REDIS_GENERATIONS)
-        return {str(name): int(value) for name, value in raw.items()}
-
-    def bump(self, names: set[str]) -> None:
-        pipeline = self.redis.pipeline(transaction=False)
-        for name in sorted(names):
-            pipeline.hincrby(REDIS_GENERATIONS, name, 1)
-        pipeline.execute()
-
-    def get(self, key: str) -> Entry | None:
-        raw = self.redis.get(REDIS_PAGE_PREFIX + key)
-        return Entry(**json.loads(raw)) if raw else None
-
-    def put(self, key: str, entry: Entry, seconds: int) -> None:
-        self.redis.set(REDIS_PAGE_PREFIX + key, json.dumps(asdict(entry)), ex=seconds)
 
 
 def store() -> Store:
