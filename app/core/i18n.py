@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import flask_babel
+from babel.numbers import get_group_symbol
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request
 from flask_babel import Domain, format_decimal, get_locale
@@ -76,6 +78,24 @@ def format_number(value: float | int) -> str:
     return str(format_decimal(value, format="#,##0.##"))
 
 
+_GROUP_SYMBOLS: dict[str, str] = {}  # locale → what separates thousands ("," or a no-break space)
+
+
+def format_count(value: object) -> str:
+    """Flask-Babel's `numberformat`, with a quick way for a whole number that is not negative
+    (nearly every number on a page: a count): the same text as Babel's (a test compares them),
+    at a tenth of the cost (the dashboard formats about 40)."""
+    if type(value) is not int or value < 0:
+        return str(flask_babel.format_number(value))
+    locale = get_locale()
+    name = str(locale)
+    group = _GROUP_SYMBOLS.get(name)
+    if group is None:
+        group = _GROUP_SYMBOLS[name] = get_group_symbol(locale)
+    text = f"{value:,}"
+    return text if group == "," else text.replace(",", group)
+
+
 def select_locale() -> str:
     """Pick the interface language for this request."""
     languages = current_app.config["LANGUAGES"]
@@ -120,6 +140,7 @@ class CatalogueDomain(Domain):
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selectors and the quicker catalogue lookup."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["numberformat"] = format_count
     # Flask-Babel keeps its domain on the extension object (a cached property, not yet computed
     # on a fresh process), shared by every app of the process
     if not isinstance(vars(babel).get("domain_instance"), CatalogueDomain):

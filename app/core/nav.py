@@ -81,7 +81,8 @@ def add_nav_item(app: App, item: NavItem) -> None:
     app.extensions.pop(_STATEMENTS, None)
 
 
-def _viewer_roles() -> frozenset[str] | None:
+def viewer_roles() -> frozenset[str] | None:
+    """The signed-in person's roles, or None for a visitor."""
     user = current_user._get_current_object()
     return user.roles if user.is_authenticated else None
 
@@ -101,7 +102,7 @@ def _visible(app: App, menu: str, roles: frozenset[str] | None) -> tuple[NavItem
 
 def nav_items(app: App, menu: str = "main") -> tuple[NavItem, ...]:
     """The entries of `menu` the current user may see, by their order."""
-    return _visible(app, menu, _viewer_roles())
+    return _visible(app, menu, viewer_roles())
 
 
 def nav_item(app: App, endpoint: str) -> NavItem | None:

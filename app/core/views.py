@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.core import immersion
+from app.core import fragments, immersion
 from app.core.dates import (
     format_date,
     format_datetime,
@@ -38,7 +38,7 @@ from app.core.htmx import is_htmx, vary_on_htmx
 from app.core.i18n import LANGUAGE_NAMES, beside, content_language, format_number, localized
 from app.core.mail import deliver_inline_after_request
 from app.core.media import speech_cache
-from app.core.nav import NavItem, add_nav_item, home_panels, nav_items
+from app.core.nav import NavItem, add_nav_item, home_panels, nav_items, viewer_roles
 from app.core.page_cache import cache_for_visitors
 from app.core.urls import safe_next
 from app.extensions import db, limiter
@@ -71,6 +71,8 @@ bp.add_app_template_global(localized, "localized")
 bp.add_app_template_global(content_language, "content_language")
 bp.add_app_template_global(beside, "beside")
 bp.add_app_template_global(immersion.title_attributes, "ja_title")
+bp.add_app_template_global(fragments.fragment, "fragment")
+bp.add_app_template_global(fragments.slot, "slot")
 
 
 @bp.app_context_processor
@@ -83,6 +85,7 @@ def layout_context() -> dict[str, object]:
         "immersion_url": immersion_url,
         "nav_items": nav_items(current_app),
         "account_items": nav_items(current_app, "account"),
+        "viewer_roles": viewer_roles(),  # what the layout's header varies by, with the page
         "kyrgyz_input": kyrgyz_input_attributes,
     }
 
