@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from flask import make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
+from app.core.htmx import vary_on
+
 CONFIRMED_FIELD = "confirmed"
 DIALOG_HEADER = "X-Sabak-Confirm"
 
@@ -51,6 +53,6 @@ def ask(confirmation: Confirmation) -> ResponseReturnValue:
     response = make_response(render_template(template, c=confirmation, **confirmation.context), 200)
     if dialog:
         response.headers[DIALOG_HEADER] = "dialog"
-    response.vary.add(DIALOG_HEADER)
+    vary_on(response, DIALOG_HEADER)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -10,14 +10,17 @@ Tokyo materials and the learners' own language), and the Kyrgyz title where one 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import flask_babel
 from babel.numbers import get_group_symbol
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_babel import Domain, format_decimal, get_locale
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
+from app.core.htmx import vary_on
 from app.extensions import babel
 
 # How each interface language is offered, in its own words (the switcher and the profile).
@@ -96,14 +99,28 @@ def format_count(value: object) -> str:
     return text if group == "," else text.replace(",", group)
 
 
+def _signed_in_user() -> Any | None:
+    """The signed-in user, or None. A session that names nobody, without a remember cookie,
+    spares Flask-Login's look-up: a visitor's page served from the cache needs only this."""
+    if (
+        "_user_id" not in session
+        and "_login_user" not in g
+        and current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in request.cookies
+    ):
+        return None
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None
+
+
 def select_locale() -> str:
     """Pick the interface language for this request."""
     languages = current_app.config["LANGUAGES"]
     forced = g.get("forced_locale")
     if forced in languages:
         return str(forced)
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return str(current_user.language)
+    user = _signed_in_user()
+    if user is not None and user.language in languages:
+        return str(user.language)
     cookie = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if cookie in languages:
         return str(cookie)
@@ -113,8 +130,9 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """Show dates in the user's time zone (Asia/Tokyo unless they chose otherwise)."""
-    if current_user and current_user.is_authenticated and current_user.timezone:
-        return str(current_user.timezone)
+    user = _signed_in_user()
+    if user is not None and user.timezone:
+        return str(user.timezone)
     return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
@@ -148,6 +166,4 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def vary_on_language(response):
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
-        return response
+        return vary_on(response, "Accept-Language", "Cookie")

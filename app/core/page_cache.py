@@ -193,7 +193,9 @@ def _is_visitor() -> bool:
 def _key() -> str:
     locale = get_locale()
     query = request.query_string.decode("latin-1")
-    return "|".join([request.host_url, request.path, query, str(locale)])
+    # scheme, host and mount point as they came (werkzeug's host_url decodes them: slower)
+    where = f"{request.scheme}://{request.host}{request.root_path}"
+    return "|".join([where, request.path, query, str(locale)])
 
 
 def serve_from_cache() -> Response | None:

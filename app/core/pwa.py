@@ -17,6 +17,7 @@ from flask import Response, current_app, g, jsonify, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from app.core.htmx import vary_on
 from app.core.views import bp
 
 SOURCE = Path(__file__).with_name("service_worker.js")
@@ -132,7 +133,7 @@ def manifest() -> ResponseReturnValue:
     response = jsonify(data)
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
-    response.vary.add("Accept-Language")
+    vary_on(response, "Accept-Language")
     return response
 
 

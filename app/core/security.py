@@ -1,12 +1,14 @@
-"""Security headers on every response (the CSP allows no inline script or style), and the
-CSRF token's signature reused for a minute."""
+"""Security headers on every response (the CSP allows no inline script or style), the CSRF
+token's signature reused for a minute, the session cookie's serializer made once."""
 
 from __future__ import annotations
 
 import time
 
 from flask import Flask, Response, g, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 # Flask-WTF signs the session's CSRF token anew for every page (a timestamped HMAC): one
 # signature serves a session's pages for this long. The token's time limit
@@ -51,17 +53,43 @@ def init_app(app: Flask) -> None:
             signatures.clear()
         signatures[key] = (generate_csrf(), now)
 
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), geolocation=(), microphone=(self)"),
+    ]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), geolocation=(), microphone=(self)"
-        )
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # each unless the view set its own; one pass over the headers, not one per name
+        present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118
+        for name, value in headers:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response
+
+    app.session_interface = SessionInterface()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its serializer made once per secret key rather than
+    twice per request (making one signs a test value to learn its kind)."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[object, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        key = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if serializer is None:
+                return None
+            self._serializers[key] = serializer
+        return serializer

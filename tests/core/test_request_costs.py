@@ -77,3 +77,35 @@ def test_a_page_without_badges_runs_no_count(app, client, auth):
     with count_queries(app) as log:
         assert client.get("/typing").status_code == 200
     assert log.count == 1  # the person with their roles
+
+
+def test_each_name_in_vary_once_and_the_view_s_own_kept(client):
+    page = client.get("/typing", headers={"HX-Request": "true"})
+    names = [name.strip() for name in page.headers["Vary"].split(",")]
+    assert sorted(names) == ["Accept-Language", "Cookie", "HX-Request"]
+    manifest = client.get("/manifest.webmanifest")
+    assert [name.strip() for name in manifest.headers["Vary"].split(",")].count(
+        "Accept-Language"
+    ) == 1
+
+
+def test_the_security_headers_are_on_every_response_once(client):
+    for path in ("/", "/typing", "/healthz", "/no-such-page"):
+        headers = client.get(path).headers
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"):
+            assert len(headers.getlist(name)) == 1, (path, name)
+
+
+def test_a_session_signed_with_a_retired_key_opens_only_while_it_is_a_fallback(
+    app, client, auth
+):
+    user = auth.login("student")
+    other = app.test_client()
+    other.post("/auth/login", data={"email": user.email, "password": user.password})
+    assert client.get("/progress/").status_code == other.get("/progress/").status_code == 200
+    old = app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-secret-key-for-this-test"
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert client.get("/progress/").status_code == 200  # the retired key still opens it
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert other.get("/progress/").status_code == 302  # no longer: sign in again
