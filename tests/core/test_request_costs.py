@@ -96,9 +96,7 @@ def test_the_security_headers_are_on_every_response_once(client):
             assert len(headers.getlist(name)) == 1, (path, name)
 
 
-def test_a_session_signed_with_a_retired_key_opens_only_while_it_is_a_fallback(
-    app, client, auth
-):
+def test_a_session_signed_with_a_retired_key_opens_only_while_it_is_a_fallback(app, client, auth):
     user = auth.login("student")
     other = app.test_client()
     other.post("/auth/login", data={"email": user.email, "password": user.password})
