@@ -19,6 +19,9 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import Domain, format_decimal, get_locale
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from app.core.htmx import vary_on
 from app.extensions import babel
@@ -155,10 +158,46 @@ class CatalogueDomain(Domain):
         return found
 
 
+# --- templates' gettext, in one call --------------------------------------------------------
+# Jinja's i18n extension reaches Flask-Babel's catalogue through three nested context calls and
+# Flask-Babel's look-ups of its context (~9 µs a string; a page translates 30 to 80). These do
+# what it does — Jinja's "newstyle" gettext: the translation is marked safe in an HTML template
+# and always formatted with the variables, which are escaped — in one call.
+
+
+def _catalogue() -> Translations | NullTranslations:
+    domain: Domain = babel.domain_instance
+    return domain.get_translations()
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    text = _catalogue().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    if not variables and "%" not in text:  # what formatting would give, without its cost
+        return text
+    return text % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = _catalogue().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selectors and the quicker catalogue lookup."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["numberformat"] = format_count
+    app.jinja_env.globals.update(
+        gettext=template_gettext, _=template_gettext, ngettext=template_ngettext
+    )
     # Flask-Babel keeps its domain on the extension object (a cached property, not yet computed
     # on a fresh process), shared by every app of the process
     if not isinstance(vars(babel).get("domain_instance"), CatalogueDomain):

@@ -107,3 +107,17 @@ def test_a_session_signed_with_a_retired_key_opens_only_while_it_is_a_fallback(a
     assert client.get("/progress/").status_code == 200  # the retired key still opens it
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert other.get("/progress/").status_code == 302  # no longer: sign in again
+
+
+def test_templates_translate_as_jinja_s_newstyle_gettext_does(app):
+    template = (
+        "{{ _('Welcome, %(name)s.', name='<b>') }}|{{ _('100%% sure') }}|{{ _('Menu') }}|"
+        "{{ ngettext('%(num)d day', '%(num)d days', 3) }}|{{ ngettext('%(num)d day', '%(num)d days', 1) }}"
+    )
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        # the variables escaped, "%%" formatted, the plural chosen by the number
+        assert render_template_string(template) == "Welcome, &lt;b&gt;.|100% sure|Menu|3 days|1 day"
+        plain = "{% autoescape false %}{{ _('Welcome, %(name)s.', name='<b>') }}{% endautoescape %}"
+        assert render_template_string(plain) == "Welcome, <b>."  # a text mail escapes nothing
+    with app.test_request_context("/", headers={"Accept-Language": "ja"}):
+        assert render_template_string("{{ _('Menu') }}") == "メニュー"
