@@ -9,6 +9,7 @@ function app/extensions.py gives each of its connections.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -263,8 +264,8 @@ class HeatCell:
 
     @property
     def level(self) -> int:
-        """0 (nothing) to 4, by HEAT_STEPS."""
-        return sum(1 for step in HEAT_STEPS if self.count >= step)
+        """0 (nothing) to 4, by HEAT_STEPS (ascending): how many steps the count reaches."""
+        return bisect_right(HEAT_STEPS, self.count)
 
 
 def heatmap(

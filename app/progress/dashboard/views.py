@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 
 from babel.dates import format_skeleton, get_day_names
@@ -47,9 +48,21 @@ def _locale() -> str:
     return str(get_locale() or "ja")
 
 
-def _month_day(day: date) -> str:
+@lru_cache(maxsize=4096)
+def _skeleton(skeleton: str, day: date, locale: str) -> str:
+    """A day in one of CLDR's flexible formats, written once per language (a chart labels
+    dozens of days, the same ones on every student's dashboard that week)."""
+    return format_skeleton(skeleton, day, locale=locale)
+
+
+@lru_cache(maxsize=16)
+def _day_names(width: str, locale: str) -> dict[int, str]:
+    return dict(get_day_names(width, locale=locale))
+
+
+def _month_day(day: date, locale: str | None = None) -> str:
     """11/3, in the reader's language."""
-    return format_skeleton("Md", day, locale=_locale())
+    return _skeleton("Md", day, locale or _locale())
 
 
 # --- navigation and home ---------------------------------------------------------------------
@@ -86,18 +99,19 @@ def accuracy_chart(weeks: Sequence[dashboard.WeekAccuracy]) -> Markup:
     """Quiz accuracy by week; every other week labelled (the latest always), so labels fit."""
     last = len(weeks) - 1
     points = []
+    locale = _locale()
     for index, week in enumerate(weeks):
         accuracy = week.accuracy
         title = ""  # a week without answers draws no point, so it needs no title
         if accuracy is not None:
             title = _(
                 "Week of %(date)s: %(percent)s (%(correct)s of %(answered)s)",
-                date=_month_day(week.start),
+                date=_month_day(week.start, locale),
                 percent=format_percent(accuracy),
                 correct=week.correct,
                 answered=week.answered,
             )
-        label = _month_day(week.start) if (last - index) % 2 == 0 else ""
+        label = _month_day(week.start, locale) if (last - index) % 2 == 0 else ""
         points.append(charts.Point(label=label, value=accuracy, title=title))
     ticks = [(value, format_percent(value)) for value in (0.0, 0.5, 1.0)]
     return charts.line_chart(
@@ -133,16 +147,17 @@ def activity_title(
 def activity_chart(cells: Sequence[dashboard.HeatCell]) -> Markup:
     """The calendar: a column per week, a row per weekday, months named above."""
     months = []
+    locale = _locale()
     for cell in cells:
         if cell.day.day == 1 or (cell.column == 0 and cell.row == 0 and cell.day.day < 22):
-            months.append((cell.column, format_skeleton("MMM", cell.day, locale=_locale())))
+            months.append((cell.column, _skeleton("MMM", cell.day, locale)))
     # a month's first day late in its week would put its name right next to the previous one
     months = [
         m for n, m in enumerate(months) if n + 1 >= len(months) or months[n + 1][0] - m[0] > 1
     ]
-    names = get_day_names("abbreviated", locale=_locale())
+    names = _day_names("abbreviated", locale)
     if max(len(name) for name in names.values()) > WEEKDAY_LABEL_CHARS:  # ky: шейш., шарш.
-        names = get_day_names("short", locale=_locale())
+        names = _day_names("short", locale)
     weekdays = [(row, names[row]) for row in (0, 2, 4)]
     columns = (cells[-1].column + 1) if cells else dashboard.HEATMAP_WEEKS
     by_count: dict[int, str] = {}
