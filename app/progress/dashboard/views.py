@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
+from typing import Literal
 
 from babel.dates import format_skeleton, get_day_names
 from flask import current_app, redirect, render_template, request, url_for
@@ -56,7 +57,7 @@ def _skeleton(skeleton: str, day: date, locale: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _day_names(width: str, locale: str) -> dict[int, str]:
+def _day_names(width: Literal["abbreviated", "short"], locale: str) -> dict[int, str]:
     return dict(get_day_names(width, locale=locale))
 
 
