@@ -7,7 +7,6 @@ import time
 
 from flask import Flask, Response, g, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
 # Flask-WTF signs the session's CSRF token anew for every page (a timestamped HMAC): one
@@ -37,21 +36,32 @@ def init_app(app: Flask) -> None:
     """Add the headers after every request; reuse CSRF signatures."""
     signatures: dict[tuple[str, str], tuple[str, float]] = {}  # (secret, raw token) → signed
 
+    def signature_key() -> tuple[str, str] | None:
+        raw = session.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        if not isinstance(raw, str):
+            return None  # no token yet: generate_csrf makes one when a form needs it
+        return (str(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key), raw)
+
     @app.before_request
     def reuse_csrf_signature() -> None:
-        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        raw = session.get(field)
-        if not isinstance(raw, str):
-            return  # a session without a token yet: generate_csrf makes one when a form needs it
-        key = (str(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key), raw)
-        now = time.monotonic()
-        kept = signatures.get(key)
-        if kept is not None and now - kept[1] < SIGNATURE_REUSE_SECONDS:
-            setattr(g, field, kept[0])  # what generate_csrf returns for this request
-            return
-        if len(signatures) >= MAX_SIGNATURES:
-            signatures.clear()
-        signatures[key] = (generate_csrf(), now)
+        key = signature_key()
+        kept = signatures.get(key) if key else None
+        if kept is not None and time.monotonic() - kept[1] < SIGNATURE_REUSE_SECONDS:
+            # what generate_csrf returns for this request
+            setattr(g, app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), kept[0])
+
+    @app.after_request
+    def keep_csrf_signature(response: Response) -> Response:
+        signed = g.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        key = signature_key() if signed else None
+        if key is not None:
+            now = time.monotonic()
+            kept = signatures.get(key)
+            if kept is None or now - kept[1] >= SIGNATURE_REUSE_SECONDS:
+                if len(signatures) >= MAX_SIGNATURES:
+                    signatures.clear()
+                signatures[key] = (signed, now)  # signed by this request
+        return response
 
     headers = [
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),

@@ -9,6 +9,7 @@ import re
 import pytest
 from babel.numbers import format_decimal
 from flask import render_template_string
+from itsdangerous.timed import TimestampSigner
 from markupsafe import Markup
 
 from app.core import security
@@ -114,24 +115,18 @@ def test_a_slot_outside_a_fragment_is_its_value_and_inside_one_is_filled_per_req
 
 
 def test_one_csrf_signature_serves_a_minute_and_each_stays_valid(client, sign_in, monkeypatch):
-    signed = []
-    sign = security.generate_csrf
-
-    def generate_csrf():
-        signed.append(1)
-        return sign()
-
-    monkeypatch.setattr(security, "generate_csrf", generate_csrf)
+    # the signature's timestamp, in whole seconds, from a clock of the test's
+    clock = {"now": 1_800_000_000}
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: clock["now"])
     sign_in(client)
-    signed.clear()
     first = CSRF.search(client.get("/typing").text)[1]
+    clock["now"] += 30  # a signature made now would differ: the first one is reused
     assert CSRF.search(client.get("/typing").text)[1] == first
-    assert len(signed) <= 1  # the session's signature, made at most once in a minute
-    clock = security.time.monotonic() + security.SIGNATURE_REUSE_SECONDS + 1
-    monkeypatch.setattr(security.time, "monotonic", lambda: clock)
-    signed.clear()
+    later_clock = security.time.monotonic() + security.SIGNATURE_REUSE_SECONDS + 1
+    monkeypatch.setattr(security.time, "monotonic", lambda: later_clock)
     later = CSRF.search(client.get("/typing").text)[1]
-    assert len(signed) == 1  # a minute on: signed anew
+    assert later != first  # a minute on: signed anew
+    assert CSRF.search(client.get("/typing").text)[1] == later
     # the earlier page's form still works, as does the new one
     switched = client.post("/language", data={"csrf_token": first, "language": "ja"})
     assert switched.status_code == 302
