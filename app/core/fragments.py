@@ -28,10 +28,10 @@ from contextvars import ContextVar
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.core import immersion
+from app.core.security import csrf_token
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never in a translation or a URL
 SLOT = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
@@ -65,7 +65,7 @@ def _sign_in() -> str:
 # slot name (before any ":") → its value for this request, given what follows the ":"; the
 # values are written into HTML as they are, so each escapes what it takes from outside
 FILLERS: dict[str, Callable[[str], str]] = {
-    "csrf": lambda _arg: str(escape(generate_csrf())),
+    "csrf": lambda _arg: str(escape(csrf_token())),
     "user-id": lambda _arg: str(_viewer().id) if _viewer().is_authenticated else "",
     "user-name": lambda _arg: str(escape(_viewer().display_name)),
     "here": lambda _arg: str(escape(_here())),

@@ -33,7 +33,6 @@ from flask import Flask, Response, current_app, g, has_request_context, request,
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection
@@ -45,6 +44,7 @@ from sqlalchemy.sql.util import find_tables
 from app.core import dates
 from app.core.models import PageCacheGeneration
 from app.core.page_cache_stores import Entry, LocalStore, RedisStore, Store
+from app.core.security import csrf_token
 from app.extensions import db
 
 log = logging.getLogger("sabak.page_cache")
@@ -223,7 +223,7 @@ def serve_from_cache() -> Response | None:
     if entry is not None and entry.fresh(current, now):
         body = entry.body
         if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, generate_csrf())
+            body = body.replace(CSRF_PLACEHOLDER, csrf_token())
         response = Response(body, headers=entry.headers)
         response.headers["X-Page-Cache"] = "hit"
         return response

@@ -3,9 +3,11 @@ token's signature reused for a minute, the session cookie's serializer made once
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 
-from flask import Flask, Response, g, session
+from flask import Flask, Response, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
@@ -30,6 +32,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def csrf_token() -> str:
+    """Flask-WTF's `generate_csrf()` — the session's token, signed, one per request — with its
+    serializer made once per secret key: Flask-WTF makes one for every call (a visitor's first
+    page pays it)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed = g.get(field)
+    if signed is not None:
+        return str(signed)
+    raw = session.get(field)
+    if not isinstance(raw, str):
+        raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # as Flask-WTF makes it
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    serializer = _CSRF_SERIALIZERS.get(secret)
+    if serializer is None:
+        serializer = _CSRF_SERIALIZERS[secret] = URLSafeTimedSerializer(
+            secret, salt="wtf-csrf-token"
+        )
+    signed = serializer.dumps(raw)
+    setattr(g, field, signed)
+    return str(signed)
+
+
+_CSRF_SERIALIZERS: dict[object, URLSafeTimedSerializer] = {}
 
 
 def init_app(app: Flask) -> None:
