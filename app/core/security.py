@@ -45,7 +45,9 @@ def csrf_token() -> str:
     raw = session.get(field)
     if not isinstance(raw, str):
         raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # as Flask-WTF makes it
-    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    secret: str | bytes = (
+        current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key or ""
+    )
     serializer = _CSRF_SERIALIZERS.get(secret)
     if serializer is None:
         serializer = _CSRF_SERIALIZERS[secret] = URLSafeTimedSerializer(
