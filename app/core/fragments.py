@@ -6,7 +6,8 @@ Every page draws the same layout around its content: the head's links and script
 only a few values there — their id and name, their counts, their CSRF token, the address they
 are at — and the entries they see depend only on their roles. So the layout wraps those parts
 in `{% call fragment("header", request.endpoint, viewer_roles) %}…{% endcall %}`: the first
-drawing for a key (the name, the interface language and the values given) is kept in the process
+drawing for a key (the name, the interface language, the mount point and the values given —
+everything the part is drawn from besides its slots) is kept in the process
 with each personal value written as a slot (`{{ slot("name") }}`), and every request fills the
 slots of the kept text with its own values. A fragment holds no data from the database, only code
 and translations, so nothing written can make it stale; a new deployment starts new processes.
@@ -106,7 +107,8 @@ def fragment(name: str, *vary: Hashable, caller: Callable[[], str]) -> Markup:
     language = locale.language if locale else ""
     # the Japanese titles of a Kyrgyz page come from the catalogues, rebuilt when they change
     version = immersion.current().version if language == "ky" else ""
-    key = (name, language, version, *vary)
+    # links carry the mount point: one process may serve the app under two
+    key = (name, language, version, request.script_root, *vary)
     kept: dict[tuple[Hashable, ...], str] = current_app.extensions.setdefault(_KEPT, {})
     text = kept.get(key)
     if text is None:
@@ -115,9 +117,11 @@ def fragment(name: str, *vary: Hashable, caller: Callable[[], str]) -> Markup:
             text = str(caller())
         finally:
             _drawing.reset(token)
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
-        kept[key] = text
+        # templates reloaded when edited (development): drawn again, as they are
+        if not current_app.jinja_env.auto_reload:
+            if len(kept) >= MAX_KEPT:
+                kept.clear()
+            kept[key] = text
     if _drawing.get():  # inside a fragment being drawn: the outer one fills the slots
         return Markup(text)
     return fill(text)

@@ -16,7 +16,7 @@ import flask_babel
 from babel import Locale
 from babel.numbers import get_group_symbol
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Domain, format_decimal, get_locale
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
@@ -106,6 +106,8 @@ def format_count(value: object) -> str:
 def _signed_in_user() -> Any | None:
     """The signed-in user, or None. A session that names nobody, without a remember cookie,
     spares Flask-Login's look-up: a visitor's page served from the cache needs only this."""
+    if not has_request_context():
+        return None  # a command or a job: nobody is signed in
     if (
         "_user_id" not in session
         and "_login_user" not in g

@@ -12,8 +12,8 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 # Flask-WTF signs the session's CSRF token anew for every page (a timestamped HMAC): one
-# signature serves a session's pages for this long. The token's time limit
-# (WTF_CSRF_TIME_LIMIT, an hour) runs from the signing, so a page gets at most this much less.
+# signature serves a session's pages for this long, and never more than a tenth of the token's
+# time limit (WTF_CSRF_TIME_LIMIT, six hours here), which runs from the signing.
 SIGNATURE_REUSE_SECONDS = 60
 MAX_SIGNATURES = 10_000
 
@@ -65,6 +65,12 @@ def init_app(app: Flask) -> None:
     """Add the headers after every request; reuse CSRF signatures."""
     signatures: dict[tuple[str, str], tuple[str, float]] = {}  # (secret, raw token) → signed
 
+    def reuse_seconds() -> float:
+        limit = app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        return (
+            SIGNATURE_REUSE_SECONDS if limit is None else min(SIGNATURE_REUSE_SECONDS, limit / 10)
+        )
+
     def signature_key() -> tuple[str, str] | None:
         raw = session.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
         if not isinstance(raw, str):
@@ -75,7 +81,7 @@ def init_app(app: Flask) -> None:
     def reuse_csrf_signature() -> None:
         key = signature_key()
         kept = signatures.get(key) if key else None
-        if kept is not None and time.monotonic() - kept[1] < SIGNATURE_REUSE_SECONDS:
+        if kept is not None and time.monotonic() - kept[1] < reuse_seconds():
             # what generate_csrf returns for this request
             setattr(g, app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), kept[0])
 
@@ -86,7 +92,7 @@ def init_app(app: Flask) -> None:
         if key is not None:
             now = time.monotonic()
             kept = signatures.get(key)
-            if kept is None or now - kept[1] >= SIGNATURE_REUSE_SECONDS:
+            if kept is None or now - kept[1] >= reuse_seconds():
                 if len(signatures) >= MAX_SIGNATURES:
                     signatures.clear()
                 signatures[key] = (signed, now)  # signed by this request

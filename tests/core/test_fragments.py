@@ -15,6 +15,7 @@ from markupsafe import Markup
 from app.core import security
 from app.core.fragments import fragment, slot
 from app.core.i18n import format_count
+from app.core.nav import nav_items
 
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
@@ -142,3 +143,50 @@ def test_counts_are_written_as_babel_writes_them(app, language):
         assert render_template_string("{{ 1234|numberformat }}") == format_decimal(
             1234, locale=language
         )
+
+
+def test_a_kept_layout_is_the_mount_points_own(app):
+    # one process serving the app under two prefixes: each gets its own links
+    template = '{% call fragment("links") %}{{ url_for("core.index") }}{% endcall %}'
+    with app.test_request_context("/", base_url="http://localhost/one/"):
+        assert render_template_string(template) == "/one/"
+    with app.test_request_context("/", base_url="http://localhost/two/"):
+        assert render_template_string(template) == "/two/"
+
+
+def test_a_view_s_own_navigation_is_not_kept_for_the_next_page(app):
+    with app.test_request_context("/typing"):  # a visitor's header
+        trimmed = render_template_string(
+            '{% extends "base.html" %}', nav_items=nav_items(app)[:1], account_items=()
+        )
+        whole = render_template_string('{% extends "base.html" %}')
+    assert header_of(trimmed).count('<li id="nav-') == 1
+    assert header_of(whole).count('<li id="nav-') > 1
+
+
+def test_edited_templates_show_at_once_while_they_are_reloaded(app):
+    app.jinja_env.auto_reload = True
+    template = '{% call fragment("edited") %}{{ _("Menu") }}{% endcall %}'
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "Menu"
+        edited = template.replace("Menu", "Sign in")
+        assert render_template_string(edited) == "Sign in"  # not the first drawing
+
+
+def test_the_time_zone_outside_a_request_is_tokyo(app):
+    import flask_babel
+
+    with app.app_context():
+        assert str(flask_babel.get_timezone()) == "Asia/Tokyo"
+
+
+def test_a_short_csrf_time_limit_shortens_the_reuse(app, client, sign_in, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 100  # reuse for 10 s at most
+    clock = {"now": 1_800_000_000}
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: clock["now"])
+    sign_in(client)
+    first = CSRF.search(client.get("/typing").text)[1]
+    later_clock = security.time.monotonic() + 11
+    monkeypatch.setattr(security.time, "monotonic", lambda: later_clock)
+    clock["now"] += 11
+    assert CSRF.search(client.get("/typing").text)[1] != first
