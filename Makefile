@@ -39,7 +39,7 @@ run: venv compile-translations instance/secret_key
 ## serve: production server (needs SECRET_KEY and DATABASE_URL in the environment)
 serve: venv compile-translations
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) --access-logfile - 'app:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) 'app:create_app()'
 
 ## test: the whole suite, one process per core (PYTEST_WORKERS=0: one process), each on its own
 ## database, the longest files first (tests/conftest.py: LONGEST_FIRST) (TEST_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL)
