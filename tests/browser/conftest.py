@@ -89,10 +89,31 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def whole_responses(app: Any) -> Any:
+    """The app with each response's body read and closed before Werkzeug's dev server sends it.
+
+    The dev server leaves a response unclosed when the browser drops its connection midway (a
+    page that closes while a recording or a static file is still loading: Werkzeug's clean-up reads
+    the dropped socket and raises before it calls ``close``), so an open file would wait for the
+    garbage collector, in whichever test runs then. Range requests are unaffected: the app answers
+    them itself.
+    """
+
+    def serve(environ: dict, start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app: Any) -> Iterator[str]:
     """Serve the test app on a free port in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
