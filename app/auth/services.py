@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import lazyload
 
-from app.auth import passwords
+from app.auth import identity, passwords
 from app.auth.models import Role, User, UserRole, UserSession, fold, new_session_token
 from app.core.dbtypes import utcnow
 from app.core.mail import queue_template_mail
@@ -123,32 +123,13 @@ def start_session(user: User) -> UserSession:
     return login_session
 
 
-# Built once: the statement of every signed-in request (its values are bound at each execution,
-# and SQLAlchemy keeps its compiled form), with the roles joined in: one statement, not two.
-SIGNED_IN_USER = (
-    select(User)
-    .join(UserSession, UserSession.user_id == User.id)
-    .where(
-        UserSession.id == bindparam("session_id"),
-        UserSession.created_at >= bindparam("since"),
-        User.active.is_(True),
-    )
-    .options(joinedload(User.role_links))
-)
-
-
 def user_for_session(key: str) -> User | None:
     """The active user of the session named by a cookie's "<user id>:<session id>", or None."""
     user_id, _sep, session_id = key.partition(":")
     if not session_id:
         return None
-    since = utcnow() - session_max_age()
-    user = (
-        db.session.scalars(SIGNED_IN_USER, {"session_id": session_id, "since": since})
-        .unique()
-        .one_or_none()
-    )
-    if user is None or str(user.id) != user_id:
+    user = identity.signed_in_user(user_id, session_id, utcnow() - session_max_age())
+    if user is None:
         return None
     user.login_session_id = session_id
     return user

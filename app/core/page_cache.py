@@ -57,7 +57,7 @@ GENERATIONS_TABLE = PageCacheGeneration.__tablename__
 # What a visitor's session may hold: the CSRF token and what Flask-Login leaves after sign-out.
 VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
 KEPT_HEADERS = ("Content-Type", "Vary")
-# Written all day by signed-in people (every quiz answer, review, sign-in, submission, mail) and
+# Written all day by signed-in people (every quiz answer, review, submission, mail) and
 # read by no visitor's page: their writes raise no generation, which would cost every such
 # request a statement, and a page that reads one of them is not kept, so none can go stale.
 PRIVATE_TABLES = frozenset(
@@ -72,7 +72,6 @@ PRIVATE_TABLES = frozenset(
         "submissions",
         "submission_versions",
         "grades",
-        "user_sessions",
         "auth_attempts",
         "outbox_messages",
         "calendar_feeds",

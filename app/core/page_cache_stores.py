@@ -49,6 +49,7 @@ class Entry:
 
 class Store(Protocol):
     def generations(self) -> dict[str, int]: ...
+    def generations_are_cheap(self) -> bool: ...
     def bump(self, names: set[str]) -> None: ...
     def get(self, key: str) -> Entry | None: ...
     def put(self, key: str, entry: Entry, seconds: int) -> None: ...
@@ -125,6 +126,10 @@ class LocalStore:
             self.signal_checked = True
         return self.signal
 
+    def generations_are_cheap(self) -> bool:
+        """Whether reading the generations mostly costs no statement (SQLite's signal file)."""
+        return self._signal() is not None
+
     def generations(self) -> dict[str, int]:
         signal = self._signal()
         seen = signal.read() if signal is not None else None
@@ -190,6 +195,9 @@ class RedisStore:
         self.redis = redis.Redis.from_url(
             url, socket_timeout=1, socket_connect_timeout=1, decode_responses=True
         )
+
+    def generations_are_cheap(self) -> bool:
+        return True  # one round trip, no statement
 
     def generations(self) -> dict[str, int]:
         raw = self.redis.hgetall(REDIS_GENERATIONS)
