@@ -44,6 +44,15 @@ def count_queries(app: Flask) -> Iterator[QueryLog]:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
+def person_kept(app: Flask) -> bool:
+    """Whether the signed-in person is kept per process (app/auth/identity.py): on SQLite and
+    with Redis; on PostgreSQL without Redis they are read on every request."""
+    from app.core import page_cache
+
+    with app.app_context():
+        return bool(app.config["PAGE_CACHE_SECONDS"]) and page_cache.store().generations_are_cheap()
+
+
 def queries_for(app: Flask, client: Any, url: str) -> int:
     """How many SQL statements one GET of `url` runs (after a warm-up request)."""
     client.get(url)

@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.auth import services
 from app.auth.models import User, UserSession
 from app.core import dates
 from app.extensions import db
-from tests.helpers import count_queries
+from tests.helpers import count_queries, person_kept
 
 PROFILE = "/auth/profile"
+
+
+@pytest.fixture(autouse=True)
+def _kept(app):
+    if not person_kept(app):
+        pytest.skip("on PostgreSQL without Redis the person is read on every request")
 
 
 def test_after_the_first_request_the_person_costs_no_statement(app, client, auth):
