@@ -44,9 +44,10 @@ def count_queries(app: Flask) -> Iterator[QueryLog]:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
-def person_kept(app: Flask) -> bool:
-    """Whether the signed-in person is kept per process (app/auth/identity.py): on SQLite and
-    with Redis; on PostgreSQL without Redis they are read on every request."""
+def kept_in_process(app: Flask) -> bool:
+    """Whether each process keeps what the generations prove current (the signed-in person,
+    `page_cache.shared_value`): on SQLite and with Redis; on PostgreSQL without Redis they are
+    read on every request."""
     from app.core import page_cache
 
     with app.app_context():

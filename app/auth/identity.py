@@ -19,8 +19,6 @@ themselves, and the person is read as before.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +30,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User, UserRole, UserSession
 from app.core import dates, page_cache
+from app.core.page_cache_stores import KeptInProcess
 from app.extensions import db
 
 TABLES = frozenset(
@@ -62,59 +61,19 @@ class Known:
     expires: float  # the app's clock, seconds since the epoch
 
 
-class Identities:
-    """This process's sign-in sessions as last read, by session id (a bounded LRU)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.known: OrderedDict[str, Known] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, session_id: str) -> Known | None:
-        with self.lock:
-            found = self.known.get(session_id)
-            if found is not None:
-                self.known.move_to_end(session_id)
-            return found
-
-    def put(self, session_id: str, known: Known) -> None:
-        with self.lock:
-            self.known[session_id] = known
-            self.known.move_to_end(session_id)
-            while len(self.known) > self.size:
-                self.known.popitem(last=False)
-
-    def forget(self, session_id: str) -> None:
-        with self.lock:
-            self.known.pop(session_id, None)
-
-
-def identities() -> Identities:
-    found: Identities | None = current_app.extensions.get(_EXTENSION)
+def identities() -> KeptInProcess:
+    """This process's sign-in sessions as last read, by session id."""
+    found: KeptInProcess | None = current_app.extensions.get(_EXTENSION)
     if found is None:
-        found = current_app.extensions.setdefault(_EXTENSION, Identities(KEPT))
+        found = current_app.extensions.setdefault(_EXTENSION, KeptInProcess(KEPT))
     return found
-
-
-def generations() -> dict[str, int] | None:
-    """The tables' generations when reading them costs no statement, else None."""
-    if not current_app.config["PAGE_CACHE_SECONDS"] or not page_cache.has_app_context_with_cache():
-        return None
-    store = page_cache.store()
-    if not store.generations_are_cheap():
-        return None
-    try:
-        return store.generations()
-    except Exception:  # the cache is down: ask the database, as without it
-        page_cache.log.exception("page cache unavailable")
-        return None
 
 
 def signed_in_user(user_id: str, session_id: str, since: datetime) -> User | None:
     """The active user `user_id` of session `session_id` begun no earlier than `since`, with their
     roles, in this request's database session; from this process's copy when it is still what
     the database holds."""
-    current = generations()
+    current = page_cache.cheap_generations()
     if current is None:
         user, _started = _read(session_id, since)
         return user if user is not None and str(user.id) == user_id else None

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -43,13 +44,14 @@ from sqlalchemy.sql.util import find_tables
 
 from app.core import dates
 from app.core.models import PageCacheGeneration
-from app.core.page_cache_stores import Entry, LocalStore, RedisStore, Store
+from app.core.page_cache_stores import Entry, KeptInProcess, LocalStore, RedisStore, Store
 from app.core.security import csrf_token
 from app.extensions import db
 
 log = logging.getLogger("sabak.page_cache")
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 EVERYTHING = "*"  # a text() statement: which tables it touched is unknown
 CSRF_PLACEHOLDER = "__sabak_csrf_token__"
@@ -327,6 +329,54 @@ def shared_fragment(key: str, tables: frozenset[str], render: Callable[[], str])
     except Exception:
         log.exception("page cache unavailable")
     return Markup(body)
+
+
+def cheap_generations() -> dict[str, int] | None:
+    """The tables' generations where reading them costs no statement (SQLite's signal file,
+    Redis), else None: on PostgreSQL without Redis they are a statement themselves, no cheaper
+    than what a process would keep by them."""
+    if not has_app_context_with_cache() or not current_app.config["PAGE_CACHE_SECONDS"]:
+        return None
+    if not store().generations_are_cheap():
+        return None
+    try:
+        return store().generations()
+    except Exception:  # the cache is down: ask the database, as without it
+        log.exception("page cache unavailable")
+        return None
+
+
+@dataclass(frozen=True)
+class _Kept:
+    value: Any
+    generations: dict[str, int]
+
+
+SHARED_VALUES = "sabak_shared_values"
+SHARED_VALUES_KEPT = 4096
+
+
+def shared_value(key: Hashable, tables: frozenset[str], compute: Callable[[], T]) -> T:
+    """A value drawn only from `tables` and `key`, the same for everyone who asks (e.g. a course's
+    outline), kept in this process until one of `tables` is written. Where the generations cost
+    a statement it is computed every time. The value must not be changed by whoever gets it
+    (tuples, rows, strings)."""
+    if tables & PRIVATE_TABLES:  # their writes raise no generation: it would go stale
+        raise ValueError(f"a shared value can't be drawn from {sorted(tables & PRIVATE_TABLES)}")
+    current = cheap_generations()
+    if current is None:
+        return compute()
+    kept: KeptInProcess = current_app.extensions.setdefault(
+        SHARED_VALUES, KeptInProcess(SHARED_VALUES_KEPT)
+    )
+    found: _Kept | None = kept.get(key)
+    if found is not None and all(
+        current.get(name, 0) == generation for name, generation in found.generations.items()
+    ):
+        return found.value
+    value = compute()  # the generations were read before the data: a later change is seen
+    kept.put(key, _Kept(value, {name: current.get(name, 0) for name in tables | {EVERYTHING}}))
+    return value
 
 
 def init_app(app: Flask) -> None:

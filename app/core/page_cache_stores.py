@@ -47,6 +47,33 @@ class Entry:
         )
 
 
+class KeptInProcess:
+    """A bounded LRU of this process's own (the least recently used go first), safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+            return found
+
+    def put(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self.kept[key] = value
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+    def forget(self, key: Any) -> None:
+        with self.lock:
+            self.kept.pop(key, None)
+
+
 class Store(Protocol):
     def generations(self) -> dict[str, int]: ...
     def generations_are_cheap(self) -> bool: ...

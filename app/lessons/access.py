@@ -120,6 +120,18 @@ _ENROLLED_IN_COURSE = select(
     )
 )
 _COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+# the course and whether the user studies it, in one statement (a student's every course and
+# lesson page asks both)
+_COURSE_AND_ENROLLED = select(
+    Course,
+    exists()
+    .where(
+        Enrollment.user_id == bindparam("user_id"),
+        Enrollment.class_id == CourseClass.id,
+        CourseClass.course_id == Course.id,
+    )
+    .label("enrolled"),
+).where(Course.slug == bindparam("slug"))
 
 
 def is_enrolled_in_course(user: User, course: Course) -> bool:
@@ -169,10 +181,17 @@ def class_or_404(class_id: int, user: User) -> CourseClass:
 
 def course_or_404(slug: str, user: User, *, edit: bool = False) -> Course:
     """The course, if the user may see it (or edit it); anyone else gets 404."""
-    course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
-    if course is None:
+    if edit:
+        course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
+        if course is None or not can_edit_course(user, course):
+            abort(404)
+        return course
+    user_id = user.id if user.is_authenticated else None
+    found = db.session.execute(_COURSE_AND_ENROLLED, {"slug": slug, "user_id": user_id}).first()
+    if found is None:
         abort(404)
-    allowed = can_edit_course(user, course) if edit else can_view_course(user, course)
-    if not allowed:
+    course, enrolled = found
+    # can_view_course's rule, with the enrolment already read
+    if not (can_edit_course(user, course) or enrolled or teaches_course(user, course)):
         abort(404)
     return course

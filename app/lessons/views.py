@@ -29,7 +29,7 @@ from app.core.i18n import localized
 from app.core.markdown import render_notes
 from app.core.media import NotAudio, audio_key, send_audio
 from app.core.nav import HomePanel, NavItem, add_home_panel, add_nav_item
-from app.core.page_cache import shared_fragment
+from app.core.page_cache import shared_fragment, shared_value
 from app.extensions import db
 from app.lessons import services
 from app.lessons.access import (
@@ -255,6 +255,7 @@ _EDITORS_OUTLINE = (
     .order_by(Lesson.position)
 )
 _STUDENTS_OUTLINE = _EDITORS_OUTLINE.where(Lesson.published.is_(True))
+OUTLINE_TABLES = frozenset({Lesson.__tablename__})  # the same for every student (or editor)
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
@@ -272,9 +273,15 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     lesson, done = found
     if not can_edit and not lesson.visible_to_students:
         abort(404)
-    outline = db.session.execute(
-        _EDITORS_OUTLINE if can_edit else _STUDENTS_OUTLINE, {"course_id": course.id}
-    ).all()
+    outline = shared_value(
+        ("lesson-outline", course.id, can_edit),
+        OUTLINE_TABLES,
+        lambda: tuple(
+            db.session.execute(
+                _EDITORS_OUTLINE if can_edit else _STUDENTS_OUTLINE, {"course_id": course.id}
+            ).all()
+        ),
+    )
     index = next((i for i, row in enumerate(outline) if row.id == lesson.id), None)
     previous = outline[index - 1] if index else None
     following = outline[index + 1] if index is not None and index + 1 < len(outline) else None

@@ -13,14 +13,14 @@ from app.auth import services
 from app.auth.models import User, UserSession
 from app.core import dates
 from app.extensions import db
-from tests.helpers import count_queries, person_kept
+from tests.helpers import count_queries, kept_in_process
 
 PROFILE = "/auth/profile"
 
 
 @pytest.fixture(autouse=True)
 def _kept(app):
-    if not person_kept(app):
+    if not kept_in_process(app):
         pytest.skip("on PostgreSQL without Redis the person is read on every request")
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app.core import dates
 from app.extensions import db
-from tests.helpers import count_queries, person_kept
+from tests.helpers import count_queries, kept_in_process
 
 
 def test_a_signed_in_request_loads_the_person_and_their_roles_in_one_statement(app, client, auth):
@@ -20,7 +20,7 @@ def test_a_signed_in_request_loads_the_person_and_their_roles_in_one_statement(a
     with count_queries(app) as log:
         assert client.get("/healthz").status_code == 200
     assert sum("JOIN user_roles" in s for s in log.statements) == 1  # the person with their roles
-    kept = person_kept(app)
+    kept = kept_in_process(app)
     # and the health check's SELECT 1; where the person is kept, the tables' generations too (the
     # sign-in changed them)
     assert log.count == (3 if kept else 2)
@@ -77,7 +77,7 @@ def test_every_count_in_the_navigation_comes_from_one_statement(app, client, aut
     ]
     assert len(counting) == 1
     # the counts, and the person unless kept since the first request (SQLite, Redis)
-    assert log.count == (1 if person_kept(app) else 2)
+    assert log.count == (1 if kept_in_process(app) else 2)
 
 
 def test_a_page_without_badges_runs_no_count(app, client, auth):
@@ -85,7 +85,9 @@ def test_a_page_without_badges_runs_no_count(app, client, auth):
     client.get("/typing")
     with count_queries(app) as log:
         assert client.get("/typing").status_code == 200
-    assert log.count == (0 if person_kept(app) else 1)  # the person, unless kept (SQLite, Redis)
+    assert log.count == (
+        0 if kept_in_process(app) else 1
+    )  # the person, unless kept (SQLite, Redis)
 
 
 def test_each_name_in_vary_once_and_the_view_s_own_kept(client):

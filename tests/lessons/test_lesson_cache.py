@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.core import page_cache
 from app.extensions import db
 from app.lessons.models import Item
-from tests.helpers import count_queries, visible_text
+from tests.helpers import count_queries, kept_in_process, visible_text
 
 LESSON = "/lessons/courses/kyrgyz-test/lesson-1"
 
@@ -119,3 +119,49 @@ def test_a_fragment_of_a_private_table_is_refused(app: Flask):
         page_cache.shared_fragment(
             "x", frozenset({"review_cards"}), lambda: render_template_string("x")
         )
+
+
+# --- the course's outline around a lesson (app.core.page_cache.shared_value) -------------------
+
+
+def test_the_outline_around_a_lesson_follows_a_lesson_retired_or_renamed_at_once(
+    app, client, auth, lesson_class
+):
+    from app.lessons.models import Lesson
+
+    auth.login(user=lesson_class["first"])
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "Lesson 1 of 2" in page and 'rel="next"' in page
+    with count_queries(app) as log:
+        client.get(LESSON)
+    outline_reads = [s for s in log.statements if "ORDER BY lessons.position" in s]
+    # kept since the first view (on SQLite and with Redis)
+    assert len(outline_reads) == (0 if kept_in_process(app) else 1)
+    with app.app_context():
+        second = db.session.scalar(select(Lesson).where(Lesson.slug == "lesson-2"))
+        second.title_en = "Numbers, renamed"
+        db.session.commit()
+    assert "Numbers, renamed" in client.get(LESSON).get_data(as_text=True)
+    with app.app_context():
+        db.session.scalar(select(Lesson).where(Lesson.slug == "lesson-2")).retired = True
+        db.session.commit()
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "Lesson 1 of 1" in page and 'rel="next"' not in page
+
+
+def test_students_and_editors_outlines_are_kept_apart(app, client, auth, lesson_class):
+    from app.lessons.models import Lesson
+
+    with app.app_context():
+        db.session.scalar(select(Lesson).where(Lesson.slug == "lesson-2")).published = False
+        db.session.commit()
+    auth.login(user=lesson_class["admin"])
+    assert "Lesson 1 of 2" in client.get(LESSON).get_data(as_text=True)  # editors see drafts
+    auth.logout()
+    auth.login(user=lesson_class["first"])
+    assert "Lesson 1 of 1" in client.get(LESSON).get_data(as_text=True)
+
+
+def test_a_shared_value_is_never_drawn_from_a_persons_own_tables(app):
+    with app.test_request_context("/"), pytest.raises(ValueError):
+        page_cache.shared_value(("test",), frozenset({"quiz_answers"}), lambda: 0)
