@@ -18,6 +18,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -41,6 +42,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from app.core.inputs import CONTROL, DB_INT_MAX, DB_INT_MIN
 
@@ -122,6 +124,16 @@ def named_required(field: Field) -> list[Any]:
     return validators
 
 
+def csrf_input(field: Any, **attributes: Any) -> Markup:
+    """The CSRF token's hidden input as WTForms' HiddenInput draws it, without its general
+    attribute writer: ~40 µs a form down to a few (84 templates draw `form.csrf_token`)."""
+    if attributes:  # a template asked for more: WTForms draws it
+        return HiddenInput()(field, **attributes)
+    return Markup('<input id="{0}" name="{1}" type="hidden" value="{2}">').format(
+        field.id, field.name, field._value()
+    )
+
+
 class InputRulesMeta(DefaultMeta):
     """Puts the rule of each kind of field in front of the field's own validators, and names the
     field in its "required" message."""
@@ -129,6 +141,7 @@ class InputRulesMeta(DefaultMeta):
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, CSRFTokenField):
+            field.widget = csrf_input
             return field
         if field.label.text:
             field.validators = named_required(field)

@@ -132,3 +132,19 @@ def test_templates_translate_as_jinja_s_newstyle_gettext_does(app):
         assert render_template_string(plain) == "Welcome, <b>."  # a text mail escapes nothing
     with app.test_request_context("/", headers={"Accept-Language": "ja"}):
         assert render_template_string("{{ _('Menu') }}") == "メニュー"
+
+
+@pytest.mark.parametrize("settings", [{"WTF_CSRF_ENABLED": True}])
+def test_the_csrf_input_is_drawn_as_wtforms_draws_it(app):
+    from wtforms.widgets import HiddenInput
+
+    from app.core.forms import BaseForm
+
+    with app.test_request_context("/"):
+        for form in (BaseForm(), BaseForm(prefix="second")):
+            field = form.csrf_token
+            assert field.__html__() == HiddenInput()(field)
+            assert field(class_="x") == HiddenInput()(field, class_="x")
+        field = BaseForm().csrf_token
+        field.current_token = '"><script>'
+        assert "<script>" not in field.__html__() and field.__html__() == HiddenInput()(field)
