@@ -193,6 +193,15 @@ def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.auth.passwords.HASHER", QUICK_HASHER)
 
 
+@pytest.fixture(autouse=True)
+def generations_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each process reads the page cache's generations again at least every second, whatever
+    the signal file says (app/core/page_cache_stores.py): a statement counted or not depending on
+    how long a test's requests took on a loaded machine. Tests trust the copy for an hour; the one
+    that tests the second sets it back."""
+    monkeypatch.setattr("app.core.page_cache_stores.LocalStore.TRUST_SECONDS", 3600.0)
+
+
 @pytest.fixture
 def settings() -> dict[str, Any]:
     """Per-test overrides of the test configuration (override this fixture or mutate it)."""

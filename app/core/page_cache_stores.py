@@ -126,6 +126,9 @@ def host_signal_path(url: URL) -> str | None:
     return database + "-page-cache"
 
 
+TRUST_SECONDS = 1.0  # how long a process trusts its copy of the generations without the database
+
+
 class LocalStore:
     """Pages in this process (bounded LRU); generations in the database, shared by every worker.
 
@@ -135,7 +138,7 @@ class LocalStore:
     signal says, for a writer that could not raise it (another user's process, a restored
     backup). On PostgreSQL, which several hosts share, the generations are read every time."""
 
-    TRUST_SECONDS = 1.0
+    TRUST_SECONDS = TRUST_SECONDS
 
     def __init__(self, size: int) -> None:
         self.size = size
