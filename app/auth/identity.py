@@ -7,8 +7,9 @@ signed-in page paid before its own. A process now keeps, per session id, a copy 
 their roles as last read, detached from any database session, with the page cache's generations
 of `users`, `user_roles` and `user_sessions` at that read. It is used again only while none of
 those tables has been written since — a sign-out, a password change, a role granted or taken, an
-account turned off or deleted all raise one — and for at most `PAGE_CACHE_SECONDS`; the session's
-age is checked against the clock every time. Each request gets its own copy in its own database
+account turned off or deleted all raise one — and for at most `KEPT_SECONDS` (5), which bounds
+a change whose generation could not be raised; the process that made such a change forgets its
+own copies at once. The session's age is checked against the clock every time. Each request gets its own copy in its own database
 session (`Session.merge(load=False)`, no statement), so nothing a view does to `current_user`
 reaches another request.
 
@@ -27,6 +28,7 @@ from flask import current_app
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.auth.models import User, UserRole, UserSession
 from app.core import dates, page_cache
@@ -50,6 +52,11 @@ SIGNED_IN_USER = (
     .options(joinedload(User.role_links))
 )
 KEPT = 10_000  # sign-in sessions per process; the least recently used go first
+# How long a copy is used at most: what bounds a change whose generation could not be raised (the
+# bump after a commit failed: a locked SQLite file, Redis down; a write outside the app) for the
+# other processes. The process that signs a session out, turns an account off or changes roles
+# forgets its own copies at once.
+KEPT_SECONDS = 5
 _EXTENSION = "sabak_identities"
 
 
@@ -96,13 +103,29 @@ def signed_in_user(user_id: str, session_id: str, since: datetime) -> User | Non
                 user=_detached_copy(user),
                 session_started=started,
                 generations={name: current.get(name, 0) for name in TABLES},
-                expires=now + current_app.config["PAGE_CACHE_SECONDS"],
+                expires=now + min(KEPT_SECONDS, current_app.config["PAGE_CACHE_SECONDS"]),
             ),
         )
         return user
     if known.session_started < since or not known.user.active or str(known.user.id) != user_id:
         return None
+    present = db.session.identity_map.get(identity_key(User, known.user.id))
+    if present is not None:  # loaded already in this request: merging would undo its changes
+        return present
     return db.session.merge(known.user, load=False)
+
+
+def forget_session(session_id: str) -> None:
+    """This process stops using its copy of `session_id` (it is being signed out)."""
+    if page_cache.has_app_context_with_cache():
+        identities().forget(session_id)
+
+
+def forget_user(user_id: int) -> None:
+    """This process stops using its copies of every session of `user_id` (signed out, turned
+    off, roles changed)."""
+    if page_cache.has_app_context_with_cache():
+        identities().forget_where(lambda _key, known: known.user.id == user_id)
 
 
 def _detached_copy(user: User) -> User:

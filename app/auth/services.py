@@ -138,6 +138,7 @@ def user_for_session(key: str) -> User | None:
 def end_session(session_id: str) -> None:
     """Sign one session out on the server: its cookies, and any copy of them, stop working."""
     db.session.execute(delete(UserSession).where(UserSession.id == session_id))
+    identity.forget_session(session_id)
 
 
 def end_sessions(user: User, *, keep: str | None = None) -> None:
@@ -145,6 +146,7 @@ def end_sessions(user: User, *, keep: str | None = None) -> None:
     db.session.execute(
         delete(UserSession).where(UserSession.user_id == user.id, UserSession.id != (keep or ""))
     )
+    identity.forget_user(user.id)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -214,6 +216,7 @@ def update_roles(user: User, roles: Iterable[str], *, acting: User) -> None:
     have = {link.role for link in keep}
     user.role_links = keep + [UserRole(role=r) for r in sorted(wanted - have)]
     db.session.flush()
+    identity.forget_user(user.id)
 
 
 def set_active(user: User, active: bool, *, acting: User) -> None:

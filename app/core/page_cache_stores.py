@@ -73,6 +73,12 @@ class KeptInProcess:
         with self.lock:
             self.kept.pop(key, None)
 
+    def forget_where(self, drop: Callable[[Any, Any], bool]) -> None:
+        """Forget every (key, value) for which `drop` is true."""
+        with self.lock:
+            for key in [key for key, value in self.kept.items() if drop(key, value)]:
+                del self.kept[key]
+
 
 class Store(Protocol):
     def generations(self) -> dict[str, int]: ...

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth import services
+from app.auth import identity, services
 from app.auth.models import User, UserSession
 from app.core import dates
 from app.extensions import db
@@ -36,7 +36,7 @@ def test_after_the_first_request_the_person_costs_no_statement(app, client, auth
 def test_the_copy_is_read_again_after_its_time(app, client, auth, monkeypatch):
     auth.login()
     client.get("/healthz")
-    later = dates.now() + timedelta(seconds=app.config["PAGE_CACHE_SECONDS"] + 1)
+    later = dates.now() + timedelta(seconds=identity.KEPT_SECONDS + 1)
     monkeypatch.setattr(dates, "now", lambda: later)
     with count_queries(app) as log:
         assert client.get("/healthz").status_code == 200
@@ -97,3 +97,37 @@ def test_what_a_request_changes_on_the_person_without_saving_stays_in_that_reque
     with app.test_request_context("/"), count_queries(app) as log:
         assert services.user_for_session(key).display_name == original
     assert log.count == 0  # from the copy, which the change did not reach
+
+
+def test_a_sign_out_counts_at_once_though_its_generation_could_not_be_raised(
+    app, client, auth, monkeypatch
+):
+    """The bump after the commit fails (a locked SQLite file, Redis down): this process forgets
+    its copy itself; the others stop using theirs within KEPT_SECONDS."""
+    from app.core import page_cache_stores
+
+    auth.login()
+    copied = client.get_cookie("session").value
+    assert client.get(PROFILE).status_code == 200  # kept
+
+    def fail(self, names):
+        raise RuntimeError("the generations can't be raised")
+
+    monkeypatch.setattr(page_cache_stores.LocalStore, "bump", fail)
+    auth.logout()
+    replayed = app.test_client()
+    replayed.set_cookie("session", copied)
+    assert replayed.get(PROFILE).status_code == 302
+
+
+def test_a_second_look_in_the_same_request_keeps_its_changes(app, client, auth):
+    user = auth.login()
+    with app.app_context():
+        key = f"{user.id}:{db.session.scalars(select(UserSession.id)).one()}"
+    with app.test_request_context("/"):
+        services.user_for_session(key)  # kept
+    with app.test_request_context("/"):
+        person = services.user_for_session(key)
+        person.display_name = "changed in this request"
+        again = services.user_for_session(key)
+        assert again is person and again.display_name == "changed in this request"

@@ -145,6 +145,7 @@ def test_the_csrf_input_is_drawn_as_wtforms_draws_it(app):
             field = form.csrf_token
             assert field.__html__() == HiddenInput()(field)
             assert field(class_="x") == HiddenInput()(field, class_="x")
+        assert 'name="csrf_token"' in BaseForm().hidden_tag()  # Flask-WTF still finds it
         field = BaseForm().csrf_token
         field.current_token = '"><script>'
         assert "<script>" not in field.__html__() and field.__html__() == HiddenInput()(field)
