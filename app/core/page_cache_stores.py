@@ -147,9 +147,7 @@ class LocalStore:
     TRUST_SECONDS = TRUST_SECONDS
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.pages: OrderedDict[str, Entry] = OrderedDict()
-        self.lock = threading.Lock()
+        self.pages = KeptInProcess(size)
         self.signal: HostSignal | None = None
         self.signal_checked = False
         # (the signal's value before the read, when it was read, the generations read)
@@ -202,18 +200,11 @@ class LocalStore:
                 log.exception("page cache: could not raise the signal at %s", signal.path)
 
     def get(self, key: str) -> Entry | None:
-        with self.lock:
-            entry = self.pages.get(key)
-            if entry is not None:
-                self.pages.move_to_end(key)
-            return entry
+        found: Entry | None = self.pages.get(key)
+        return found
 
     def put(self, key: str, entry: Entry, seconds: int) -> None:
-        with self.lock:
-            self.pages[key] = entry
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+        self.pages.put(key, entry)
 
 
 def _upsert_dialect(connection: Connection) -> Callable[..., Any]:
