@@ -193,6 +193,8 @@ def test_offline_an_answer_or_a_form_sent_says_it_needs_the_network(offline_page
     page.locator("[data-review-online] button[type=submit]").first.click()
     question = page.locator("#quiz form")
     expect(question).to_be_visible()
+    # htmx (a deferred script) has taken over the form: a click before it is a plain post
+    page.wait_for_load_state("load")
     notice = page.locator("[data-network-error]")
     expect(notice).to_be_hidden()
 
