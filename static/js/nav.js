@@ -1,10 +1,23 @@
-/* The phone menu: the navigation folds behind one button (static/css/sabak.css).
-   Loaded without `defer` so that the `js` class is there before the page is drawn; without
-   JavaScript the class is missing and every entry shows. */
+/* The folding menu: when the navigation's entries do not fit on one line beside the brand, they
+   fold behind one button (html.nav-folds, static/css/sabak.css). Whether they fit is measured,
+   not guessed from the width: a student's bar in Kyrgyz fits a laptop's screen, a teacher's needs
+   about 1,530 px, and every bar folds on a phone.
+   Loaded without `defer` so that the first guess is there before the page is drawn; the
+   measurement follows as soon as the header exists, and again when the window's width or the
+   fonts change. Without JavaScript nothing folds and every entry shows. */
 (function () {
   "use strict";
 
-  document.documentElement.classList.add("js");
+  var root = document.documentElement;
+  var FOLDS = "nav-folds";
+  root.classList.add("js");
+
+  // The first guess, before the header exists: every bar folds on a phone, a Kyrgyz one on
+  // anything narrower than its longest bar.
+  var guess = root.classList.contains("long-words") ? "(max-width: 1535px)" : "(max-width: 576px)";
+  if (window.matchMedia && window.matchMedia(guess).matches) {
+    root.classList.add(FOLDS);
+  }
 
   function toggles() {
     return document.querySelectorAll(".nav-toggle[aria-controls]");
@@ -16,6 +29,62 @@
     if (menu) {
       menu.classList.toggle("is-open", open);
     }
+  }
+
+  // Whether the bar's entries, drawn unfolded, take more than one line.
+  function wraps(nav) {
+    var middles = [];
+    nav.querySelectorAll(".site-header nav > ul > li").forEach(function (item) {
+      var box = item.getBoundingClientRect();
+      if (box.height) {
+        middles.push(box.top + box.height / 2);
+      }
+    });
+    if (middles.length < 2) {
+      return false;
+    }
+    return Math.max.apply(null, middles) - Math.min.apply(null, middles) > 12;
+  }
+
+  var width = null;
+
+  function fit() {
+    var nav = document.querySelector(".site-header nav");
+    if (!nav) {
+      return;
+    }
+    width = window.innerWidth;
+    // measured unfolded, in one go: the browser draws only the outcome
+    root.classList.remove(FOLDS);
+    if (wraps(nav)) {
+      root.classList.add(FOLDS);
+    } else {
+      toggles().forEach(function (button) {
+        setOpen(button, false);
+      });
+    }
+  }
+
+  var pending = false;
+  function fitSoon() {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      fit();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", fit);
+  window.addEventListener("resize", function () {
+    if (window.innerWidth !== width) {  // a phone's address bar changes the height only
+      fitSoon();
+    }
+  });
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(fitSoon);
   }
 
   document.addEventListener("click", function (event) {
