@@ -47,6 +47,9 @@ def test_teacher_edits_a_gloss_and_uploads_a_recording(page, app, make_user):
 
     row.get_by_role("link", name="Pronunciation салам").click()
     expect(page.locator("#audio-source")).to_contain_text("Synthetic voice")
+    # the recorder (a deferred script) shows itself above the upload form: a click before
+    # that can land where the button was
+    page.wait_for_load_state("load")
     page.get_by_label("Audio file").set_input_files(
         {"name": "salam.wav", "mimeType": "audio/wav", "buffer": wav_bytes()}
     )

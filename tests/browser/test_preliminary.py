@@ -30,6 +30,7 @@ def _hand_in(page: Any, person: Any) -> None:
     _sign_in(page, person.email, person.password)
     page.goto("/contest/2027/me")
     page.locator("a[href$='/me/preliminary']").click()
+    page.wait_for_load_state("load")  # the recorder has shown itself above the upload field
     page.locator("#audio").set_input_files(
         files=[{"name": "speech.wav", "mimeType": "audio/wav", "buffer": WAV}]
     )

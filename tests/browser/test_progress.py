@@ -78,6 +78,7 @@ def test_spoken_and_written_work_graded_released_seen_and_exported(page: Page, d
     page.get_by_role("button", name="参加する").click()
     page.get_by_role("link", name=ja("Assignments")).first.click()
     page.get_by_role("link", name=SPOKEN).click()
+    page.wait_for_load_state("load")  # the recorder has shown itself above the upload field
     recording = tmp_path / "sandar.wav"
     recording.write_bytes(wav_bytes())
     page.locator("input[name=audio]").set_input_files(str(recording))
