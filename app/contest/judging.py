@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -292,7 +292,23 @@ def save_sheet(
         db.session.refresh(sheet, with_for_update=_for_update())
     if sheet.submitted:
         raise SheetLocked()
-    existing = {score.criterion_id: score for score in sheet.scores}
+    fill_sheet(sheet, criteria, values, comment, score=Score, submit=submit, now=now)
+    return sheet
+
+
+def fill_sheet(
+    sheet: Any,
+    criteria: Iterable[int],
+    values: dict[int, int | None],
+    comment: str,
+    *,
+    score: Callable[..., Any],
+    submit: bool,
+    now: datetime | None,
+) -> None:
+    """Write a sheet's scores (a criterion without a value has none), its comment, and on submit
+    its lock; the final's and the preliminary's sheets alike (`score` makes one of its scores)."""
+    existing = {row.criterion_id: row for row in sheet.scores}
     for criterion_id in criteria:
         value = values.get(criterion_id)
         if value is None:
@@ -301,13 +317,12 @@ def save_sheet(
         elif criterion_id in existing:
             existing[criterion_id].value = value
         else:
-            sheet.scores.append(Score(criterion_id=criterion_id, value=value))
+            sheet.scores.append(score(criterion_id=criterion_id, value=value))
     sheet.comment = comment.strip()
     if submit:
         sheet.submitted = True
         sheet.submitted_at = now or utcnow()
     db.session.flush()
-    return sheet
 
 
 def _for_update() -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.contest import results
-from app.contest.judging import conflicted_ids, judges_of, score_problems
+from app.contest.judging import conflicted_ids, fill_sheet, judges_of, score_problems
 from app.contest.models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -173,21 +173,8 @@ def save_sheet(
         db.session.refresh(sheet)
     if sheet.submitted:
         raise SheetLocked()
-    existing = {score.criterion_id: score for score in sheet.scores}
-    for criterion in preliminary.criteria:
-        value = values.get(criterion.id)
-        if value is None:
-            if criterion.id in existing:
-                sheet.scores.remove(existing[criterion.id])
-        elif criterion.id in existing:
-            existing[criterion.id].value = value
-        else:
-            sheet.scores.append(PreliminaryScore(criterion_id=criterion.id, value=value))
-    sheet.comment = comment.strip()
-    if submit:
-        sheet.submitted = True
-        sheet.submitted_at = now or utcnow()
-    db.session.flush()
+    criteria = [criterion.id for criterion in preliminary.criteria]
+    fill_sheet(sheet, criteria, values, comment, score=PreliminaryScore, submit=submit, now=now)
     return sheet
 
 

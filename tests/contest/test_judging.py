@@ -91,6 +91,21 @@ def test_submit_shows_the_sheet_with_its_total_first_and_changes_nothing(
         assert db.session.scalar(select(ScoreSheet)).submitted
 
 
+def test_the_sheet_is_a_form_until_submitted_then_a_locked_table(client, auth, contest):
+    auth.login(user=contest["judges"][0])
+    url = f"/contest/judge/divisions/{contest['ids']['A']}/registrations/{contest['regs'][0]}"
+    assert _score(client, contest, 0, 0, (7, 9), action="save").status_code == 302
+    draft = client.get(url).get_data(as_text=True)
+    assert 'class="score-form"' in draft and 'value="7"' in draft and "Save draft" in draft
+
+    assert _score(client, contest, 0, 0, (7, 9), comment="発音が良い").status_code == 302
+    locked = client.get(url).get_data(as_text=True)
+    text = visible_text(locked)
+    assert "and locked. An organizer can reopen it." in text
+    assert "7 / 10" in text and "9 / 10" in text and "発音が良い" in text
+    assert 'class="score-form"' not in locked
+
+
 def test_judge_console_lists_speaking_order_and_hides_conflicts(client, auth, contest):
     auth.login(user=contest["judges"][1])
     url = f"/contest/judge/divisions/{contest['ids']['A']}"

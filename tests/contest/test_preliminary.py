@@ -23,6 +23,7 @@ from app.core.dbtypes import utcnow
 from app.core.mail import OutboxMessage
 from app.extensions import db
 from tests.factories.contest import WAV
+from tests.helpers import visible_text
 
 
 def _get(model, id_):
@@ -198,6 +199,29 @@ def test_publishing_seats_the_finalist_and_mails_the_other_kindly(app_ctx, preli
     from app.contest.certificates import preliminary_pdf
 
     assert preliminary_pdf(other).startswith(b"%PDF")
+
+
+def test_after_publication_a_draft_sheet_is_closed_and_a_submitted_one_stays_a_table(
+    client, auth, app, preliminary
+):
+    with app.app_context():
+        _scored(preliminary)  # the first judge submitted both entries
+        judge1 = preliminary["judges"][1].id
+        _score(judge1, preliminary["regs"][0], (6, 7), preliminary["criteria"], submit=False)
+        judging.publish(_get(Preliminary, preliminary["preliminary"]), _get(User, judge1))
+        db.session.commit()
+        entry_id = service.entry_of(_get(Registration, preliminary["regs"][0])).id
+    url = f"/contest/judge/divisions/{preliminary['ids']['A']}/preliminary/{entry_id}"
+    auth.login(user=preliminary["judges"][1])
+    draft = client.get(url).get_data(as_text=True)
+    assert "scores can't change any more" in visible_text(draft)
+    assert 'class="score-form"' not in draft
+    auth.logout()
+    auth.login(user=preliminary["judges"][0])
+    submitted = client.get(url).get_data(as_text=True)
+    text = visible_text(submitted)
+    assert "and locked." in text and "9 / 10" in text
+    assert 'class="score-form"' not in submitted
 
 
 def test_changing_the_choice_needs_a_reason_and_is_logged(app_ctx, preliminary):

@@ -13,8 +13,9 @@ from app.contest import preliminary as preliminary_service
 from app.contest.forms import ActionForm, ConflictForm, score_form
 from app.contest.judging import CANDIDATE_STATUSES
 from app.contest.models import Division, Registration, Status
+from app.contest.views import sheets
 from app.contest.views.common import bp, division_or_404, language
-from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
+from app.core.confirm import ask, confirmed
 from app.core.decorators import roles_required
 from app.extensions import db
 
@@ -80,28 +81,35 @@ def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
     registration = _judged_contestant(division, registration_id)
     sheet = judging_service.sheet_of(current_user, registration)
     form = score_form(division.criteria)()
-    if request.method == "GET" and sheet is not None:
-        form.comment.data = sheet.comment
-        for score in sheet.scores:
-            getattr(form, f"c{score.criterion_id}").data = score.value
+    sheets.prefill(form, sheet)
+    here = url_for("contest.judge_sheet", division_id=division_id, registration_id=registration_id)
     if request.method == "POST" and sheet is not None and sheet.submitted:
         flash(_("This sheet is submitted and locked; ask an organizer to reopen it."), "warning")
-        return redirect(url_for("contest.judge_sheet", division_id=division_id,
-                                registration_id=registration_id))  # fmt: skip
-    if form.validate_on_submit() and not request.form.get("back"):
-        submit = request.form.get("action") == "submit"
-        values = {c.id: getattr(form, f"c{c.id}").data for c in division.criteria}
+        return redirect(here)
+    if form.validate_on_submit() and not sheets.going_back():
+        submit = sheets.wants_submit()
+        values = sheets.values(form, division.criteria)
         try:
             if submit and not confirmed():
                 judging_service.check_scores(division, values, submit=True)
-                return ask(_submit_confirmation(division, registration, values))
+                return ask(
+                    sheets.submit_confirmation(
+                        registration.participant_number or "",
+                        division.criteria,
+                        values,
+                        judging_service.sheet_total(division, values),
+                        _(
+                            "Once submitted, the scores are locked: only an organizer can reopen"
+                            " the sheet."
+                        ),
+                    )
+                )
             judging_service.save_sheet(
                 current_user, registration, values, form.comment.data or "", submit=submit
             )
         except judging_service.InvalidScores as invalid:
             db.session.rollback()
-            for criterion_id in invalid.problems:
-                getattr(form, f"c{criterion_id}").errors.append(_("Please give a score."))
+            sheets.show_problems(form, invalid.problems)
         except judging_service.SheetLocked:
             db.session.rollback()
             flash(
@@ -113,45 +121,15 @@ def judge_sheet(division_id: int, registration_id: int) -> ResponseReturnValue:
                 flash(_("Submitted. The scores are locked."), "success")
                 return redirect(url_for("contest.judge_division", division_id=division_id))
             flash(_("Draft saved."), "success")
-            return redirect(url_for("contest.judge_sheet", division_id=division_id,
-                                    registration_id=registration_id))  # fmt: skip
+            return redirect(here)
     return render_template(
         "contest/judge_sheet.html",
         division=division,
         registration=registration,
         sheet=sheet,
         form=form,
-        fields=[(c, getattr(form, f"c{c.id}")) for c in division.criteria],
+        fields=sheets.fields(form, division.criteria),
         language=language(),
-    )
-
-
-def _submit_confirmation(
-    division: Division, registration: Registration, values: dict[int, int | None]
-) -> Confirmation:
-    """The sheet as it will be locked: each score, the weighted total, the comment."""
-    lang = language()
-    names = ["comment", "action", *(f"c{c.id}" for c in division.criteria)]
-    total = judging_service.sheet_total(division, values)
-    return Confirmation(
-        title=_("Submit the scores of %(number)s?", number=registration.participant_number),
-        action=request.path,
-        button=_("Submit and lock"),
-        cancel_url=request.path,
-        cancel_label=_("Back to the sheet"),
-        cancel_action=("back", "1"),
-        lines=(
-            _("Once submitted, the scores are locked: only an organizer can reopen the sheet."),
-        ),
-        hidden=hidden_fields(names),
-        body="contest/_sheet_summary.html",
-        context={
-            "rows": [
-                (c.name(lang), c.weight, values.get(c.id), c.max_score) for c in division.criteria
-            ],
-            "total": f"{float(total):.2f}",
-            "comment": request.form.get("comment", "").strip(),
-        },
     )
 
 

@@ -3,7 +3,7 @@ blind by default, locked on submit after a confirmation."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,10 +13,11 @@ from app.contest import judging as judging_service
 from app.contest import preliminary as service
 from app.contest import preliminary_judging as judging
 from app.contest.forms import score_form
-from app.contest.models import Division, Preliminary, PreliminaryEntry
+from app.contest.models import Division, Preliminary
+from app.contest.views import sheets
 from app.contest.views.common import bp, division_or_404, language
 from app.contest.views.preliminary import _preliminary_or_404
-from app.core.confirm import Confirmation, ask, confirmed, hidden_fields
+from app.core.confirm import ask, confirmed
 from app.core.decorators import roles_required
 from app.extensions import db
 
@@ -57,22 +58,26 @@ def judge_preliminary_sheet(division_id: int, entry_id: int) -> ResponseReturnVa
     sheet = judging.sheet_of(current_user, entry)
     form = score_form(preliminary.criteria)()
     here = url_for("contest.judge_preliminary_sheet", division_id=division_id, entry_id=entry_id)
-    if request.method == "GET" and sheet is not None:
-        form.comment.data = sheet.comment
-        for score in sheet.scores:
-            getattr(form, f"c{score.criterion_id}").data = score.value
-    if form.validate_on_submit() and not request.form.get("back"):
-        submit = request.form.get("action") == "submit"
-        values = {c.id: getattr(form, f"c{c.id}").data for c in preliminary.criteria}
+    sheets.prefill(form, sheet)
+    if form.validate_on_submit() and not sheets.going_back():
+        submit = sheets.wants_submit()
+        values = sheets.values(form, preliminary.criteria)
         try:
             if submit and not confirmed():
                 judging.check_scores(preliminary, values, submit=True)
-                return ask(_submit_confirmation(preliminary, entry, values))
+                return ask(
+                    sheets.submit_confirmation(
+                        entry.code,
+                        preliminary.criteria,
+                        values,
+                        judging.sheet_total(preliminary, values),
+                        _("Once submitted, the scores are locked and count in the ranking."),
+                    )
+                )
             judging.save_sheet(current_user, entry, values, form.comment.data or "", submit=submit)
         except judging.InvalidScores as invalid:
             db.session.rollback()
-            for criterion_id in invalid.problems:
-                getattr(form, f"c{criterion_id}").errors.append(_("Please give a score."))
+            sheets.show_problems(form, invalid.problems)
         except judging.SheetLocked:
             db.session.rollback()
             flash(_("This sheet is submitted and locked."), "warning")
@@ -99,33 +104,6 @@ def judge_preliminary_sheet(division_id: int, entry_id: int) -> ResponseReturnVa
         version=entry.latest,
         sheet=sheet,
         form=form,
-        fields=[(c, getattr(form, f"c{c.id}")) for c in preliminary.criteria],
+        fields=sheets.fields(form, preliminary.criteria),
         language=language(),
-    )
-
-
-def _submit_confirmation(
-    preliminary: Preliminary, entry: PreliminaryEntry, values: dict[int, int | None]
-) -> Confirmation:
-    lang = language()
-    names = ["comment", "action", *(f"c{c.id}" for c in preliminary.criteria)]
-    total = judging.sheet_total(preliminary, values)
-    return Confirmation(
-        title=_("Submit the scores of %(number)s?", number=entry.code),
-        action=request.path,
-        button=_("Submit and lock"),
-        cancel_url=request.path,
-        cancel_label=_("Back to the sheet"),
-        cancel_action=("back", "1"),
-        lines=(_("Once submitted, the scores are locked and count in the ranking."),),
-        hidden=hidden_fields(names),
-        body="contest/_sheet_summary.html",
-        context={
-            "rows": [
-                (c.name(lang), c.weight, values.get(c.id), c.max_score)
-                for c in preliminary.criteria
-            ],
-            "total": f"{float(total):.2f}",
-            "comment": request.form.get("comment", "").strip(),
-        },
     )
