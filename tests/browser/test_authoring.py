@@ -39,11 +39,15 @@ def test_teacher_edits_a_gloss_and_uploads_a_recording(page, app, make_user):
     sign_in(page, teacher)
     page.goto("/lessons/courses/kyrgyz-a1/greetings/edit")
     page.get_by_role("link", name="Edit салам").click()
+    # the Kyrgyz keys (a deferred script) go in under their fields, above Save: a click before
+    # that can land where the button was
+    page.wait_for_load_state("load")
     page.get_by_label("English meaning").fill("hello")
     page.get_by_role("button", name="Save", exact=True).click()
     row = page.locator(f"#item-{item_id}")
     expect(row).to_contain_text("hello")
     expect(page.locator(".flash-success")).to_contain_text("has been saved")
+    page.wait_for_load_state("load")  # the Kyrgyz keys went in under the title, above the words
 
     row.get_by_role("link", name="Pronunciation салам").click()
     expect(page.locator("#audio-source")).to_contain_text("Synthetic voice")

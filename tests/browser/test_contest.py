@@ -44,6 +44,9 @@ def test_visitor_registers_in_japanese_and_organizer_sees_them(ja_page, demo_con
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.get_by_role("heading", level=1)).to_contain_text("2027")
     page.locator("a[href='/contest/2027/register']").first.click()
+    # the Kyrgyz keys (a deferred script) go in under the speech title, above the consent and
+    # the button: a click before that can land where they were
+    page.wait_for_load_state("load")
 
     page.locator("#email").fill("aoi@example.jp")
     page.locator("#password").fill("kyrgyzcha-2027")
@@ -67,6 +70,7 @@ def test_visitor_registers_in_japanese_and_organizer_sees_them(ja_page, demo_con
 
     expect(page.locator("#furigana-error")).to_be_visible()
     expect(page.locator("#full_name")).to_have_value("青井 葵")
+    page.wait_for_load_state("load")  # the Kyrgyz keys have gone in above the button again
     page.locator("#furigana").fill("アオイ アオイ")
     page.locator("#password").fill("kyrgyzcha-2027")
     page.locator("#confirm").fill("kyrgyzcha-2027")
@@ -226,6 +230,7 @@ def test_check_in_by_number_judge_scores_organizer_publishes(
     card = page.locator(".checkin-card")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("青井 葵")
+    page.wait_for_load_state("load")  # the scanner (a deferred script) shows itself above it
     card.locator("button[type=submit]").click()
     expect(page.locator(".ticket-step .done").first).to_contain_text(re.compile(r"\d\d:\d\d"))
     page.locator(".ticket-step button[type=submit]").click()  # the gift

@@ -57,6 +57,7 @@ def grade_with_rubric(page: Page, title: str, feedback: str) -> None:
     row.locator("a.queue-link").click()  # the row's link names the student and the work
     expect(page.get_by_role("heading", level=1)).to_contain_text(STUDENT)
     expect(page.locator("main")).to_contain_text(title)
+    page.wait_for_load_state("load")  # the recorder has shown itself above the Save buttons
     for fieldset in page.locator("#grade-form fieldset.criterion").all():
         fieldset.locator("input[type=radio]").last.check()
     page.get_by_label(ja("Written feedback")).fill(feedback)
@@ -90,6 +91,7 @@ def test_spoken_and_written_work_graded_released_seen_and_exported(page: Page, d
 
     page.get_by_role("link", name=ja("Assignments")).first.click()
     page.get_by_role("link", name=WRITTEN).click()
+    page.wait_for_load_state("load")  # the Kyrgyz keys have gone in under the answer, above Submit
     page.locator("textarea[name=text]").fill(ANSWER)
     page.get_by_role("button", name=ja("Submit"), exact=True).click()
     expect(
@@ -227,6 +229,7 @@ def test_a_teacher_grades_through_the_queue_with_save_and_next(page: Page, demo)
 
     seen = [page.url]
     for step in (1, 2):
+        page.wait_for_load_state("load")  # the recorder has shown itself above the Save buttons
         for fieldset in page.locator("#grade-form fieldset.criterion").all():
             fieldset.locator("input[type=radio]").last.check()
         page.get_by_label(ja("Written feedback")).fill(f"Жакшы! ({step})")

@@ -122,6 +122,7 @@ def test_verb_in_the_middle_and_typed_mode(page: Any, course: Any) -> None:
     page.get_by_role("link", name="Type it instead").click()
     field = page.get_by_label("The sentence in Kyrgyz")
     expect(field).to_be_visible()
+    page.wait_for_load_state("load")  # the Kyrgyz keys have gone in under the field, above Check
     field.fill("мен мектепке барам")
     page.get_by_role("button", name="Check").click()
     expect(page.locator("[data-verdict]")).to_have_attribute("data-verdict", "correct")
