@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
+
+from tests.browser.conftest import WAIT
 
 
 def test_on_screen_keys_insert_at_the_caret_and_the_answer_is_checked(page):
@@ -50,4 +53,32 @@ def test_without_javascript_the_practice_still_works(browser, live_server):
     page.get_by_label("Your answer").fill("уй")
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#typing-feedback")).to_contain_text("у → ү")
+    context.close()
+
+
+# The sum of the page's layout shifts so far (Chromium's Layout Instability API): what moved
+# while nobody was touching the page.
+LAYOUT_SHIFT = """() => new Promise(done => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
+    .observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => done(total), 200);
+})"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ja-JP", "ky-KG"])
+def test_the_check_button_stays_put_when_the_keys_arrive_on_a_phone(browser, live_server, locale):
+    """The keys come a moment after the page (a deferred script): their room under the field is
+    kept from the first drawing, so a tap aimed at Check never lands on what moved into its place.
+    The row keeps to one line on a 360 px phone in all three languages."""
+    context = browser.new_context(
+        base_url=live_server, locale=locale, viewport={"width": 360, "height": 740}
+    )
+    context.set_default_timeout(WAIT)
+    page = context.new_page()
+    page.goto("/typing?word=1")
+    expect(page.locator("html")).to_have_attribute("lang", locale[:2])
+    expect(page.locator(".ky-keys")).to_be_visible()
+    assert page.evaluate(LAYOUT_SHIFT) == 0
+    assert page.locator(".ky-keys").bounding_box()["height"] < 40  # one line
     context.close()
