@@ -1,9 +1,14 @@
 // Check-in: scan QR tickets with the phone's camera (jsQR), then post the check-in form.
-// Without a camera (or JavaScript) the scanner stays hidden and the search form does the job.
+// Without a camera (or JavaScript) the scanner is not shown (html.can-scan, static/js/nav.js)
+// and the search form does the job.
 (function () {
   "use strict";
   var root = document.querySelector("[data-scanner]");
-  if (!root || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof window.jsQR !== "function") {
+  if (!root) {
+    return;
+  }
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof window.jsQR !== "function") {
+    root.hidden = true;  // the reader did not load
     return;
   }
   var startButton = root.querySelector("[data-scan-start]");
@@ -18,7 +23,6 @@
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var stream = null;
   var notTicket = status.textContent;
-  root.hidden = false;
 
   function secretFrom(text) {
     var at = text.indexOf(ticketPath);

@@ -4,13 +4,25 @@
    about 1,530 px, and every bar folds on a phone.
    Loaded without `defer` so that the first guess is there before the page is drawn; the
    measurement follows as soon as the header exists, and again when the window's width or the
-   fonts change. Without JavaScript nothing folds and every entry shows. */
+   fonts change. Without JavaScript nothing folds and every entry shows.
+   Being the page's one script that runs before it is drawn, it also says what the recorder and
+   the door's scanner will be able to do (html.can-record, html.can-scan), so that their room is
+   kept from the first drawing instead of the forms under them moving down when their deferred
+   scripts arrive (static/css/sabak.css). */
 (function () {
   "use strict";
 
   var root = document.documentElement;
   var FOLDS = "nav-folds";
   root.classList.add("js");
+
+  var media = navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
+  if (media && window.MediaRecorder && window.fetch && window.FormData && window.DOMParser) {
+    root.classList.add("can-record");  // static/js/recorder.js
+  }
+  if (media) {
+    root.classList.add("can-scan");  // static/js/checkin.js
+  }
 
   // The first guess, before the header exists: every bar folds on a phone, a Kyrgyz one on
   // anything narrower than its longest bar.
@@ -65,26 +77,15 @@
     }
   }
 
-  var pending = false;
-  function fitSoon() {
-    if (pending) {
-      return;
-    }
-    pending = true;
-    window.requestAnimationFrame(function () {
-      pending = false;
-      fit();
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", fit);
+  // (the browser sends at most one resize a frame, before drawing it)
   window.addEventListener("resize", function () {
     if (window.innerWidth !== width) {  // a phone's address bar changes the height only
-      fitSoon();
+      fit();
     }
   });
   if (document.fonts && document.fonts.ready) {
-    document.fonts.ready.then(fitSoon);
+    document.fonts.ready.then(fit);
   }
 
   document.addEventListener("click", function (event) {

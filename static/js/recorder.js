@@ -7,11 +7,13 @@
  * - data-input="<id of a file input>": put into that input, so it is sent with its form (the
  *   grade and its spoken comment in one request). Needs DataTransfer; only record and stop.
  *
- * Markup: <article data-recorder hidden data-form="<id of the upload form>" data-field="audio"
+ * Markup: <article data-recorder data-form="<id of the upload form>" data-field="audio"
  * data-max-bytes data-max-seconds data-label-*> with buttons [data-action=record|stop|play|save],
  * an <audio data-playback> and a [data-status] line. The labels come from data-label-* attributes
- * so that the page translates them. Without MediaRecorder (or fetch) the recorder stays hidden
- * and the upload form, which works without JavaScript, is all there is.
+ * so that the page translates them. Without MediaRecorder (or fetch) the recorder is not shown
+ * (html.can-record, set by static/js/nav.js before the page is drawn, so that the recorder's
+ * room is there from the start) and the upload form, which works without JavaScript, is all
+ * there is.
  *
  * Saving posts the recording like the upload form would (same field, the form's CSRF token) with
  * fetch. The server answers a good recording with a redirect (not followed here, so the page's
@@ -25,10 +27,7 @@
   var EXTENSIONS = { "audio/webm": "webm", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/wav": "wav" };
 
   function supported() {
-    return Boolean(
-      window.MediaRecorder && window.fetch && window.FormData && window.DOMParser &&
-      navigator.mediaDevices && navigator.mediaDevices.getUserMedia
-    );
+    return document.documentElement.classList.contains("can-record");
   }
 
   function preferredType() {
@@ -59,6 +58,7 @@
     var input = root.hasAttribute("data-input") ? document.getElementById(root.getAttribute("data-input")) : null;
     var form = input ? input.form : document.getElementById(root.getAttribute("data-form"));
     if (!form || (root.hasAttribute("data-input") && !(input && canFillInputs()))) {
+      root.hidden = true;
       return;
     }
     var fieldName = root.getAttribute("data-field") || "audio";
@@ -217,7 +217,6 @@
       buttons.save.addEventListener("click", save);
     }
     setState("idle");
-    root.hidden = false;
   }
 
   function init() {

@@ -19,6 +19,17 @@ REQUIRE_BROWSER = os.environ.get("SABAK_REQUIRE_BROWSER") == "1"
 # How long an action or an expectation waits for its condition: a loaded 2-core CI needs more
 # than Playwright's 5 s default.
 WAIT = 20_000
+# The sum of the page's layout shifts so far (Chromium's Layout Instability API): what moved
+# while nobody was touching the page, e.g. a form pushed down by what a deferred script added.
+# A shift that moved none of the page's nodes (an <audio> element's own controls settling) is
+# left out.
+LAYOUT_SHIFT = """() => new Promise(done => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (e.sources.some(s => s.node)) total += e.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => done(total), 200);
+})"""
 # Flags for a sandboxed machine without a network: no background requests, no GPU.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lessons.models import AudioSource, Item, Lesson
+from tests.browser.conftest import LAYOUT_SHIFT, WAIT
 from tests.factories.courses import add_course
 from tests.helpers import wav_bytes
 
@@ -120,3 +121,28 @@ def test_record_in_the_browser_and_save(microphone_page, app, make_user):
     item = stored_item(app, item_id)
     assert item.audio_source == AudioSource.TEACHER
     assert item.audio_mimetype in {"audio/webm", "audio/ogg", "audio/mp4"}
+
+
+def test_the_recorder_is_there_from_the_first_drawing_and_only_where_it_can_record(
+    browser, live_server, app, make_user
+):
+    """Its room is kept before recorder.js arrives, so the upload form under it never moves; a
+    browser without JavaScript gets the upload form alone."""
+    teacher, item_id = teacher_with_a_course(app, make_user)
+    for scripted in (True, False):
+        context = browser.new_context(
+            base_url=live_server, locale="en-US", java_script_enabled=scripted
+        )
+        context.set_default_timeout(WAIT)
+        page = context.new_page()
+        sign_in(page, teacher)
+        page.goto(f"/lessons/items/{item_id}/recording")
+        expect(page.get_by_label("Audio file")).to_be_visible()
+        recorder = page.locator("[data-recorder]")
+        if scripted:
+            expect(recorder).to_be_visible()
+            expect(recorder).to_have_attribute("data-state", "idle")  # recorder.js has run
+            assert page.evaluate(LAYOUT_SHIFT) == 0
+        else:
+            expect(recorder).to_be_hidden()
+        context.close()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from app.contest.seed import seed_contest
 from app.extensions import db
-from tests.browser.conftest import WAIT
+from tests.browser.conftest import LAYOUT_SHIFT, WAIT
 from tests.pdftools import pdf_text, poppler_available
 
 
@@ -294,3 +294,31 @@ def test_check_in_by_number_judge_scores_organizer_publishes(
     if poppler_available():
         text = pdf_text(data)
         assert "青井葵" in text and "AoiAoi" in text and "第1位" in text
+
+
+def test_the_scanner_is_there_from_the_first_drawing_and_only_where_it_can_scan(
+    browser, live_server, demo_contest, make_user
+):
+    """The door's phone: the scanner's room is kept before checkin.js arrives, so the results
+    under it never move; without JavaScript the search alone (the no-JS page is covered by
+    tests/contest/test_checkin.py)."""
+    organizer = make_user(roles=("organizer",))
+    for scripted in (True, False):
+        context = browser.new_context(
+            base_url=live_server,
+            locale="en-US",
+            viewport={"width": 390, "height": 844},
+            java_script_enabled=scripted,
+        )
+        context.set_default_timeout(WAIT)
+        page = context.new_page()
+        _sign_in(page, organizer.email, organizer.password)
+        page.goto("/contest/console/2027/checkin?q=2027")
+        expect(page.locator(".checkin-card").first).to_be_visible()
+        scanner = page.locator("[data-scanner]")
+        if scripted:
+            expect(scanner.locator("[data-scan-start]")).to_be_visible()
+            assert page.evaluate(LAYOUT_SHIFT) == 0
+        else:
+            expect(scanner).to_be_hidden()
+        context.close()

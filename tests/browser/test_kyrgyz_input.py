@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import WAIT
+from tests.browser.conftest import LAYOUT_SHIFT, WAIT
 
 
 def test_on_screen_keys_insert_at_the_caret_and_the_answer_is_checked(page):
@@ -54,16 +54,6 @@ def test_without_javascript_the_practice_still_works(browser, live_server):
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#typing-feedback")).to_contain_text("у → ү")
     context.close()
-
-
-# The sum of the page's layout shifts so far (Chromium's Layout Instability API): what moved
-# while nobody was touching the page.
-LAYOUT_SHIFT = """() => new Promise(done => {
-  let total = 0;
-  new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
-    .observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => done(total), 200);
-})"""
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ja-JP", "ky-KG"])

@@ -199,10 +199,17 @@ def check(page: Page, sweep: Sweep, where: str) -> None:
             sweep.report(problem, f"{where} {violation['targets']}")
 
 
+def resize(page: Page, size: dict[str, int]) -> None:
+    """The window at `size`, as its reader sees it: after the page has drawn itself there (its
+    scripts answer a change of width, e.g. the navigation folds, before the next frame)."""
+    page.set_viewport_size(size)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def visit(page: Page, errors: ConsoleErrors, sweep: Sweep, where: str, url: str | None) -> None:
     """Open `url` (None: check the page as it is) and check it on both widths; console errors
     since the last visit count against this page."""
-    page.set_viewport_size(WIDE)
+    resize(page, WIDE)
     if url is not None:
         response = page.goto(url)
         page.wait_for_load_state("load")
@@ -213,7 +220,7 @@ def visit(page: Page, errors: ConsoleErrors, sweep: Sweep, where: str, url: str 
     if not page.evaluate("() => 'axe' in window"):
         page.add_script_tag(url=AXE)
     check(page, sweep, where)
-    page.set_viewport_size(PHONE)
+    resize(page, PHONE)
     check(page, sweep, where)
     for error in errors.take():
         sweep.report(f"console error: {error}", where)

@@ -146,7 +146,6 @@ def test_check_in_page_works_without_javascript(client, auth, people):
     auth.login("organizer")
     html = client.get("/contest/console/checkin/").get_data(as_text=True)
     assert 'role="search"' in html and "data-scanner" in html
-    assert re.search(r"<section[^>]*data-scanner[^>]*hidden", html)  # JS reveals the camera
 
 
 CHECKIN_URLS = [
