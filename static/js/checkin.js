@@ -60,6 +60,7 @@
     window.requestAnimationFrame(tick);
   }
 
+  startButton.disabled = false;  // drawn disabled: it works from now on
   startButton.addEventListener("click", function () {
     error.hidden = true;
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })

@@ -3,8 +3,8 @@
    not guessed from the width: a student's bar in Kyrgyz fits a laptop's screen, a teacher's needs
    about 1,530 px, and every bar folds on a phone.
    Loaded without `defer` so that the first guess is there before the page is drawn; the
-   measurement follows as soon as the header exists, and again when the window's width or the
-   fonts change. Without JavaScript nothing folds and every entry shows.
+   measurement follows before each frame while the page arrives, once it is whole, and again when
+   the window's width or the fonts change. Without JavaScript nothing folds and every entry shows.
    Being the page's one script that runs before it is drawn, it also says what the recorder and
    the door's scanner will be able to do (html.can-record, html.can-scan), so that their room is
    kept from the first drawing instead of the forms under them moving down when their deferred
@@ -77,6 +77,17 @@
     }
   }
 
+  // Measured before each frame while the page is still arriving (the header comes first), so the
+  // first frame drawn with the header already has it right; then once the page is whole.
+  function whileLoading() {
+    if (document.readyState === "loading") {
+      fit();
+      window.requestAnimationFrame(whileLoading);
+    }
+  }
+  if (window.requestAnimationFrame) {
+    window.requestAnimationFrame(whileLoading);
+  }
   document.addEventListener("DOMContentLoaded", fit);
   // (the browser sends at most one resize a frame, before drawing it)
   window.addEventListener("resize", function () {

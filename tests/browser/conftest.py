@@ -19,17 +19,31 @@ REQUIRE_BROWSER = os.environ.get("SABAK_REQUIRE_BROWSER") == "1"
 # How long an action or an expectation waits for its condition: a loaded 2-core CI needs more
 # than Playwright's 5 s default.
 WAIT = 20_000
-# The sum of the page's layout shifts so far (Chromium's Layout Instability API): what moved
-# while nobody was touching the page, e.g. a form pushed down by what a deferred script added.
-# A shift that moved none of the page's nodes (an <audio> element's own controls settling) is
-# left out.
-LAYOUT_SHIFT = """() => new Promise(done => {
-  let total = 0;
-  new PerformanceObserver(list => {
-    for (const e of list.getEntries()) if (e.sources.some(s => s.node)) total += e.value;
-  }).observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => done(total), 200);
-})"""
+# Where the first submit button of a form with a Kyrgyz field is drawn, [before the Kyrgyz keys
+# came, with them]: the rows are taken out and their fields' room kept, as the page is drawn
+# before kyrgyz-input.js arrives, then put back. Equal when the keys move nothing.
+KEYS_ROOM = """() => {
+  const button = document.querySelector('form:has([data-kyrgyz]) [type=submit]');
+  const top = () => button.getBoundingClientRect().top + window.scrollY;
+  const withKeys = top();
+  const rows = [...document.querySelectorAll('.ky-keys')];
+  const fields = rows.map(row => row.previousElementSibling);
+  rows.forEach(row => row.remove());
+  fields.forEach(field => { delete field.dataset.kyrgyzReady; });
+  const before = top();
+  fields.forEach((field, i) => { field.dataset.kyrgyzReady = '1'; field.after(rows[i]); });
+  return [before, withKeys];
+}"""
+
+
+def hold_back_script(context: Any, name: str) -> None:
+    """The context's pages get `static/js/<name>` empty: what they show before it arrives."""
+    context.route(
+        lambda url: url.split("?")[0].endswith(f"/static/js/{name}"),
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=""),
+    )
+
+
 # Flags for a sandboxed machine without a network: no background requests, no GPU.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lessons.models import AudioSource, Item, Lesson
-from tests.browser.conftest import LAYOUT_SHIFT, WAIT
+from tests.browser.conftest import KEYS_ROOM, WAIT, hold_back_script
 from tests.factories.courses import add_course
 from tests.helpers import wav_bytes
 
@@ -39,10 +39,14 @@ def test_teacher_edits_a_gloss_and_uploads_a_recording(page, app, make_user):
     teacher, item_id = teacher_with_a_course(app, make_user)
     sign_in(page, teacher)
     page.goto("/lessons/courses/kyrgyz-a1/greetings/edit")
+    page.set_viewport_size({"width": 1280, "height": 1400})  # the whole form, Save included
     page.get_by_role("link", name="Edit салам").click()
     # the Kyrgyz keys (a deferred script) go in under their fields, above Save: a click before
     # that can land where the button was
     page.wait_for_load_state("load")
+    expect(page.locator(".ky-keys").first).to_be_visible()
+    before, with_keys = page.evaluate(KEYS_ROOM)
+    assert abs(before - with_keys) < 1  # their room was kept, the hints under them included
     page.get_by_label("English meaning").fill("hello")
     page.get_by_role("button", name="Save", exact=True).click()
     row = page.locator(f"#item-{item_id}")
@@ -126,23 +130,32 @@ def test_record_in_the_browser_and_save(microphone_page, app, make_user):
 def test_the_recorder_is_there_from_the_first_drawing_and_only_where_it_can_record(
     browser, live_server, app, make_user
 ):
-    """Its room is kept before recorder.js arrives, so the upload form under it never moves; a
-    browser without JavaScript gets the upload form alone."""
+    """Its room is there before recorder.js arrives (so the upload form under it never moves),
+    its Record button working once the script has come; a browser without JavaScript gets the
+    upload form alone."""
     teacher, item_id = teacher_with_a_course(app, make_user)
     for scripted in (True, False):
         context = browser.new_context(
-            base_url=live_server, locale="en-US", java_script_enabled=scripted
+            base_url=live_server,
+            locale="en-US",
+            java_script_enabled=scripted,
+            service_workers="block",  # every script from the server, as routed
         )
         context.set_default_timeout(WAIT)
         page = context.new_page()
         sign_in(page, teacher)
+        recorder = page.locator("[data-recorder]")
+        record = recorder.get_by_role("button", name="Record", exact=True)
+        if scripted:
+            hold_back_script(context, "recorder.js")
         page.goto(f"/lessons/items/{item_id}/recording")
         expect(page.get_by_label("Audio file")).to_be_visible()
-        recorder = page.locator("[data-recorder]")
         if scripted:
-            expect(recorder).to_be_visible()
-            expect(recorder).to_have_attribute("data-state", "idle")  # recorder.js has run
-            assert page.evaluate(LAYOUT_SHIFT) == 0
+            expect(recorder).to_be_visible()  # drawn in its place before its script
+            expect(record).to_be_disabled()
+            context.unroute_all()
+            page.reload()
+            expect(record).to_be_enabled()
         else:
             expect(recorder).to_be_hidden()
         context.close()

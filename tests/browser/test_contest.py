@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from app.contest.seed import seed_contest
 from app.extensions import db
-from tests.browser.conftest import LAYOUT_SHIFT, WAIT
+from tests.browser.conftest import WAIT, hold_back_script
 from tests.pdftools import pdf_text, poppler_available
 
 
@@ -299,9 +299,9 @@ def test_check_in_by_number_judge_scores_organizer_publishes(
 def test_the_scanner_is_there_from_the_first_drawing_and_only_where_it_can_scan(
     browser, live_server, demo_contest, make_user
 ):
-    """The door's phone: the scanner's room is kept before checkin.js arrives, so the results
-    under it never move; without JavaScript the search alone (the no-JS page is covered by
-    tests/contest/test_checkin.py)."""
+    """The door's phone: the scanner is in its place before checkin.js arrives (so the results
+    under it never move), its button working once the script has come; without JavaScript the
+    search alone."""
     organizer = make_user(roles=("organizer",))
     for scripted in (True, False):
         context = browser.new_context(
@@ -309,16 +309,23 @@ def test_the_scanner_is_there_from_the_first_drawing_and_only_where_it_can_scan(
             locale="en-US",
             viewport={"width": 390, "height": 844},
             java_script_enabled=scripted,
+            service_workers="block",  # every script from the server, as routed
         )
         context.set_default_timeout(WAIT)
         page = context.new_page()
         _sign_in(page, organizer.email, organizer.password)
+        if scripted:
+            hold_back_script(context, "checkin.js")
         page.goto("/contest/console/2027/checkin?q=2027")
         expect(page.locator(".checkin-card").first).to_be_visible()
         scanner = page.locator("[data-scanner]")
+        start = scanner.locator("[data-scan-start]")
         if scripted:
-            expect(scanner.locator("[data-scan-start]")).to_be_visible()
-            assert page.evaluate(LAYOUT_SHIFT) == 0
+            expect(start).to_be_visible()  # drawn in its place before its script
+            expect(start).to_be_disabled()
+            context.unroute_all()
+            page.reload()
+            expect(start).to_be_enabled()
         else:
             expect(scanner).to_be_hidden()
         context.close()

@@ -64,7 +64,7 @@ def sign_in(page, user):
 def ready_for_offline(page):
     """The worker controls the page and the review's cards are kept on the device."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
     expect(page.locator("[data-offline-review]")).to_have_attribute("data-offline-ready", "")
 
 
