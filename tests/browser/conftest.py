@@ -44,6 +44,21 @@ def hold_back_script(context: Any, name: str) -> None:
     )
 
 
+def in_place_before_its_script(page: Any, script: str, url: str, part: Any, button: Any) -> None:
+    """`url` drawn before `script` has come shows `part` in its place with `button` disabled
+    (nothing moves when the script comes); once the script is there, `button` works. Needs a
+    context whose service workers are blocked, so that every script comes as routed."""
+    from playwright.sync_api import expect
+
+    hold_back_script(page.context, script)
+    page.goto(url)
+    expect(part).to_be_visible()
+    expect(button).to_be_disabled()
+    page.context.unroute_all()
+    page.reload()
+    expect(button).to_be_enabled()
+
+
 # Flags for a sandboxed machine without a network: no background requests, no GPU.
 CHROMIUM_ARGS = [
     "--no-sandbox",

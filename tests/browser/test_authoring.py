@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lessons.models import AudioSource, Item, Lesson
-from tests.browser.conftest import KEYS_ROOM, WAIT, hold_back_script
+from tests.browser.conftest import KEYS_ROOM, WAIT, in_place_before_its_script
 from tests.factories.courses import add_course
 from tests.helpers import wav_bytes
 
@@ -144,18 +144,13 @@ def test_the_recorder_is_there_from_the_first_drawing_and_only_where_it_can_reco
         context.set_default_timeout(WAIT)
         page = context.new_page()
         sign_in(page, teacher)
+        url = f"/lessons/items/{item_id}/recording"
         recorder = page.locator("[data-recorder]")
-        record = recorder.get_by_role("button", name="Record", exact=True)
         if scripted:
-            hold_back_script(context, "recorder.js")
-        page.goto(f"/lessons/items/{item_id}/recording")
-        expect(page.get_by_label("Audio file")).to_be_visible()
-        if scripted:
-            expect(recorder).to_be_visible()  # drawn in its place before its script
-            expect(record).to_be_disabled()
-            context.unroute_all()
-            page.reload()
-            expect(record).to_be_enabled()
+            record = recorder.get_by_role("button", name="Record", exact=True)
+            in_place_before_its_script(page, "recorder.js", url, recorder, record)
         else:
+            page.goto(url)
             expect(recorder).to_be_hidden()
+        expect(page.get_by_label("Audio file")).to_be_visible()
         context.close()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from app.contest.seed import seed_contest
 from app.extensions import db
-from tests.browser.conftest import WAIT, hold_back_script
+from tests.browser.conftest import WAIT, in_place_before_its_script
 from tests.pdftools import pdf_text, poppler_available
 
 
@@ -314,18 +314,13 @@ def test_the_scanner_is_there_from_the_first_drawing_and_only_where_it_can_scan(
         context.set_default_timeout(WAIT)
         page = context.new_page()
         _sign_in(page, organizer.email, organizer.password)
-        if scripted:
-            hold_back_script(context, "checkin.js")
-        page.goto("/contest/console/2027/checkin?q=2027")
-        expect(page.locator(".checkin-card").first).to_be_visible()
+        url = "/contest/console/2027/checkin?q=2027"
         scanner = page.locator("[data-scanner]")
-        start = scanner.locator("[data-scan-start]")
         if scripted:
-            expect(start).to_be_visible()  # drawn in its place before its script
-            expect(start).to_be_disabled()
-            context.unroute_all()
-            page.reload()
-            expect(start).to_be_enabled()
+            start = scanner.locator("[data-scan-start]")
+            in_place_before_its_script(page, "checkin.js", url, scanner, start)
         else:
+            page.goto(url)
             expect(scanner).to_be_hidden()
+        expect(page.locator(".checkin-card").first).to_be_visible()
         context.close()
